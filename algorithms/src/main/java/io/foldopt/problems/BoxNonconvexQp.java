@@ -1,0 +1,189 @@
+package io.foldopt.problems;
+
+import io.foldopt.autodiff.Var;
+import io.foldopt.fold.ForwardSolver;
+import io.foldopt.fold.UpdateMap;
+import io.foldopt.parallel.Parallel;
+import io.foldopt.tensor.Tensor;
+import java.util.SplittableRandom;
+
+/**
+ * The anchor problem of the benchmarks: {@code min_x 1/2 x^T Q x + c^T sin(x)} over the box
+ * {@code [lo, hi]^n}, with symmetric {@code Q} and a batch of parameters {@code c (B, n)}.
+ *
+ * <p>Its projected-gradient step is {@code U(x, c) = clip(x - alpha (Q x + c * cos x), lo, hi)} with
+ * {@code alpha = 1 / (lambda_max(Q) + 1)}; stationary points are its fixed points. The problem is
+ * nonconvex where {@code Q - diag(c * sin x)} is indefinite, so the forward solver finds a local
+ * solution.
+ */
+public final class BoxNonconvexQp {
+    private final Tensor q;
+    private final double lower;
+    private final double upper;
+    private final double alpha;
+
+    /**
+     * @param q symmetric {@code n x n} matrix
+     * @param lower lower bound of every coordinate
+     * @param upper upper bound of every coordinate ({@code > lower})
+     */
+    public BoxNonconvexQp(Tensor q, double lower, double upper) {
+        if (q.rank() != 2 || q.dim(0) != q.dim(1)) {
+            throw new IllegalArgumentException("Q must be square, shape is " + java.util.Arrays.toString(q.shape()));
+        }
+        if (!q.isFinite()) {
+            throw new IllegalArgumentException("Q has a non-finite entry");
+        }
+        if (!(lower < upper)) {
+            throw new IllegalArgumentException("box needs lower < upper, got [" + lower + ", " + upper + "]");
+        }
+        this.q = q;
+        this.lower = lower;
+        this.upper = upper;
+        this.alpha = 1.0 / (largestEigenvalue(q) + 1.0);
+    }
+
+    /**
+     * The benchmark instance: {@code Q = M^T M / n + 0.1 I} with standard normal {@code M}, box
+     * {@code [-1, 1]^n}.
+     */
+    public static BoxNonconvexQp random(int n, long seed) {
+        Tensor m = Tensor.randn(new SplittableRandom(seed), n, n);
+        double[] md = m.data();
+        double[] qd = new double[n * n];
+        for (int k = 0; k < n; k++) {
+            for (int i = 0; i < n; i++) {
+                double mki = md[k * n + i];
+                for (int j = 0; j < n; j++) {
+                    qd[i * n + j] += mki * md[k * n + j] / n;
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            qd[i * n + i] += 0.1;
+        }
+        return new BoxNonconvexQp(Tensor.wrap(qd, n, n), -1.0, 1.0);
+    }
+
+    /** @return standard normal parameters {@code c (batch, n)} */
+    public Tensor randomParameters(int batch, long seed) {
+        return Tensor.randn(new SplittableRandom(seed), batch, dim());
+    }
+
+    /** @return the dimension {@code n} */
+    public int dim() {
+        return q.dim(0);
+    }
+
+    /** @return the step size {@code alpha = 1 / (lambda_max(Q) + 1)} */
+    public double alpha() {
+        return alpha;
+    }
+
+    /** @return the matrix {@code Q} */
+    public Tensor q() {
+        return q;
+    }
+
+    /** @return the PGD step {@code U(x, c) = clip(x - alpha (Q x + c * cos x), lo, hi)}; params = {c} */
+    public UpdateMap updateMap() {
+        Var qv = Var.constant(q);
+        return (x, params) -> {
+            Var grad = x.matmul(qv).add(params[0].mul(x.cos()));
+            return x.sub(grad.mul(alpha)).clamp(lower, upper);
+        };
+    }
+
+    /**
+     * A forward solver: accelerated projected gradient (FISTA with adaptive restart) per instance, in
+     * parallel, from {@code x = 0}, until the plain step moves less than
+     * {@code tol * max(1, ||x||)}; returns that last plain step, a fixed point of {@link #updateMap()}
+     * to about {@code tol}.
+     *
+     * @throws ArithmeticException naming the instance if it does not converge in {@code maxIterations}
+     */
+    public ForwardSolver solver(double tol, int maxIterations) {
+        return ForwardSolver.perInstance((b, p) -> solveInstance(b, p[0], tol, maxIterations));
+    }
+
+    private double[] solveInstance(int instance, double[] c, double tol, int maxIterations) {
+        int n = dim();
+        double[] qd = q.data();
+        double[] x = new double[n];
+        double[] y = new double[n];
+        double[] z = new double[n];
+        double t = 1.0;
+        for (int k = 0; k < maxIterations; k++) {
+            double step = 0;
+            double norm = 0;
+            double restart = 0;
+            for (int i = 0; i < n; i++) {
+                double g = c[i] * Math.cos(y[i]);
+                int row = i * n;
+                for (int j = 0; j < n; j++) {
+                    g += qd[row + j] * y[j];
+                }
+                z[i] = Math.min(Math.max(y[i] - alpha * g, lower), upper);
+                step += (z[i] - y[i]) * (z[i] - y[i]);
+                norm += y[i] * y[i];
+                restart += (y[i] - z[i]) * (z[i] - x[i]);
+            }
+            if (Math.sqrt(step) <= tol * Math.max(1.0, Math.sqrt(norm))) {
+                return z;
+            }
+            if (restart > 0) {
+                t = 1.0;
+            }
+            double tNext = 0.5 * (1 + Math.sqrt(1 + 4 * t * t));
+            double beta = (t - 1) / tNext;
+            for (int i = 0; i < n; i++) {
+                double xi = z[i];
+                y[i] = Math.min(Math.max(xi + beta * (xi - x[i]), lower), upper);
+                x[i] = xi;
+            }
+            t = tNext;
+        }
+        throw new ArithmeticException("PGD on instance " + instance + " did not reach tolerance " + tol + " in "
+                + maxIterations + " iterations");
+    }
+
+    /**
+     * Largest eigenvalue of a symmetric positive semidefinite matrix: power iteration with the
+     * Rayleigh quotient, which converges with the square of the eigenvalue ratio.
+     */
+    private static double largestEigenvalue(Tensor a) {
+        int n = a.dim(0);
+        double[] d = a.data();
+        double[] v = new double[n];
+        double[] w = new double[n];
+        java.util.Arrays.fill(v, 1.0 / Math.sqrt(n));
+        double lambda = 0;
+        for (int it = 0; it < 2000; it++) {
+            Parallel.forEach(n, n, i -> {
+                double s = 0;
+                for (int j = 0; j < n; j++) {
+                    s += d[i * n + j] * v[j];
+                }
+                w[i] = s;
+            });
+            double rayleigh = 0;
+            double norm = 0;
+            for (int i = 0; i < n; i++) {
+                rayleigh += v[i] * w[i];
+                norm += w[i] * w[i];
+            }
+            norm = Math.sqrt(norm);
+            if (norm == 0) {
+                return 0;
+            }
+            for (int i = 0; i < n; i++) {
+                v[i] = w[i] / norm;
+            }
+            if (Math.abs(rayleigh - lambda) <= 1e-12 * rayleigh) {
+                return rayleigh;
+            }
+            lambda = rayleigh;
+        }
+        return lambda;
+    }
+}

@@ -1,0 +1,136 @@
+package io.foldopt.cli.bench;
+
+import io.foldopt.autodiff.Var;
+import io.foldopt.fold.BackwardMethod;
+import io.foldopt.fold.BackwardReport;
+import io.foldopt.fold.FoldedLayer;
+import io.foldopt.fold.OptimizationLayer;
+import io.foldopt.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The measurements of {@code foldopt bench backward} on an {@link AnchorSetup}: for each backward
+ * method of the folded layer, and for unrolling {@link #UNROLLED_STEPS} steps, the forward and
+ * backward wall-clock times, the iterations, and the relative error of the gradient
+ * {@code (d x* / d c)^T g} against that of the direct method.
+ *
+ * <p>Each row runs its forward and backward once to warm up and then {@code repeat} times; the
+ * times reported are the medians of those runs, the gradient and iterations the last run's. A folded
+ * row's forward is the black-box solve plus the recording of one step; an unrolled row's forward is
+ * the recording of its {@code K} steps from {@code x = 0}.
+ */
+public final class BackwardBenchmark {
+    /** The folded backward methods, in row order. */
+    public static final List<BackwardMethod> METHODS =
+            List.of(BackwardMethod.LFPI, BackwardMethod.GMRES, BackwardMethod.BICGSTAB, BackwardMethod.DIRECT);
+    /** The unrolling depths {@code K} compared with the folded layer, in row order. */
+    public static final List<Integer> UNROLLED_STEPS = List.of(100, 1000);
+
+    private BackwardBenchmark() {}
+
+    /**
+     * What to run.
+     *
+     * @param n dimension of the problem
+     * @param batch number of instances
+     * @param seed seed of the problem, parameters and cotangent
+     * @param tolerance relative residual tolerance of the backward solves
+     * @param repeat timed runs per row, after one warm-up run
+     */
+    public record Config(int n, int batch, long seed, double tolerance, int repeat) {
+        /** Validates the settings. */
+        public Config {
+            if (n < 1 || batch < 1 || repeat < 1) {
+                throw new IllegalArgumentException("n, batch and repeat must be >= 1, got n=" + n + ", batch="
+                        + batch + ", repeat=" + repeat);
+            }
+            if (!(tolerance > 0) || !Double.isFinite(tolerance)) {
+                throw new IllegalArgumentException("tolerance must be positive and finite, got " + tolerance);
+            }
+        }
+    }
+
+    /**
+     * One row of the result.
+     *
+     * @param method {@code lfpi, gmres, bicgstab, direct} or {@code unrolled-K}
+     * @param n dimension of the problem
+     * @param batch number of instances
+     * @param iterations largest number of backward iterations over the batch; {@code K} when unrolled
+     * @param backwardSeconds median wall-clock seconds of the VJP
+     * @param forwardSeconds median wall-clock seconds of the forward pass
+     * @param relErrorVsDirect {@code ||grad - grad_direct|| / ||grad_direct||} over the whole batch
+     * @param converged whether every instance's backward solve converged at a fixed point; null for
+     *     unrolling, which has no convergence criterion
+     */
+    public record Row(String method, int n, int batch, int iterations, double backwardSeconds,
+            double forwardSeconds, double relErrorVsDirect, Boolean converged) {}
+
+    private record Timing(double forwardSeconds, double backwardSeconds, Tensor gradient) {}
+
+    private record Measured(String method, int iterations, Timing timing, Boolean converged) {}
+
+    /** @return one row per folded method and then per unrolling depth, in the order of the lists above */
+    public static List<Row> run(Config config) {
+        AnchorSetup setup = AnchorSetup.create(config.n(), config.batch(), config.seed());
+        List<Measured> measured = new ArrayList<>();
+        for (BackwardMethod method : METHODS) {
+            FoldedLayer layer = setup.folded(method, config.tolerance());
+            Timing timing = time(layer, setup, config.repeat());
+            BackwardReport report = layer.lastReport();
+            measured.add(new Measured(method.name().toLowerCase(Locale.ROOT), report.maxIterations(), timing,
+                    report.allOk()));
+        }
+        for (int steps : UNROLLED_STEPS) {
+            measured.add(new Measured("unrolled-" + steps, steps, time(setup.unrolled(steps), setup,
+                    config.repeat()), null));
+        }
+        Tensor reference = measured.get(METHODS.indexOf(BackwardMethod.DIRECT)).timing().gradient();
+        return measured.stream()
+                .map(m -> new Row(m.method(), config.n(), config.batch(), m.iterations(),
+                        m.timing().backwardSeconds(), m.timing().forwardSeconds(),
+                        relativeError(m.timing().gradient(), reference), m.converged()))
+                .toList();
+    }
+
+    /** Runs the layer's forward and backward once to warm up, then {@code repeat} timed times. */
+    private static Timing time(OptimizationLayer layer, AnchorSetup setup, int repeat) {
+        double[] forward = new double[repeat];
+        double[] backward = new double[repeat];
+        Tensor gradient = null;
+        for (int run = -1; run < repeat; run++) {
+            Var c = Var.param(setup.c());
+            long t0 = System.nanoTime();
+            Var x = layer.apply(c);
+            long t1 = System.nanoTime();
+            gradient = setup.gradient(x, c);
+            long t2 = System.nanoTime();
+            if (run >= 0) {
+                forward[run] = (t1 - t0) * 1e-9;
+                backward[run] = (t2 - t1) * 1e-9;
+            }
+        }
+        return new Timing(median(forward), median(backward), gradient);
+    }
+
+    private static double median(double[] values) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        int mid = s.length / 2;
+        return s.length % 2 == 1 ? s[mid] : 0.5 * (s[mid - 1] + s[mid]);
+    }
+
+    /** @return {@code ||a - b|| / ||b||}, and 0 when {@code a} equals {@code b} */
+    private static double relativeError(Tensor a, Tensor b) {
+        double[] x = a.data();
+        double[] y = b.data();
+        double diff = 0;
+        for (int i = 0; i < x.length; i++) {
+            diff += (x[i] - y[i]) * (x[i] - y[i]);
+        }
+        return diff == 0 ? 0 : Math.sqrt(diff) / b.norm();
+    }
+}

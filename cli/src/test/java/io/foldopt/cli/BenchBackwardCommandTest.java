@@ -1,0 +1,82 @@
+package io.foldopt.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class BenchBackwardCommandTest {
+    private static final List<String> KEYS = List.of("method", "n", "batch", "iterations", "backward_seconds",
+            "forward_seconds", "rel_error_vs_direct", "converged");
+    private static final Pattern OBJECT = Pattern.compile("\\{(.*)}");
+    private static final Pattern MEMBER = Pattern.compile("\"([^\"]*)\":(\"[^\"]*\"|[^,]*)(,|$)");
+
+    private static List<Map<String, String>> rows;
+
+    @BeforeAll
+    static void run() {
+        CliRun run = CliRun.of("bench", "backward", "--n", "20", "--batch", "4", "--repeat", "1", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals("", run.err());
+        rows = run.outLines().stream().map(BenchBackwardCommandTest::parse).toList();
+    }
+
+    /** Parses a flat JSON object whose strings contain no quotes, keys in order. */
+    private static Map<String, String> parse(String line) {
+        Matcher object = OBJECT.matcher(line);
+        assertTrue(object.matches(), line);
+        Map<String, String> members = new LinkedHashMap<>();
+        Matcher m = MEMBER.matcher(object.group(1));
+        int end = 0;
+        while (m.find() && m.start() == end) {
+            members.put(m.group(1), m.group(2).replace("\"", ""));
+            end = m.end();
+        }
+        assertEquals(object.group(1).length(), end, "not a flat JSON object: " + line);
+        return members;
+    }
+
+    private static Map<String, String> row(String method) {
+        return rows.stream().filter(r -> r.get("method").equals(method)).findFirst().orElseThrow();
+    }
+
+    private static double error(String method) {
+        return Double.parseDouble(row(method).get("rel_error_vs_direct"));
+    }
+
+    @Test
+    void printsOneObjectPerMethodWithTheDocumentedKeys() {
+        assertEquals(List.of("lfpi", "gmres", "bicgstab", "direct", "unrolled-100", "unrolled-1000"),
+                rows.stream().map(r -> r.get("method")).toList());
+        for (Map<String, String> r : rows) {
+            assertEquals(KEYS, List.copyOf(r.keySet()));
+            assertEquals("20", r.get("n"));
+            assertEquals("4", r.get("batch"));
+            assertTrue(Double.parseDouble(r.get("backward_seconds")) >= 0);
+            assertTrue(Double.parseDouble(r.get("forward_seconds")) >= 0);
+        }
+    }
+
+    @Test
+    void foldedMethodsConvergeToTheDirectGradient() {
+        for (String method : List.of("lfpi", "gmres", "bicgstab", "direct")) {
+            assertEquals("true", row(method).get("converged"), method);
+            assertTrue(error(method) < 1e-8, method + ": " + error(method));
+        }
+        assertEquals(0.0, error("direct"));
+    }
+
+    @Test
+    void unrollingMoreStepsIsMoreAccurate() {
+        assertEquals("1000", row("unrolled-1000").get("iterations"));
+        assertEquals("null", row("unrolled-100").get("converged"));
+        assertTrue(error("unrolled-1000") < 1e-2 * error("unrolled-100"),
+                error("unrolled-1000") + " vs " + error("unrolled-100"));
+    }
+}

@@ -1,0 +1,54 @@
+package io.foldopt.autodiff;
+
+import io.foldopt.tensor.Tensor;
+
+/**
+ * Entry points of reverse-mode differentiation: vector-Jacobian products of recorded graphs.
+ *
+ * <p>{@code vjp(y, x, w)} returns {@code (dy/dx)^T w} for any nodes {@code x} of the graph of
+ * {@code y}. To apply the same product many times (as the backward solvers do), compile it once
+ * with {@link #plan} and call {@link VjpPlan#apply}.
+ */
+public final class Autodiff {
+    private Autodiff() {}
+
+    /** @return a compiled reverse pass from {@code outputs} to {@code inputs} */
+    public static VjpPlan plan(Var[] outputs, Var[] inputs) {
+        return new VjpPlan(outputs, inputs);
+    }
+
+    /** @return {@code (d outputs / d inputs)^T cotangents}, one tensor per input (first order) */
+    public static Tensor[] vjp(Var[] outputs, Var[] inputs, Tensor[] cotangents) {
+        return plan(outputs, inputs).apply(cotangents);
+    }
+
+    /**
+     * @return the VJP as graph nodes; with {@code createGraph} they are recorded and can be
+     *     differentiated again
+     */
+    public static Var[] vjp(Var[] outputs, Var[] inputs, Var[] cotangents, boolean createGraph) {
+        return plan(outputs, inputs).apply(cotangents, createGraph);
+    }
+
+    /** @return the gradient of a one-element {@code output} with respect to {@code input} */
+    public static Tensor grad(Var output, Var input) {
+        if (output.value().size() != 1) {
+            throw new IllegalArgumentException("grad needs a one-element output; use vjp for shape "
+                    + java.util.Arrays.toString(output.shape()));
+        }
+        return vjp(new Var[] {output}, new Var[] {input}, new Tensor[] {Tensor.full(1.0, output.shape())})[0];
+    }
+
+    /**
+     * @return {@code grad_x output} as a recorded node, differentiable again (for update maps
+     *     written as {@code x - alpha grad_x f(x, c)})
+     */
+    public static Var gradGraph(Var output, Var input) {
+        if (output.value().size() != 1) {
+            throw new IllegalArgumentException("gradGraph needs a one-element output, shape is "
+                    + java.util.Arrays.toString(output.shape()));
+        }
+        return vjp(new Var[] {output}, new Var[] {input},
+                new Var[] {Var.constant(Tensor.full(1.0, output.shape()))}, true)[0];
+    }
+}

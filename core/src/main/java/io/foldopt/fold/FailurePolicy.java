@@ -1,0 +1,12 @@
+package io.foldopt.fold;
+
+/** What a folded layer does when the backward solve of an instance does not converge. */
+public enum FailurePolicy {
+    /** Throw a {@link BackwardSolveException} naming the instances, their status and residual. */
+    THROW,
+    /**
+     * Return gradients from the best iterate, with the instances flagged in the report; an instance
+     * whose iterate is not finite gets a zero gradient.
+     */
+    FLAG
+}

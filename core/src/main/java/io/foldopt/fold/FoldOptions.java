@@ -1,0 +1,95 @@
+package io.foldopt.fold;
+
+/**
+ * Settings of a {@link FoldedLayer}'s backward pass.
+ *
+ * @param method how to solve {@code (I - Phi)^T v = g} (see {@link BackwardMethod} for AUTO's rule)
+ * @param tolerance stop when {@code ||(I - Phi)^T v - g|| <= tolerance * ||g||}, per instance
+ * @param maxIterations operator applications allowed per instance (iterative methods)
+ * @param restart GMRES restart length {@code m}
+ * @param warmStart start from the previous call's {@code v} when the batch shape matches
+ * @param onFailure what an unconverged instance does
+ * @param estimateSpectralRadius always report a power-iteration estimate of {@code rho(Phi)}
+ * @param directMaxDim AUTO uses DIRECT up to this dimension {@code n}
+ * @param lfpiMaxRho AUTO uses LFPI when the estimated {@code rho(Phi)} is at most this
+ * @param fixedPointTolerance largest accepted {@code ||U(x*, c) - x*|| / max(1, ||x*||)} per
+ *     instance; a forward solution that is not a fixed point of {@code U} is a failure
+ */
+public record FoldOptions(BackwardMethod method, double tolerance, int maxIterations, int restart,
+        boolean warmStart, FailurePolicy onFailure, boolean estimateSpectralRadius, int directMaxDim,
+        double lfpiMaxRho, double fixedPointTolerance) {
+
+    /** Validates the settings. */
+    public FoldOptions {
+        if (method == null || onFailure == null) {
+            throw new IllegalArgumentException("method and onFailure must not be null");
+        }
+        if (!(tolerance > 0) || !Double.isFinite(tolerance)) {
+            throw new IllegalArgumentException("tolerance must be positive and finite, got " + tolerance);
+        }
+        if (maxIterations < 1 || restart < 1) {
+            throw new IllegalArgumentException("maxIterations and restart must be >= 1, got " + maxIterations
+                    + " and " + restart);
+        }
+        if (!(lfpiMaxRho >= 0 && lfpiMaxRho < 1)) {
+            throw new IllegalArgumentException("lfpiMaxRho must be in [0, 1), got " + lfpiMaxRho);
+        }
+        if (!(fixedPointTolerance > 0)) {
+            throw new IllegalArgumentException("fixedPointTolerance must be positive, got " + fixedPointTolerance);
+        }
+    }
+
+    /** @return AUTO, tolerance 1e-10, 1000 iterations, restart 50, no warm start, THROW */
+    public static FoldOptions defaults() {
+        return new FoldOptions(BackwardMethod.AUTO, 1e-10, 1000, 50, false, FailurePolicy.THROW, false, 64, 0.3,
+                1e-6);
+    }
+
+    /** @return a copy with another method */
+    public FoldOptions withMethod(BackwardMethod m) {
+        return new FoldOptions(m, tolerance, maxIterations, restart, warmStart, onFailure, estimateSpectralRadius,
+                directMaxDim, lfpiMaxRho, fixedPointTolerance);
+    }
+
+    /** @return a copy with another tolerance */
+    public FoldOptions withTolerance(double t) {
+        return new FoldOptions(method, t, maxIterations, restart, warmStart, onFailure, estimateSpectralRadius,
+                directMaxDim, lfpiMaxRho, fixedPointTolerance);
+    }
+
+    /** @return a copy with another iteration limit */
+    public FoldOptions withMaxIterations(int k) {
+        return new FoldOptions(method, tolerance, k, restart, warmStart, onFailure, estimateSpectralRadius,
+                directMaxDim, lfpiMaxRho, fixedPointTolerance);
+    }
+
+    /** @return a copy with another GMRES restart length */
+    public FoldOptions withRestart(int m) {
+        return new FoldOptions(method, tolerance, maxIterations, m, warmStart, onFailure, estimateSpectralRadius,
+                directMaxDim, lfpiMaxRho, fixedPointTolerance);
+    }
+
+    /** @return a copy with warm starts on or off */
+    public FoldOptions withWarmStart(boolean w) {
+        return new FoldOptions(method, tolerance, maxIterations, restart, w, onFailure, estimateSpectralRadius,
+                directMaxDim, lfpiMaxRho, fixedPointTolerance);
+    }
+
+    /** @return a copy with another failure policy */
+    public FoldOptions withOnFailure(FailurePolicy p) {
+        return new FoldOptions(method, tolerance, maxIterations, restart, warmStart, p, estimateSpectralRadius,
+                directMaxDim, lfpiMaxRho, fixedPointTolerance);
+    }
+
+    /** @return a copy that always (or only when AUTO needs it) estimates the spectral radius */
+    public FoldOptions withSpectralRadiusEstimate(boolean e) {
+        return new FoldOptions(method, tolerance, maxIterations, restart, warmStart, onFailure, e, directMaxDim,
+                lfpiMaxRho, fixedPointTolerance);
+    }
+
+    /** @return a copy with another fixed-point tolerance for the forward solution */
+    public FoldOptions withFixedPointTolerance(double t) {
+        return new FoldOptions(method, tolerance, maxIterations, restart, warmStart, onFailure, estimateSpectralRadius,
+                directMaxDim, lfpiMaxRho, t);
+    }
+}

@@ -1,0 +1,297 @@
+package io.foldopt.fold;
+
+import io.foldopt.autodiff.Autodiff;
+import io.foldopt.autodiff.Backward;
+import io.foldopt.autodiff.GradMode;
+import io.foldopt.autodiff.Var;
+import io.foldopt.autodiff.VjpPlan;
+import io.foldopt.linalg.BatchSolution;
+import io.foldopt.linalg.BatchedLinearSolver;
+import io.foldopt.linalg.BatchedOperator;
+import io.foldopt.linalg.InstanceStats;
+import io.foldopt.linalg.SolverMethod;
+import io.foldopt.linalg.SolverOptions;
+import io.foldopt.linalg.SpectralRadius;
+import io.foldopt.tensor.Tensor;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * The folded optimization layer: {@code x*(c)} from any forward solver, differentiated through the
+ * fixed-point condition {@code x* = U(x*, c)} of one solver step {@code U}.
+ *
+ * <p>Forward: solve with graph recording off, then record one application {@code U(x*, c)} with
+ * {@code x*} as a fresh leaf. Backward, for the cotangent {@code g = dL/dx*}: solve
+ * {@code (I - Phi)^T v = g} per instance, with {@code Phi = dU/dx (x*, c)} applied only through
+ * VJPs of that one recorded step, then return {@code (dU/dp)^T v} for every differentiable input
+ * {@code p} of the step: the parameters {@code c} and any parameter {@code theta} that {@code U}
+ * captures. Memory does not depend on how many iterations the forward solver ran.
+ *
+ * <p>The VJP of the layer is first order: its result is not itself differentiable.
+ */
+public final class FoldedLayer implements OptimizationLayer {
+    private static final int RHO_ITERATIONS = 12;
+    private static final long RHO_SEED = 0x5eedL;
+
+    private final ForwardSolver solver;
+    private final UpdateMap update;
+    private final FoldOptions options;
+    private double[] lastV;
+    private BackwardReport lastReport;
+
+    /** Creates a layer from a forward solver, the update map whose fixed points it finds, and options. */
+    public FoldedLayer(ForwardSolver solver, UpdateMap update, FoldOptions options) {
+        this.solver = solver;
+        this.update = update;
+        this.options = options;
+    }
+
+    /** @return the options of this layer */
+    public FoldOptions options() {
+        return options;
+    }
+
+    /** @return the report of the most recent backward pass, or null before the first one */
+    public synchronized BackwardReport lastReport() {
+        return lastReport;
+    }
+
+    @Override
+    public Var apply(Var... params) {
+        int batch = checkParams(params);
+        Tensor[] values = new Tensor[params.length];
+        for (int i = 0; i < params.length; i++) {
+            values[i] = params[i].value();
+        }
+        Tensor xStar = GradMode.noGrad(() -> solver.solve(values));
+        if (xStar == null || xStar.rank() != 2 || xStar.dim(0) != batch) {
+            throw new IllegalStateException("forward solver must return a (" + batch + ", n) tensor, got "
+                    + (xStar == null ? "null" : Arrays.toString(xStar.shape())));
+        }
+        int bad = xStar.firstNonFinite();
+        if (bad >= 0) {
+            throw new ArithmeticException("forward solver returned a non-finite solution for instance "
+                    + bad / xStar.dim(1) + " (coordinate " + bad % xStar.dim(1) + ")");
+        }
+        Var xLeaf = Var.param(xStar);
+        Var step = GradMode.withGrad(() -> update.apply(xLeaf, params));
+        if (!step.value().sameShape(xStar)) {
+            throw new IllegalArgumentException("update map returned shape " + Arrays.toString(step.shape())
+                    + ", the forward solution has shape " + Arrays.toString(xStar.shape()));
+        }
+        Var[] boundary = externalInputs(step, xLeaf);
+        Step recorded = new Step(xLeaf, step, boundary, fixedPointResiduals(step.value(), xStar));
+        return Var.op(xStar, boundary, new FoldedBackward(recorded));
+    }
+
+    /** Checks that the parameters are finite batches with a common leading dimension. */
+    private static int checkParams(Var[] params) {
+        if (params.length == 0) {
+            throw new IllegalArgumentException("a folded layer needs at least one parameter");
+        }
+        int batch = -1;
+        for (int i = 0; i < params.length; i++) {
+            Tensor p = params[i].value();
+            if (p.rank() < 1) {
+                throw new IllegalArgumentException("parameter " + i + " must have a batch axis, shape is []");
+            }
+            if (batch >= 0 && p.dim(0) != batch) {
+                throw new IllegalArgumentException("parameter " + i + " has batch size " + p.dim(0)
+                        + ", parameter 0 has " + batch);
+            }
+            batch = p.dim(0);
+            int bad = p.firstNonFinite();
+            if (bad >= 0) {
+                int per = p.size() / Math.max(1, batch);
+                throw new IllegalArgumentException("parameter " + i + " has a non-finite value ("
+                        + p.data()[bad] + ") in instance " + bad / per);
+            }
+        }
+        return batch;
+    }
+
+    /**
+     * The nodes recorded before {@code xLeaf} that the step depends on and that need gradients: the
+     * caller's parameters and whatever {@code U} captured.
+     */
+    private static Var[] externalInputs(Var step, Var xLeaf) {
+        long start = xLeaf.id();
+        Map<Var, Boolean> seen = new IdentityHashMap<>();
+        List<Var> external = new ArrayList<>();
+        ArrayDeque<Var> stack = new ArrayDeque<>();
+        stack.push(step);
+        seen.put(step, Boolean.TRUE);
+        while (!stack.isEmpty()) {
+            Var v = stack.pop();
+            if (v.id() < start) {
+                external.add(v);
+                continue;
+            }
+            for (Var p : v.operands()) {
+                if (p.requiresGrad() && seen.put(p, Boolean.TRUE) == null) {
+                    stack.push(p);
+                }
+            }
+        }
+        external.sort(Comparator.comparingLong(Var::id));
+        return external.toArray(new Var[0]);
+    }
+
+    private static double[] fixedPointResiduals(Tensor step, Tensor xStar) {
+        int batch = xStar.dim(0);
+        int n = xStar.dim(1);
+        double[] u = step.data();
+        double[] x = xStar.data();
+        double[] res = new double[batch];
+        for (int b = 0; b < batch; b++) {
+            double d = 0;
+            double s = 0;
+            for (int j = b * n; j < (b + 1) * n; j++) {
+                d += (u[j] - x[j]) * (u[j] - x[j]);
+                s += x[j] * x[j];
+            }
+            res[b] = Math.sqrt(d) / Math.max(1.0, Math.sqrt(s));
+        }
+        return res;
+    }
+
+    /** One recorded application of {@code U} at the forward solution. */
+    private record Step(Var xLeaf, Var output, Var[] boundary, double[] fixedPointResiduals) {}
+
+    /** The VJP rule of the layer's output node: one linear solve shared by all its inputs. */
+    private final class FoldedBackward implements Backward {
+        private final Step step;
+        private Var lastCotangent;
+        private Tensor[] lastGrads;
+
+        FoldedBackward(Step step) {
+            this.step = step;
+        }
+
+        @Override
+        public synchronized Var grad(int input, Var gradOutput) {
+            if (gradOutput != lastCotangent) {
+                lastGrads = backward(step, gradOutput.value());
+                lastCotangent = gradOutput;
+            }
+            return Var.constant(lastGrads[input]);
+        }
+    }
+
+    /** Solves {@code (I - Phi)^T v = g} and returns {@code (dU/dp)^T v} for every boundary input. */
+    private Tensor[] backward(Step step, Tensor g) {
+        long t0 = System.nanoTime();
+        int batch = g.dim(0);
+        int n = g.dim(1);
+        int bad = g.firstNonFinite();
+        if (bad >= 0) {
+            throw new IllegalArgumentException("cotangent of the folded layer is not finite in instance " + bad / n);
+        }
+        VjpPlan phiT = Autodiff.plan(new Var[] {step.output()}, new Var[] {step.xLeaf()});
+        BatchedOperator a = new BatchedOperator() {
+            @Override
+            public int batch() {
+                return batch;
+            }
+
+            @Override
+            public int dim() {
+                return n;
+            }
+
+            @Override
+            public void apply(double[] x, double[] y) {
+                double[] p = phiT.apply(Tensor.wrap(x, batch, n))[0].data();
+                for (int i = 0; i < y.length; i++) {
+                    y[i] = x[i] - p[i];
+                }
+            }
+        };
+        double[] rho = null;
+        SolverMethod method;
+        if (options.method() == BackwardMethod.AUTO && n <= options.directMaxDim()) {
+            method = SolverMethod.DIRECT;
+        } else if (options.method() == BackwardMethod.AUTO) {
+            rho = SpectralRadius.estimate(SpectralRadius.identityMinus(a), RHO_ITERATIONS, RHO_SEED);
+            double worst = Arrays.stream(rho).max().orElse(0);
+            method = worst <= options.lfpiMaxRho() ? SolverMethod.LFPI : SolverMethod.GMRES;
+        } else {
+            method = SolverMethod.valueOf(options.method().name());
+        }
+        if (rho == null && options.estimateSpectralRadius()) {
+            rho = SpectralRadius.estimate(SpectralRadius.identityMinus(a), 4 * RHO_ITERATIONS, RHO_SEED);
+        }
+        double[] guess;
+        synchronized (this) {
+            guess = options.warmStart() && lastV != null && lastV.length == g.size() ? lastV : null;
+        }
+        SolverOptions so = new SolverOptions(options.tolerance(), options.maxIterations(), options.restart());
+        BatchSolution sol = BatchedLinearSolver.of(method).solve(a, g.data(), guess, so);
+        double[] v = sol.solution();
+        InstanceReport[] reports = new InstanceReport[batch];
+        for (int b = 0; b < batch; b++) {
+            InstanceStats s = sol.stats()[b];
+            double fp = step.fixedPointResiduals()[b];
+            reports[b] = new InstanceReport(s.method(), s.iterations(), s.relativeResidual(), s.status(),
+                    rho == null ? OptionalDouble.empty() : OptionalDouble.of(rho[b]), fp,
+                    fp <= options.fixedPointTolerance());
+            if (!reports[b].converged()) {
+                zeroNonFiniteRow(v, b, n);
+            }
+        }
+        if (options.onFailure() == FailurePolicy.THROW && !Arrays.stream(reports).allMatch(InstanceReport::ok)) {
+            BackwardReport report = new BackwardReport(reports, (System.nanoTime() - t0) * 1e-9);
+            synchronized (this) {
+                lastReport = report;
+            }
+            throw new BackwardSolveException(describeFailures(report), report);
+        }
+        Tensor[] grads = Autodiff.plan(new Var[] {step.output()}, step.boundary()).apply(Tensor.wrap(v, batch, n));
+        for (int i = 0; i < grads.length; i++) {
+            if (!grads[i].isFinite()) {
+                throw new ArithmeticException("folded gradient of input " + i + " (shape "
+                        + Arrays.toString(grads[i].shape()) + ") is not finite: the VJP of the update map"
+                        + " produced NaN or infinity at the forward solution");
+            }
+        }
+        synchronized (this) {
+            lastReport = new BackwardReport(reports, (System.nanoTime() - t0) * 1e-9);
+            lastV = v;
+        }
+        return grads;
+    }
+
+    private static void zeroNonFiniteRow(double[] v, int b, int n) {
+        for (int j = b * n; j < (b + 1) * n; j++) {
+            if (!Double.isFinite(v[j])) {
+                Arrays.fill(v, b * n, (b + 1) * n, 0.0);
+                return;
+            }
+        }
+    }
+
+    private String describeFailures(BackwardReport report) {
+        int[] failed = report.failedInstances();
+        StringBuilder sb = new StringBuilder("folded backward failed for ").append(failed.length).append(" of ")
+                .append(report.instances().length).append(" instances (tolerance ").append(options.tolerance())
+                .append(")");
+        for (int k = 0; k < Math.min(failed.length, 5); k++) {
+            InstanceReport r = report.instances()[failed[k]];
+            sb.append("; instance ").append(failed[k]).append(": ");
+            if (!r.atFixedPoint()) {
+                sb.append(String.format("forward solution is not a fixed point of U (residual %.3g > %.3g)",
+                        r.fixedPointResidual(), options.fixedPointTolerance()));
+            } else {
+                sb.append(String.format("%s %s after %d iterations, relative residual %.3g", r.method(), r.status(),
+                        r.iterations(), r.relativeResidual()));
+            }
+        }
+        return sb.append(failed.length > 5 ? "; ..." : "").toString();
+    }
+}

@@ -1,0 +1,198 @@
+package io.foldopt.linalg;
+
+import io.foldopt.parallel.Parallel;
+import java.util.Arrays;
+
+/**
+ * Direct solve by materializing {@code A}: application j feeds every row the unit vector {@code e_j} and yields column
+ * j of every {@code A_b} (n applications in all, reported as the iterations; instances with {@code g_b = 0} are
+ * skipped). Then, per instance and in parallel across instances:
+ * <ol>
+ *   <li><b>reduction</b>: let Z be the columns of {@code A} that are exactly {@code e_j} (the fixed-point map does not
+ *       depend on {@code x_j}, e.g. a clamped coordinate) and R the others. Then {@code A_RZ = 0} and
+ *       {@code A_ZZ = I}, so {@code A v = g} splits into {@code A_RR v_R = g_R} and
+ *       {@code v_Z = g_Z - A_ZR v_R}, and {@code det A = det A_RR};
+ *   <li>LU with partial pivoting of {@code A_RR} ({@link DenseLU}): CONVERGED (the tolerance is not used);
+ *   <li>if {@code A_RR} is singular, the Tikhonov-regularized least-squares solution
+ *       {@code (A_RR^T A_RR + mu I) v_R = A_RR^T g_R} with {@code mu =} {@value #TIKHONOV}
+ *       {@code * ||A_RR||_F^2} (Cholesky of the normal equations): SINGULAR, whatever the residual.
+ * </ol>
+ * A matrix with a non-finite entry gives {@code v_b = 0} and NON_FINITE. Memory: {@code B n^2} doubles.
+ */
+final class DirectSolver implements BatchedLinearSolver {
+    /** Tikhonov weight relative to {@code ||A||_F^2} for singular systems. */
+    static final double TIKHONOV = 1e-12;
+
+    @Override
+    public BatchSolution solve(BatchedOperator a, double[] rhs, double[] initialGuess, SolverOptions options) {
+        SolveBatch s = SolveBatch.start(a, rhs, initialGuess, options);
+        int batch = s.batch;
+        int n = s.dim;
+        long size = (long) batch * n * n;
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("DIRECT needs batch * n^2 = " + size + " doubles, more than an array holds");
+        }
+        double[] matrices = new double[(int) size];
+        boolean[] identityColumn = new boolean[batch * n];
+        boolean[] finite = new boolean[batch];
+        materialize(s, matrices, identityColumn, finite);
+        Parallel.forEach(batch, (long) n * n * n, b -> {
+            if (s.active[b]) {
+                solveInstance(s, b, matrices, identityColumn, finite[b]);
+            }
+        });
+        return s.finish(SolverMethod.DIRECT);
+    }
+
+    /** Stores {@code A_b} row-major at {@code b n^2} and flags its columns that equal {@code e_j}. */
+    private static void materialize(SolveBatch s, double[] matrices, boolean[] identityColumn, boolean[] finite) {
+        int batch = s.batch;
+        int n = s.dim;
+        double[] unit = new double[batch * n];
+        double[] column = new double[batch * n];
+        for (int b = 0; b < batch; b++) {
+            finite[b] = true;
+            if (s.active[b]) {
+                s.iterations[b] = n;
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            for (int b = 0; b < batch; b++) {
+                if (s.active[b]) {
+                    unit[b * n + j] = 1;
+                    if (j > 0) {
+                        unit[b * n + j - 1] = 0;
+                    }
+                }
+            }
+            s.op.apply(unit, column);
+            for (int b = 0; b < batch; b++) {
+                if (!s.active[b]) {
+                    continue;
+                }
+                int o = b * n;
+                int base = b * n * n;
+                boolean isUnit = true;
+                for (int i = 0; i < n; i++) {
+                    double c = column[o + i];
+                    matrices[base + i * n + j] = c;
+                    isUnit &= c == (i == j ? 1.0 : 0.0);
+                }
+                identityColumn[o + j] = isUnit;
+                finite[b] &= Vec.allFinite(column, o, n);
+            }
+        }
+    }
+
+    private static void solveInstance(SolveBatch s, int b, double[] matrices, boolean[] identityColumn,
+            boolean finite) {
+        int n = s.dim;
+        int o = b * n;
+        int base = b * n * n;
+        double[] x = s.x;
+        if (!finite) {
+            Arrays.fill(x, o, o + n, 0.0);
+            s.stop(b, SolveStatus.NON_FINITE);
+            return;
+        }
+        int[] rest = new int[n];
+        int r = 0;
+        for (int j = 0; j < n; j++) {
+            if (!identityColumn[o + j]) {
+                rest[r++] = j;
+            }
+        }
+        rest = Arrays.copyOf(rest, r);
+        double[] solutionR = new double[r];
+        for (int p = 0; p < r; p++) {
+            solutionR[p] = s.rhs[o + rest[p]];
+        }
+        DenseLU lu = DenseLU.factorInPlace(gather(matrices, base, n, rest), r);
+        SolveStatus status;
+        if (lu.isSingular()) {
+            solutionR = regularizedLeastSquares(gather(matrices, base, n, rest), r, solutionR);
+            status = SolveStatus.SINGULAR;
+        } else {
+            lu.solveInPlace(solutionR);
+            status = SolveStatus.CONVERGED;
+        }
+        Arrays.fill(x, o, o + n, 0.0);
+        for (int p = 0; p < r; p++) {
+            x[o + rest[p]] = solutionR[p];
+        }
+        // v_z = g_z - A_zR v_R for z in Z. The full dot (A v)_z equals A_zR v_R while v_Z is zero, and stays so as
+        // the v_z are filled in: A[z][z'] = 0 for z' in Z other than z, and A[z][z] v_z is read before v_z is set.
+        if (r < n) {
+            for (int z = 0; z < n; z++) {
+                if (identityColumn[o + z]) {
+                    x[o + z] = s.rhs[o + z] - Vec.dot(matrices, base + z * n, x, o, n);
+                }
+            }
+        }
+        s.stop(b, status);
+    }
+
+    /** @return the {@code r x r} row-major submatrix {@code A[rest][rest]} of the matrix stored at {@code base} */
+    private static double[] gather(double[] matrices, int base, int n, int[] rest) {
+        int r = rest.length;
+        double[] sub = new double[r * r];
+        if (r == n) {
+            System.arraycopy(matrices, base, sub, 0, n * n);
+            return sub;
+        }
+        for (int p = 0; p < r; p++) {
+            int row = base + rest[p] * n;
+            for (int q = 0; q < r; q++) {
+                sub[p * r + q] = matrices[row + rest[q]];
+            }
+        }
+        return sub;
+    }
+
+    /**
+     * @return {@code v = (M^T M + mu I)^{-1} M^T g} with {@code mu = TIKHONOV ||M||_F^2} for the {@code r x r} matrix M
+     *     (0 if {@code M = 0}), by Cholesky {@code U^T U} of the (upper triangle of the) normal matrix
+     */
+    private static double[] regularizedLeastSquares(double[] m, int r, double[] g) {
+        double[] v = new double[r];
+        double frobenius2 = Vec.dot(m, 0, m, 0, r * r);
+        if (!(frobenius2 > 0)) {
+            return v;
+        }
+        double mu = TIKHONOV * frobenius2;
+        double[] u = new double[r * r];
+        for (int i = 0; i < r; i++) {
+            int row = i * r;
+            Vec.axpy(g[i], m, row, v, 0, r);
+            for (int p = 0; p < r; p++) {
+                double mip = m[row + p];
+                if (mip != 0) {
+                    Vec.axpy(mip, m, row + p, u, p * r + p, r - p);
+                }
+            }
+        }
+        for (int p = 0; p < r; p++) {
+            u[p * r + p] += mu;
+        }
+        for (int k = 0; k < r; k++) {
+            int rk = k * r;
+            // In exact arithmetic every Cholesky pivot of M^T M + mu I is at least mu.
+            double ukk = Math.sqrt(Math.max(u[rk + k], mu));
+            u[rk + k] = ukk;
+            Vec.scale(1 / ukk, u, rk + k + 1, u, rk + k + 1, r - k - 1);
+            for (int i = k + 1; i < r; i++) {
+                Vec.axpy(-u[rk + i], u, rk + i, u, i * r + i, r - i);
+            }
+        }
+        for (int k = 0; k < r; k++) {
+            int rk = k * r;
+            v[k] /= u[rk + k];
+            Vec.axpy(-v[k], u, rk + k + 1, v, k + 1, r - k - 1);
+        }
+        for (int k = r - 1; k >= 0; k--) {
+            int rk = k * r;
+            v[k] = (v[k] - Vec.dot(u, rk + k + 1, v, k + 1, r - k - 1)) / u[rk + k];
+        }
+        return v;
+    }
+}

@@ -1,0 +1,184 @@
+package io.foldopt.linalg;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The state of one batched solve shared by all methods: operator, right-hand sides {@code g} and their norms, the
+ * iterates {@code v} (which become the returned solution), per-instance iteration counts and outcomes, and the scratch
+ * buffers of the true residual {@code g - A v}.
+ *
+ * <p>{@link #start} validates the inputs and settles every instance with {@code g_b = 0} ({@code v_b = 0},
+ * converged, 0 iterations). An instance is <em>active</em> until a solver gives it a status with {@link #stop}.
+ */
+final class SolveBatch {
+    /** Relative size below which a Krylov recurrence quantity is treated as zero (breakdown). */
+    static final double BREAKDOWN_TOL = 1e-14;
+
+    final BatchedOperator op;
+    final int batch;
+    final int dim;
+    final SolverOptions options;
+    /** Right-hand sides {@code g}, {@code B x n}: the caller's array, never written. */
+    final double[] rhs;
+    final double[] rhsNorm;
+    /** Current iterates {@code v}, {@code B x n}. */
+    final double[] x;
+    final int[] iterations;
+    final boolean[] active;
+    private final SolveStatus[] status;
+    private final boolean zeroStart;
+    private final double[] applyIn;
+    private final double[] applyOut;
+
+    private SolveBatch(BatchedOperator op, double[] rhs, double[] initialGuess, SolverOptions options) {
+        this.op = op;
+        this.batch = op.batch();
+        this.dim = op.dim();
+        this.options = options;
+        this.rhs = rhs;
+        this.rhsNorm = new double[batch];
+        this.x = initialGuess == null ? new double[rhs.length] : initialGuess.clone();
+        this.iterations = new int[batch];
+        this.active = new boolean[batch];
+        this.status = new SolveStatus[batch];
+        this.zeroStart = initialGuess == null;
+        this.applyIn = new double[rhs.length];
+        this.applyOut = new double[rhs.length];
+        for (int b = 0; b < batch; b++) {
+            rhsNorm[b] = Vec.norm(rhs, b * dim, dim);
+            active[b] = true;
+            if (rhsNorm[b] == 0) {
+                Arrays.fill(x, b * dim, (b + 1) * dim, 0.0);
+                stop(b, SolveStatus.CONVERGED);
+            }
+        }
+    }
+
+    /**
+     * Validates the arguments of {@link BatchedLinearSolver#solve} and returns the initial state.
+     *
+     * @throws IllegalArgumentException on a wrong length or a non-finite entry of rhs or initialGuess
+     */
+    static SolveBatch start(BatchedOperator a, double[] rhs, double[] initialGuess, SolverOptions options) {
+        Objects.requireNonNull(a, "operator");
+        Objects.requireNonNull(rhs, "rhs");
+        Objects.requireNonNull(options, "options");
+        int batch = a.batch();
+        int dim = a.dim();
+        checkBatch("rhs", rhs, batch, dim);
+        if (initialGuess != null) {
+            checkBatch("initialGuess", initialGuess, batch, dim);
+        }
+        return new SolveBatch(a, rhs, initialGuess, options);
+    }
+
+    private static void checkBatch(String name, double[] values, int batch, int dim) {
+        long expected = (long) batch * dim;
+        if (values.length != expected) {
+            throw new IllegalArgumentException(name + " has length " + values.length + ", expected batch * dim = "
+                    + batch + " * " + dim + " = " + expected);
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isFinite(values[i])) {
+                throw new IllegalArgumentException(name + " of instance " + i / dim + " has a non-finite entry "
+                        + values[i] + " at index " + i % dim);
+            }
+        }
+    }
+
+    /** @return whether {@code residualNorm <= tolerance * ||g_b||} (false for NaN) */
+    boolean meets(int b, double residualNorm) {
+        return residualNorm <= options.tolerance() * rhsNorm[b];
+    }
+
+    /** Ends instance {@code b} with the given status; its current row of {@link #x} is its solution. */
+    void stop(int b, SolveStatus s) {
+        status[b] = s;
+        active[b] = false;
+    }
+
+    /** @return whether some instance is still active */
+    boolean anyActive() {
+        return any(active);
+    }
+
+    /** @return whether some flag is set */
+    static boolean any(boolean[] flags) {
+        for (boolean f : flags) {
+            if (f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Sets the rows {@code r_b = g_b - A v_b} of the active instances, without applying A on a zero start. */
+    void initialResidual(double[] r) {
+        if (zeroStart) {
+            for (int b = 0; b < batch; b++) {
+                if (active[b]) {
+                    System.arraycopy(rhs, b * dim, r, b * dim, dim);
+                }
+            }
+        } else {
+            residual(active, r);
+        }
+    }
+
+    /**
+     * Sets the rows {@code r_b = g_b - A v_b} for the instances with {@code mask[b]}, with one batched application in
+     * which all other rows are zero; the other rows of {@code r} are left unchanged.
+     */
+    void residual(boolean[] mask, double[] r) {
+        applyMasked(mask);
+        for (int b = 0; b < batch; b++) {
+            if (mask[b]) {
+                for (int i = b * dim, end = i + dim; i < end; i++) {
+                    r[i] = rhs[i] - applyOut[i];
+                }
+            }
+        }
+    }
+
+    private void applyMasked(boolean[] mask) {
+        for (int b = 0; b < batch; b++) {
+            if (mask[b]) {
+                System.arraycopy(x, b * dim, applyIn, b * dim, dim);
+            } else {
+                Arrays.fill(applyIn, b * dim, (b + 1) * dim, 0.0);
+            }
+        }
+        op.apply(applyIn, applyOut);
+    }
+
+    /**
+     * Evaluates the true relative residual {@code ||g_b - A v_b|| / ||g_b||} of every instance with one batched
+     * application and packages the result; an instance whose residual is not finite gets status NON_FINITE.
+     *
+     * @throws IllegalStateException if an instance is still active
+     */
+    BatchSolution finish(SolverMethod method) {
+        boolean[] nonzero = new boolean[batch];
+        for (int b = 0; b < batch; b++) {
+            if (active[b]) {
+                throw new IllegalStateException("instance " + b + " has no status");
+            }
+            nonzero[b] = rhsNorm[b] > 0;
+        }
+        applyMasked(nonzero);
+        InstanceStats[] stats = new InstanceStats[batch];
+        for (int b = 0; b < batch; b++) {
+            double relative = 0;
+            if (nonzero[b]) {
+                for (int i = b * dim, end = i + dim; i < end; i++) {
+                    applyOut[i] = rhs[i] - applyOut[i];
+                }
+                relative = Vec.norm(applyOut, b * dim, dim) / rhsNorm[b];
+            }
+            SolveStatus s = Double.isFinite(relative) ? status[b] : SolveStatus.NON_FINITE;
+            stats[b] = new InstanceStats(method, iterations[b], relative, s);
+        }
+        return new BatchSolution(x, stats);
+    }
+}

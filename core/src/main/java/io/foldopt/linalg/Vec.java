@@ -1,0 +1,90 @@
+package io.foldopt.linalg;
+
+/**
+ * Dense kernels on contiguous slices {@code x[xo .. xo+n)} of flat arrays, shared by the solvers and factorizations of
+ * this package. The loops are written in the simple forms that the JIT unrolls and vectorizes.
+ */
+final class Vec {
+    private Vec() {}
+
+    /** @return {@code sum_i x[xo+i] y[yo+i]}, accumulated in four interleaved partial sums (fixed order) */
+    static double dot(double[] x, int xo, double[] y, int yo, int n) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += x[xo + i] * y[yo + i];
+            s1 += x[xo + i + 1] * y[yo + i + 1];
+            s2 += x[xo + i + 2] * y[yo + i + 2];
+            s3 += x[xo + i + 3] * y[yo + i + 3];
+        }
+        for (; i < n; i++) {
+            s0 += x[xo + i] * y[yo + i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /**
+     * @return the Euclidean norm {@code ||x[xo .. xo+n)||}; rescaled by {@code max|x_i|} when the plain sum of squares
+     *     overflows or underflows, NaN if an entry is NaN
+     */
+    static double norm(double[] x, int xo, int n) {
+        double ss = dot(x, xo, x, xo, n);
+        if (ss >= Double.MIN_NORMAL && ss < Double.POSITIVE_INFINITY) {
+            return Math.sqrt(ss);
+        }
+        double max = 0;
+        for (int i = 0; i < n; i++) {
+            double v = Math.abs(x[xo + i]);
+            if (Double.isNaN(v)) {
+                return Double.NaN;
+            }
+            max = Math.max(max, v);
+        }
+        if (max == 0 || max == Double.POSITIVE_INFINITY) {
+            return max;
+        }
+        double scaled = 0;
+        for (int i = 0; i < n; i++) {
+            double v = x[xo + i] / max;
+            scaled += v * v;
+        }
+        return max * Math.sqrt(scaled);
+    }
+
+    /** {@code y[yo+i] += alpha x[xo+i]} for {@code i < n}. */
+    static void axpy(double alpha, double[] x, int xo, double[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yo + i] += alpha * x[xo + i];
+        }
+    }
+
+    /** {@code y[yo+i] = alpha x[xo+i]} for {@code i < n}. */
+    static void scale(double alpha, double[] x, int xo, double[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yo + i] = alpha * x[xo + i];
+        }
+    }
+
+    /** @return whether every {@code x[xo+i]}, {@code i < n}, is zero */
+    static boolean isZero(double[] x, int xo, int n) {
+        for (int i = 0; i < n; i++) {
+            if (x[xo + i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return whether every {@code x[xo+i]}, {@code i < n}, is finite */
+    static boolean allFinite(double[] x, int xo, int n) {
+        for (int i = 0; i < n; i++) {
+            if (!Double.isFinite(x[xo + i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
