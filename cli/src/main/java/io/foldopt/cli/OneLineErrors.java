@@ -17,7 +17,12 @@ final class OneLineErrors implements IParameterExceptionHandler, IExecutionExcep
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         String name = cmd.getCommandSpec().qualifiedName();
-        StringBuilder line = new StringBuilder(name).append(": ").append(ex.getMessage());
+        StringBuilder line = new StringBuilder(name).append(": ");
+        if (ex instanceof UnmatchedArgumentException u && !u.isUnknownOption() && !cmd.getSubcommands().isEmpty()) {
+            line.append("unknown command '").append(u.getUnmatched().get(0)).append('\'');
+        } else {
+            line.append(ex.getMessage());
+        }
         if (ex instanceof UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
             line.append(" (did you mean ").append(String.join(" or ", u.getSuggestions())).append("?)");
         }

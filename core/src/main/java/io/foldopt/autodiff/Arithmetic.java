@@ -71,19 +71,24 @@ public final class Arithmetic {
 
     /** @return the elementwise minimum; ties send the cotangent to {@code a} */
     public static Var minimum(Var a, Var b) {
-        return select(a, b, Kernels.binary(b.value(), a.value(), BinaryOp.GE_MASK));
+        return select(a, b, Kernels.binary(a.value(), b.value(), BinaryOp.MIN),
+                Kernels.binary(b.value(), a.value(), BinaryOp.GE_MASK));
     }
 
     /** @return the elementwise maximum; ties send the cotangent to {@code a} */
     public static Var maximum(Var a, Var b) {
-        return select(a, b, Kernels.binary(a.value(), b.value(), BinaryOp.GE_MASK));
+        return select(a, b, Kernels.binary(a.value(), b.value(), BinaryOp.MAX),
+                Kernels.binary(a.value(), b.value(), BinaryOp.GE_MASK));
     }
 
-    /** {@code mask * a + (1 - mask) * b} with a constant 0/1 mask of the broadcast shape. */
-    private static Var select(Var a, Var b, Tensor mask) {
+    /**
+     * The value {@code v} of a selection, differentiated as {@code mask * a + (1 - mask) * b} with a
+     * constant 0/1 mask of the broadcast shape. The value is computed by {@code min}/{@code max}
+     * directly, not as that sum, so that an infinite unselected operand (an absent bound) does not
+     * turn it into {@code 0 * inf = NaN}.
+     */
+    private static Var select(Var a, Var b, Tensor v, Tensor mask) {
         Tensor notMask = mask.map(m -> 1.0 - m);
-        Tensor v = Kernels.binary(Kernels.binary(mask, a.value(), BinaryOp.MUL),
-                Kernels.binary(notMask, b.value(), BinaryOp.MUL), BinaryOp.ADD);
         return Var.op(v, new Var[] {a, b}, (i, g) -> i == 0
                 ? reduceTo(mul(g, Var.constant(mask)), a)
                 : reduceTo(mul(g, Var.constant(notMask)), b));

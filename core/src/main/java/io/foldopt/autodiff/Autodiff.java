@@ -42,11 +42,24 @@ public final class Autodiff {
     /**
      * @return {@code grad_x output} as a recorded node, differentiable again (for update maps
      *     written as {@code x - alpha grad_x f(x, c)})
+     * @throws IllegalStateException if the gradient cannot have been recorded: the input does not
+     *     require a gradient (a constant, or a value made under {@link GradMode#noGrad}), or recording
+     *     is off and the output was not recorded. The gradient would otherwise silently be zero, for
+     *     instance when an update map built with this method is iterated under {@code noGrad}.
      */
     public static Var gradGraph(Var output, Var input) {
         if (output.value().size() != 1) {
             throw new IllegalArgumentException("gradGraph needs a one-element output, shape is "
                     + java.util.Arrays.toString(output.shape()));
+        }
+        if (!input.requiresGrad()) {
+            throw new IllegalStateException("gradGraph: the input does not require a gradient (a constant, or"
+                    + " a value made under GradMode.noGrad), so the gradient was not recorded; evaluate the"
+                    + " function on a Var.param inside GradMode.withGrad");
+        }
+        if (!output.requiresGrad() && !GradMode.isEnabled()) {
+            throw new IllegalStateException("gradGraph: recording is off (GradMode.noGrad) and the output was"
+                    + " not recorded, so its gradient is unknown; compute the output inside GradMode.withGrad");
         }
         return vjp(new Var[] {output}, new Var[] {input},
                 new Var[] {Var.constant(Tensor.full(1.0, output.shape()))}, true)[0];

@@ -2,6 +2,7 @@ package io.foldopt.autodiff;
 
 import io.foldopt.tensor.Tensor;
 import java.util.function.BinaryOperator;
+import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 
 /**
@@ -16,49 +17,66 @@ public final class Elementwise {
     private Elementwise() {}
 
     /**
-     * Applies {@code f} and records the rule {@code (g, y) -> cotangent of x}, where {@code y} is the
-     * result node itself (so rules such as {@code exp' = exp} reuse it).
+     * Applies {@code f} and records its VJP {@code g * f'(x)}. With graph creation on, the VJP is
+     * {@code rule(g, y)} written with differentiable operations ({@code y} is the result node itself,
+     * so rules such as {@code exp' = exp} reuse it); otherwise {@code f'(x)} is computed once from
+     * {@code derivative(x, y)} and cached in the node, so repeated first-order VJPs through the same
+     * recorded step (the backward solvers') cost one multiplication each. A null rule means
+     * {@code f'} is piecewise constant and the cached factor serves both cases.
      */
-    private static Var unary(Var x, DoubleUnaryOperator f, BinaryOperator<Var> rule) {
+    private static Var unary(Var x, DoubleUnaryOperator f, DoubleBinaryOperator derivative, BinaryOperator<Var> rule) {
+        Tensor y = x.value().map(f);
         Var[] self = new Var[1];
-        self[0] = Var.op(x.value().map(f), new Var[] {x}, (i, g) -> rule.apply(g, self[0]));
+        Tensor[] factor = new Tensor[1];
+        self[0] = Var.op(y, new Var[] {x}, (i, g) -> {
+            if (rule != null && GradMode.isEnabled()) {
+                return rule.apply(g, self[0]);
+            }
+            Tensor d = factor[0];
+            if (d == null) {
+                double[] xs = x.value().data();
+                double[] ys = y.data();
+                double[] out = new double[xs.length];
+                for (int k = 0; k < out.length; k++) {
+                    out[k] = derivative.applyAsDouble(xs[k], ys[k]);
+                }
+                d = Tensor.wrap(out, y.shape());
+                factor[0] = d;
+            }
+            return Arithmetic.mul(g, Var.constant(d));
+        });
         return self[0];
-    }
-
-    /** Cotangent {@code g * m} for a constant elementwise factor {@code m = h(x)}. */
-    private static Var constantFactor(Var x, DoubleUnaryOperator f, DoubleUnaryOperator factor) {
-        return Var.op(x.value().map(f), new Var[] {x},
-                (i, g) -> Arithmetic.mul(g, Var.constant(x.value().map(factor))));
     }
 
     /** @return {@code exp(x)} */
     public static Var exp(Var x) {
-        return unary(x, Math::exp, Arithmetic::mul);
+        return unary(x, Math::exp, (v, y) -> y, Arithmetic::mul);
     }
 
     /** @return {@code log(x)} (natural) */
     public static Var log(Var x) {
-        return unary(x, Math::log, (g, y) -> Arithmetic.div(g, x));
+        return unary(x, Math::log, (v, y) -> 1.0 / v, (g, y) -> Arithmetic.div(g, x));
     }
 
     /** @return {@code sin(x)} */
     public static Var sin(Var x) {
-        return unary(x, Math::sin, (g, y) -> Arithmetic.mul(g, cos(x)));
+        return unary(x, Math::sin, (v, y) -> Math.cos(v), (g, y) -> Arithmetic.mul(g, cos(x)));
     }
 
     /** @return {@code cos(x)} */
     public static Var cos(Var x) {
-        return unary(x, Math::cos, (g, y) -> Arithmetic.mul(g, Arithmetic.scale(sin(x), -1.0)));
+        return unary(x, Math::cos, (v, y) -> -Math.sin(v),
+                (g, y) -> Arithmetic.mul(g, Arithmetic.scale(sin(x), -1.0)));
     }
 
     /** @return {@code tanh(x)}; {@code tanh' = 1 - tanh^2} */
     public static Var tanh(Var x) {
-        return unary(x, Math::tanh, (g, y) -> Arithmetic.sub(g, Arithmetic.mul(g, Arithmetic.mul(y, y))));
+        return unary(x, Math::tanh, (v, y) -> 1.0 - y * y, (g, y) -> Arithmetic.sub(g, Arithmetic.mul(g, Arithmetic.mul(y, y))));
     }
 
     /** @return {@code 1 / (1 + exp(-x))}, evaluated without overflow; {@code s' = s (1 - s)} */
     public static Var sigmoid(Var x) {
-        return unary(x, Elementwise::sigmoidValue,
+        return unary(x, Elementwise::sigmoidValue, (v, y) -> y * (1.0 - y),
                 (g, y) -> Arithmetic.mul(g, Arithmetic.sub(y, Arithmetic.mul(y, y))));
     }
 
@@ -72,18 +90,18 @@ public final class Elementwise {
 
     /** @return {@code log(1 + exp(x))}, evaluated without overflow; derivative {@code sigmoid(x)} */
     public static Var softplus(Var x) {
-        return unary(x, v -> Math.max(v, 0.0) + Math.log1p(Math.exp(-Math.abs(v))),
+        return unary(x, v -> Math.max(v, 0.0) + Math.log1p(Math.exp(-Math.abs(v))), (v, y) -> sigmoidValue(v),
                 (g, y) -> Arithmetic.mul(g, sigmoid(x)));
     }
 
     /** @return {@code max(x, 0)} */
     public static Var relu(Var x) {
-        return constantFactor(x, v -> Math.max(v, 0.0), v -> v > 0 ? 1.0 : 0.0);
+        return unary(x, v -> Math.max(v, 0.0), (v, y) -> v > 0 ? 1.0 : 0.0, null);
     }
 
     /** @return {@code |x|} */
     public static Var abs(Var x) {
-        return constantFactor(x, Math::abs, Math::signum);
+        return unary(x, Math::abs, (v, y) -> Math.signum(v), null);
     }
 
     /** @return {@code x} clipped to {@code [lo, hi]} */
@@ -91,12 +109,12 @@ public final class Elementwise {
         if (!(lo <= hi)) {
             throw new IllegalArgumentException("clamp needs lo <= hi, got [" + lo + ", " + hi + "]");
         }
-        return constantFactor(x, v -> Math.min(Math.max(v, lo), hi), v -> v >= lo && v <= hi ? 1.0 : 0.0);
+        return unary(x, v -> Math.min(Math.max(v, lo), hi), (v, y) -> v >= lo && v <= hi ? 1.0 : 0.0, null);
     }
 
     /** @return {@code sqrt(x)}; derivative {@code 1 / (2 sqrt(x))} */
     public static Var sqrt(Var x) {
-        return unary(x, Math::sqrt, (g, y) -> Arithmetic.scale(Arithmetic.div(g, y), 0.5));
+        return unary(x, Math::sqrt, (v, y) -> 0.5 / y, (g, y) -> Arithmetic.scale(Arithmetic.div(g, y), 0.5));
     }
 
     /** @return {@code x ^ p} for a constant exponent; derivative {@code p x^(p-1)} */
@@ -107,7 +125,7 @@ public final class Elementwise {
         if (p == 0.0) {
             return Var.op(Tensor.full(1.0, x.shape()), new Var[] {x}, (i, g) -> Arithmetic.scale(g, 0.0));
         }
-        return unary(x, v -> Math.pow(v, p), (g, y) -> Arithmetic.mul(g, Arithmetic.scale(pow(x, p - 1.0), p)));
+        return unary(x, v -> Math.pow(v, p), (v, y) -> p * Math.pow(v, p - 1.0), (g, y) -> Arithmetic.mul(g, Arithmetic.scale(pow(x, p - 1.0), p)));
     }
 
     /** @return {@code x * m} for a constant mask or weight tensor {@code m} (broadcasting) */

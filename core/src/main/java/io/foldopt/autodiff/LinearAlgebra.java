@@ -3,6 +3,7 @@ package io.foldopt.autodiff;
 import io.foldopt.linalg.DenseLU;
 import io.foldopt.parallel.Parallel;
 import io.foldopt.tensor.Kernels;
+import io.foldopt.tensor.Shapes;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
 
@@ -30,7 +31,7 @@ public final class LinearAlgebra {
             if (sa.length == 0 || sa[sa.length - 1] != k) {
                 throw shapeError(sa, sb);
             }
-            int rows = av.size() / k;
+            int rows = Shapes.size(Arrays.copyOf(sa, sa.length - 1));
             int[] so = sa.clone();
             so[so.length - 1] = m;
             Tensor out = Tensor.wrap(Kernels.gemm(av.data(), 0, bv.data(), 0, 1, rows, k, m), so);
@@ -89,10 +90,10 @@ public final class LinearAlgebra {
      */
     public static Var solve(Var a, Var r) {
         int[] sa = a.shape();
-        int n = sa[sa.length - 1];
         boolean shared = sa.length == 2;
-        if (sa[sa.length - 2] != n || r.dim(-1) != n || !shared && (sa.length != 3 || r.rank() != 2
-                || r.dim(0) != sa[0])) {
+        int n = sa.length < 2 ? -1 : sa[sa.length - 1];
+        if (sa.length < 2 || sa[sa.length - 2] != n || r.rank() == 0 || r.dim(-1) != n
+                || !shared && (sa.length != 3 || r.rank() != 2 || r.dim(0) != sa[0])) {
             throw new IllegalArgumentException("solve: incompatible shapes " + Arrays.toString(sa) + " and "
                     + Arrays.toString(r.shape()));
         }
@@ -101,13 +102,16 @@ public final class LinearAlgebra {
         double[] rd = r.value().data();
         double[] z = new double[rd.length];
         DenseLU[] lu = new DenseLU[shared ? 1 : rows];
-        Parallel.forEach(lu.length, (long) n * n * n, t -> {
-            lu[t] = DenseLU.factor(shared ? ad : Arrays.copyOfRange(ad, t * n * n, (t + 1) * n * n), n);
+        Parallel.forEach(lu.length, (long) n * n * n,
+                t -> lu[t] = DenseLU.factor(shared ? ad : Arrays.copyOfRange(ad, t * n * n, (t + 1) * n * n), n));
+        // Checked here, not inside the parallel loop: an exception thrown on a worker thread reaches the
+        // caller as a copy without its message, which would lose the instance number.
+        for (int t = 0; t < lu.length; t++) {
             if (lu[t].isSingular()) {
                 throw new ArithmeticException("solve: matrix " + (shared ? "" : "of instance " + t + " ")
                         + "is singular");
             }
-        });
+        }
         Parallel.forEach(rows, (long) n * n, t -> {
             double[] sol = lu[shared ? 0 : t].solve(Arrays.copyOfRange(rd, t * n, (t + 1) * n));
             System.arraycopy(sol, 0, z, t * n, n);

@@ -87,30 +87,36 @@ public final class Structure {
         if (parts.length == 0) {
             throw new IllegalArgumentException("concat needs at least one operand");
         }
-        int[] lead = Arrays.copyOf(parts[0].shape(), parts[0].shape().length - 1);
+        Var[] ops = parts.clone();
+        int[] first = ops[0].shape();
+        if (first.length == 0) {
+            throw new IllegalArgumentException("concat: operand 0 has shape [], operands need a last axis");
+        }
+        int[] lead = Arrays.copyOf(first, first.length - 1);
         int total = 0;
-        int[] offsets = new int[parts.length];
-        for (int p = 0; p < parts.length; p++) {
-            int[] s = parts[p].shape();
-            if (!Arrays.equals(Arrays.copyOf(s, s.length - 1), lead) || s.length != lead.length + 1) {
+        int[] offsets = new int[ops.length];
+        int[] widths = new int[ops.length];
+        for (int p = 0; p < ops.length; p++) {
+            int[] s = ops[p].shape();
+            if (s.length != lead.length + 1 || !Arrays.equals(Arrays.copyOf(s, s.length - 1), lead)) {
                 throw new IllegalArgumentException("concat: operand " + p + " has shape " + Arrays.toString(s)
-                        + ", operand 0 has " + Arrays.toString(parts[0].shape()));
+                        + ", operand 0 has " + Arrays.toString(first));
             }
             offsets[p] = total;
-            total += s[s.length - 1];
+            widths[p] = s[s.length - 1];
+            total += widths[p];
         }
         int rows = Shapes.size(lead);
         double[] out = new double[rows * total];
-        for (int p = 0; p < parts.length; p++) {
-            double[] src = parts[p].value().data();
-            int w = parts[p].dim(-1);
+        for (int p = 0; p < ops.length; p++) {
+            double[] src = ops[p].value().data();
+            int w = widths[p];
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(src, r * w, out, r * total + offsets[p], w);
             }
         }
         int[] shape = Arrays.copyOf(lead, lead.length + 1);
         shape[lead.length] = total;
-        return Var.op(Tensor.wrap(out, shape), parts,
-                (i, g) -> slice(g, offsets[i], offsets[i] + parts[i].dim(-1)));
+        return Var.op(Tensor.wrap(out, shape), ops, (i, g) -> slice(g, offsets[i], offsets[i] + widths[i]));
     }
 }

@@ -18,8 +18,9 @@ import java.util.Arrays;
  * <p>Breakdown, any of {@code |rho| <= eps ||r^|| ||r||}, {@code |(r^, v)| <= eps ||r^|| ||v||},
  * {@code |(t, s)| <= eps ||t|| ||s||} with {@code eps =} {@value SolveBatch#BREAKDOWN_TOL}: the instance restarts from
  * its current iterate (for an omega breakdown, {@code x + alpha p}) with its true residual as fresh shadow residual; this
- * happens at most once per instance, a second breakdown ends it with BREAKDOWN. Unconverged instances return their best
- * iterate, the one with the smallest residual norm observed (recurrence or true).
+ * happens at most once per instance, a second breakdown ends it with BREAKDOWN. A non-finite inner product (the operator
+ * produced a non-finite value) ends the instance with NON_FINITE. Unconverged instances return their best iterate, the
+ * one with the smallest residual norm observed (recurrence or true).
  */
 final class BiCgStab implements BatchedLinearSolver {
     @Override
@@ -111,6 +112,10 @@ final class BiCgStab implements BatchedLinearSolver {
             }
             int o = b * n;
             double rhoNew = Vec.dot(rHat, o, r, o, n);
+            if (!Double.isFinite(rhoNew)) {
+                stopWithBest(b, SolveStatus.NON_FINITE);
+                return;
+            }
             if (!(Math.abs(rhoNew) > SolveBatch.BREAKDOWN_TOL * rHatNorm[b] * rNorm[b])) {
                 breakDown(b);
                 return;
@@ -131,6 +136,10 @@ final class BiCgStab implements BatchedLinearSolver {
             s.iterations[b]++;
             int o = b * n;
             double sigma = Vec.dot(rHat, o, v, o, n);
+            if (!Double.isFinite(sigma)) {
+                stopWithBest(b, SolveStatus.NON_FINITE);
+                return;
+            }
             if (!(Math.abs(sigma) > SolveBatch.BREAKDOWN_TOL * rHatNorm[b] * Vec.norm(v, o, n))) {
                 breakDown(b);
                 return;
@@ -156,6 +165,10 @@ final class BiCgStab implements BatchedLinearSolver {
             double a = alpha[b];
             double tt = Vec.dot(t, o, t, o, n);
             double ts = Vec.dot(t, o, r, o, n);
+            if (!Double.isFinite(tt) || !Double.isFinite(ts)) {
+                stopWithBest(b, SolveStatus.NON_FINITE);
+                return;
+            }
             Vec.axpy(a, p, o, s.x, o, n);
             if (!(Math.abs(ts) > SolveBatch.BREAKDOWN_TOL * Math.sqrt(tt) * rNorm[b])) {
                 offerBest(b, rNorm[b]);
@@ -170,8 +183,6 @@ final class BiCgStab implements BatchedLinearSolver {
             offerBest(b, rNorm[b]);
             if (s.meets(b, rNorm[b])) {
                 check[b] = true;
-            } else if (!Double.isFinite(rNorm[b])) {
-                stopWithBest(b, SolveStatus.NON_FINITE);
             }
         }
 

@@ -191,7 +191,7 @@ final class Gmres implements BatchedLinearSolver {
                 int col = (b * m + i) * (m + 1);
                 double y = gamma[g + i] / hess[col + i];
                 gamma[g + i] = y;
-                Vec.axpy(-y, hess, col, gamma, g, i);
+                Vec.axpy(-y, hess, col, gamma, g, Math.max(0, i - 1));
             }
             if (!Vec.allFinite(gamma, g, k)) {
                 pending[b] = SolveStatus.NON_FINITE;

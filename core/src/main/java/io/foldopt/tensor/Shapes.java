@@ -73,11 +73,19 @@ public final class Shapes {
     /**
      * Sums {@code t} over the axes that broadcasting stretched, giving a tensor of {@code shape}: the
      * adjoint of broadcasting {@code shape} to {@code t}'s shape.
+     *
+     * @throws IllegalArgumentException naming both shapes if {@code shape} does not broadcast to
+     *     {@code t}'s shape
      */
     public static Tensor sumTo(Tensor t, int[] shape) {
         int[] from = t.shape();
         if (Arrays.equals(from, shape)) {
             return t;
+        }
+        if (!Arrays.equals(broadcastOrNull(shape, from), from)) {
+            throw new IllegalArgumentException("cannot sum shape " + Arrays.toString(from) + " to "
+                    + Arrays.toString(shape) + ": " + Arrays.toString(shape) + " does not broadcast to "
+                    + Arrays.toString(from));
         }
         double[] src = t.data();
         double[] out = new double[size(shape)];
@@ -99,6 +107,15 @@ public final class Shapes {
             }
         }
         return Tensor.wrap(out, shape);
+    }
+
+    /** @return the broadcast shape of {@code a} and {@code b}, or null if they are incompatible */
+    private static int[] broadcastOrNull(int[] a, int[] b) {
+        try {
+            return broadcast(a, b);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** @return true if {@code small} equals the trailing axes of {@code big} */

@@ -56,6 +56,18 @@ class LinearAlgebraGradTest {
     }
 
     @Test
+    void matmulWithEmptyInnerDimensionIsZero() {
+        Var a = Var.param(Tensor.zeros(B, 0));
+        Var b = Var.param(Tensor.zeros(0, 2));
+        Var c = a.matmul(b);
+        assertArrayEquals(new int[] {B, 2}, c.shape());
+        assertArrayEquals(new double[B * 2], c.value().data());
+        Tensor[] g = Autodiff.vjp(new Var[] {c}, new Var[] {a, b}, new Tensor[] {randn(rng, B, 2)});
+        assertArrayEquals(new int[] {B, 0}, g[0].shape());
+        assertArrayEquals(new int[] {0, 2}, g[1].shape());
+    }
+
+    @Test
     void transpose() {
         assertVjp("transpose (m,n)", v -> v[0].transpose(), randn(rng, 3, 4));
         assertVjp("transpose (B,m,n)", v -> v[0].transpose(), randn(rng, B, 3, 4));

@@ -158,6 +158,68 @@ class BatchedLinearSolverTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(SolverMethod.class)
+    void nonFiniteOperatorOutputStaysInItsInstance(SolverMethod method) {
+        int n = 8;
+        Random random = new Random(6);
+        double[] matrices = Fixtures.nearIdentityBatch(random, 2, n, 0.3);
+        BatchedOperator dense = DenseBatchedOperator.perInstance(matrices, n, 2);
+        // Instance 1 maps every nonzero input to NaN.
+        BatchedOperator poisoned = new BatchedOperator() {
+            @Override
+            public int batch() {
+                return 2;
+            }
+
+            @Override
+            public int dim() {
+                return n;
+            }
+
+            @Override
+            public void apply(double[] x, double[] y) {
+                dense.apply(x, y);
+                for (int i = n; i < 2 * n; i++) {
+                    if (x[i] != 0) {
+                        java.util.Arrays.fill(y, n, 2 * n, Double.NaN);
+                        return;
+                    }
+                }
+            }
+        };
+        double[] g = Fixtures.uniform(random, 2 * n);
+
+        BatchSolution sol = BatchedLinearSolver.of(method).solve(poisoned, g, null, SolverOptions.defaults());
+
+        assertTrue(Fixtures.allFinite(sol.solution()));
+        assertTrue(sol.stats()[0].converged());
+        assertTrue(Fixtures.relativeResidual(matrices, 0, sol.solution(), g, 0, n) <= 1e-10);
+        SolveStatus expected = method == SolverMethod.LFPI ? SolveStatus.DIVERGED : SolveStatus.NON_FINITE;
+        assertEquals(expected, sol.stats()[1].status());
+    }
+
+    @Test
+    void unrestartedGmresNeedsNoMoreIterationsThanLfpi() {
+        // Both iterates lie in x_0 + K_k(A, r_0), where GMRES minimizes the residual.
+        int batch = 4;
+        int n = 60;
+        Random random = new Random(19);
+        double[] matrices = Fixtures.nearIdentityBatch(random, batch, n, 0.7);
+        double[] g = Fixtures.uniform(random, batch * n);
+        BatchedOperator op = DenseBatchedOperator.perInstance(matrices, n, batch);
+        SolverOptions options = SolverOptions.defaults().withRestart(n);
+
+        BatchSolution lfpi = BatchedLinearSolver.of(SolverMethod.LFPI).solve(op, g, null, options);
+        BatchSolution gmres = BatchedLinearSolver.of(SolverMethod.GMRES).solve(op, g, null, options);
+
+        for (int b = 0; b < batch; b++) {
+            assertTrue(lfpi.stats()[b].converged() && gmres.stats()[b].converged());
+            assertTrue(gmres.stats()[b].iterations() <= lfpi.stats()[b].iterations(),
+                    gmres.stats()[b] + " vs " + lfpi.stats()[b]);
+        }
+    }
+
     @Test
     void deterministic() {
         int batch = 4;

@@ -27,7 +27,7 @@ public record AnchorSetup(BoxNonconvexQp problem, Tensor c, Tensor cotangent) {
     public static final double FORWARD_TOLERANCE = 1e-13;
     /** Iteration budget of the forward solve. */
     public static final int FORWARD_MAX_ITERATIONS = 200_000;
-    /** Iteration budget of the iterative backward methods (LFPI needs about 5000 on this problem). */
+    /** Iteration budget of the iterative backward methods: generous, LFPI (the slowest) needs about 1000. */
     public static final int BACKWARD_MAX_ITERATIONS = 20_000;
 
     /** @return the setup of dimension {@code n} and batch size {@code batch} from {@code seed} */

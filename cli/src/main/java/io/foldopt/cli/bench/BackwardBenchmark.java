@@ -43,10 +43,9 @@ public final class BackwardBenchmark {
     public record Config(int n, int batch, long seed, double tolerance, int repeat) {
         /** Validates the settings. */
         public Config {
-            if (n < 1 || batch < 1 || repeat < 1) {
-                throw new IllegalArgumentException("n, batch and repeat must be >= 1, got n=" + n + ", batch="
-                        + batch + ", repeat=" + repeat);
-            }
+            requirePositive("n", n);
+            requirePositive("batch", batch);
+            requirePositive("repeat", repeat);
             if (!(tolerance > 0) || !Double.isFinite(tolerance)) {
                 throw new IllegalArgumentException("tolerance must be positive and finite, got " + tolerance);
             }
@@ -68,6 +67,12 @@ public final class BackwardBenchmark {
      */
     public record Row(String method, int n, int batch, int iterations, double backwardSeconds,
             double forwardSeconds, double relErrorVsDirect, Boolean converged) {}
+
+    private static void requirePositive(String name, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be >= 1, got " + value);
+        }
+    }
 
     private record Timing(double forwardSeconds, double backwardSeconds, Tensor gradient) {}
 
