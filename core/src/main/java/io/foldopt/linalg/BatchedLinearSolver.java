@@ -23,7 +23,10 @@ public interface BatchedLinearSolver {
      */
     BatchSolution solve(BatchedOperator a, double[] rhs, double[] initialGuess, SolverOptions options);
 
-    /** @return the solver implementing the given method */
+    /**
+     * @param method the algorithm
+     * @return a solver implementing it
+     */
     static BatchedLinearSolver of(SolverMethod method) {
         return switch (Objects.requireNonNull(method, "method")) {
             case LFPI -> new Lfpi();

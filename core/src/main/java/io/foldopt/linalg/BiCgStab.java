@@ -16,11 +16,11 @@ import java.util.Arrays;
  * continue from the true residual with a fresh shadow residual {@code r^ = r}.
  *
  * <p>Breakdown, any of {@code |rho| <= eps ||r^|| ||r||}, {@code |(r^, v)| <= eps ||r^|| ||v||},
- * {@code |(t, s)| <= eps ||t|| ||s||} with {@code eps =} {@value SolveBatch#BREAKDOWN_TOL}: the instance restarts from
- * its current iterate (for an omega breakdown, {@code x + alpha p}) with its true residual as fresh shadow residual; this
- * happens at most once per instance, a second breakdown ends it with BREAKDOWN. A non-finite inner product (the operator
- * produced a non-finite value) ends the instance with NON_FINITE. Unconverged instances return their best iterate, the
- * one with the smallest residual norm observed (recurrence or true).
+ * {@code |(t, s)| <= eps ||t|| ||s||} with {@code eps =} {@value SolveBatch#BREAKDOWN_TOL}: the instance restarts
+ * from its current iterate (for an omega breakdown, {@code x + alpha p}) with its true residual as fresh shadow
+ * residual; this happens at most once per instance, a second breakdown ends it with BREAKDOWN. A non-finite inner
+ * product (the operator produced a non-finite value) ends the instance with NON_FINITE. Unconverged instances return
+ * their best iterate, the one with the smallest residual norm observed (recurrence or true).
  */
 final class BiCgStab implements BatchedLinearSolver {
     @Override

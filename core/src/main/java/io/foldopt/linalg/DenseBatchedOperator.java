@@ -35,7 +35,8 @@ public final class DenseBatchedOperator implements BatchedOperator {
     }
 
     /**
-     * @param a {@code batch} consecutive {@code n x n} row-major matrices (length {@code batch n^2}); wrapped, not copied
+     * @param a {@code batch} consecutive {@code n x n} row-major matrices, length {@code batch n^2}; wrapped, not
+     *     copied
      * @param n dimension, at least 1
      * @param batch number of instances, at least 1
      * @return the operator {@code y_b = A_b x_b}
@@ -51,7 +52,7 @@ public final class DenseBatchedOperator implements BatchedOperator {
             throw new IllegalArgumentException("need n >= 1 and batch >= 1, got n = " + n + ", batch = " + batch);
         }
         long expected = (long) matrices * n * n;
-        if (a.length != expected || (long) batch * n > Integer.MAX_VALUE) {
+        if (a.length != expected) {
             throw new IllegalArgumentException("expected " + matrices + " matrices of " + n + " x " + n
                     + " (length " + expected + "), got length " + a.length);
         }

@@ -1,5 +1,6 @@
 package io.foldopt.linalg;
 
+import io.foldopt.tensor.Kernels;
 import java.util.Objects;
 
 /**
@@ -43,7 +44,18 @@ public final class DenseLU {
         return factorInPlace(a.clone(), n);
     }
 
-    /** Like {@link #factor} but overwrites and keeps {@code a}, which the caller must not use afterwards. */
+    /** Width of the column panels of the blocked factorization. */
+    private static final int PANEL = 32;
+
+    /**
+     * Like {@link #factor} but overwrites and keeps {@code a}, which the caller must not use afterwards.
+     *
+     * <p>Blocked right-looking LU: each panel of {@value #PANEL} columns is factored with partial
+     * pivoting (whole rows swapped), its block row of {@code U} is solved against the unit lower
+     * triangle, and the trailing matrix gets one product update {@code A22 -= L21 U12}
+     * ({@link Kernels#multiplyAdd}), so the trailing matrix is streamed once per panel instead of
+     * once per column.
+     */
     static DenseLU factorInPlace(double[] a, int n) {
         double maxAbs = 0;
         boolean finite = true;
@@ -54,44 +66,74 @@ public final class DenseLU {
         double threshold = SINGULAR_PIVOT * maxAbs;
         int[] pivots = new int[n];
         boolean singular = !finite;
-        for (int k = 0; k < n && !singular; k++) {
-            int p = k;
-            double big = Math.abs(a[k * n + k]);
-            for (int i = k + 1; i < n; i++) {
-                double v = Math.abs(a[i * n + k]);
-                if (v > big) {
-                    big = v;
-                    p = i;
+        double[] u12 = new double[PANEL * n];
+        for (int k0 = 0; k0 < n && !singular; k0 += PANEL) {
+            int k1 = Math.min(n, k0 + PANEL);
+            for (int k = k0; k < k1 && !singular; k++) {
+                singular = !eliminateColumn(a, n, k, k1, threshold, pivots);
+            }
+            int width = n - k1;
+            if (singular || width == 0) {
+                continue;
+            }
+            // U12 = L11^{-1} A12, copied to a separate buffer for the update.
+            for (int k = k0; k < k1; k++) {
+                int rk = k * n;
+                for (int i = k + 1; i < k1; i++) {
+                    double l = a[i * n + k];
+                    if (l != 0) {
+                        Vec.axpy(-l, a, rk + k1, a, i * n + k1, width);
+                    }
                 }
+                System.arraycopy(a, rk + k1, u12, (k - k0) * width, width);
             }
-            pivots[k] = p;
-            if (!(big > threshold) || big == Double.POSITIVE_INFINITY) {
-                singular = true;
-                break;
-            }
-            int rk = k * n;
-            if (p != k) {
-                int rp = p * n;
-                for (int j = 0; j < n; j++) {
-                    double tmp = a[rk + j];
-                    a[rk + j] = a[rp + j];
-                    a[rp + j] = tmp;
-                }
-            }
-            double pivot = a[rk + k];
-            for (int i = k + 1; i < n; i++) {
-                int ri = i * n;
-                double l = a[ri + k] / pivot;
-                a[ri + k] = l;
-                if (l != 0) {
-                    Vec.axpy(-l, a, rk + k + 1, a, ri + k + 1, n - k - 1);
-                }
-            }
+            Kernels.multiplyAdd(-1.0, a, k1 * n + k0, n, u12, 0, width, a, k1 * n + k1, n, width, k1 - k0, width);
         }
         if (!singular) {
             singular = !Vec.allFinite(a, 0, a.length);
         }
         return new DenseLU(a, n, pivots, singular);
+    }
+
+    /**
+     * Step {@code k} inside the panel ending at column {@code k1}: picks the pivot of column {@code k},
+     * swaps whole rows, stores the multipliers {@code l_ik} and updates the panel's later columns.
+     *
+     * @return false if the pivot is below {@code threshold} (singular) or infinite
+     */
+    private static boolean eliminateColumn(double[] a, int n, int k, int k1, double threshold, int[] pivots) {
+        int p = k;
+        double big = Math.abs(a[k * n + k]);
+        for (int i = k + 1; i < n; i++) {
+            double v = Math.abs(a[i * n + k]);
+            if (v > big) {
+                big = v;
+                p = i;
+            }
+        }
+        pivots[k] = p;
+        if (!(big > threshold) || big == Double.POSITIVE_INFINITY) {
+            return false;
+        }
+        int rk = k * n;
+        if (p != k) {
+            int rp = p * n;
+            for (int j = 0; j < n; j++) {
+                double tmp = a[rk + j];
+                a[rk + j] = a[rp + j];
+                a[rp + j] = tmp;
+            }
+        }
+        double pivot = a[rk + k];
+        for (int i = k + 1; i < n; i++) {
+            int ri = i * n;
+            double l = a[ri + k] / pivot;
+            a[ri + k] = l;
+            if (l != 0) {
+                Vec.axpy(-l, a, rk + k + 1, a, ri + k + 1, k1 - k - 1);
+            }
+        }
+        return true;
     }
 
     /** @return the order n */
@@ -118,6 +160,7 @@ public final class DenseLU {
     /**
      * Overwrites b with x such that {@code A x = b}: {@code L y = P b} forward, then {@code U x = y} backward.
      *
+     * @param b the right-hand side, length n; overwritten with the solution
      * @throws IllegalStateException if the matrix is singular
      */
     public void solveInPlace(double[] b) {
@@ -149,6 +192,7 @@ public final class DenseLU {
      * Overwrites b with x such that {@code A^T x = U^T L^T P x = b}: {@code U^T w = b} forward, {@code L^T z = w}
      * backward (both column-oriented, over contiguous rows of the factors), then {@code x = P^T z}.
      *
+     * @param b the right-hand side, length n; overwritten with the solution
      * @throws IllegalStateException if the matrix is singular
      */
     public void solveTransposeInPlace(double[] b) {

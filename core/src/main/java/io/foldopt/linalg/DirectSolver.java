@@ -30,7 +30,8 @@ final class DirectSolver implements BatchedLinearSolver {
         int n = s.dim;
         long size = (long) batch * n * n;
         if (size > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("DIRECT needs batch * n^2 = " + size + " doubles, more than an array holds");
+            throw new IllegalArgumentException(
+                    "DIRECT needs batch * n^2 = " + size + " doubles, more than an array holds");
         }
         double[] matrices = new double[(int) size];
         boolean[] identityColumn = new boolean[batch * n];

@@ -17,9 +17,9 @@ import java.util.Arrays;
  * the true residual {@code g - A v} (one batched application for all instances of the cycle, not counted as an
  * iteration), which decides: converged, or a new cycle from that residual, or a final status. Breakdowns:
  * <ul>
- *   <li>{@code h_{k+1,k} ~ 0}: the Krylov space is invariant (e.g. {@code n < m}, {@code A = I}); the update with
- *       all k columns is exact up to rounding, and the instance is CONVERGED if its true residual meets the
- *       tolerance, else BREAKDOWN;
+ *   <li>{@code h_{k+1,k} ~ 0}: the Krylov space is invariant (e.g. {@code A = I}, or step n when
+ *       {@code n <= restart}); the update with all k columns is exact up to rounding, and the instance is CONVERGED
+ *       if its true residual meets the tolerance, else BREAKDOWN;
  *   <li>a rotated diagonal {@code r_kk ~ 0}: {@code A} is singular on the Krylov space; the update uses the first k-1
  *       columns (the least-squares optimum over that space) and the instance ends with BREAKDOWN unless converged.
  * </ul>
@@ -191,7 +191,7 @@ final class Gmres implements BatchedLinearSolver {
                 int col = (b * m + i) * (m + 1);
                 double y = gamma[g + i] / hess[col + i];
                 gamma[g + i] = y;
-                Vec.axpy(-y, hess, col, gamma, g, Math.max(0, i - 1));
+                Vec.axpy(-y, hess, col, gamma, g, i);
             }
             if (!Vec.allFinite(gamma, g, k)) {
                 pending[b] = SolveStatus.NON_FINITE;

@@ -6,7 +6,7 @@ public enum SolveStatus {
     CONVERGED,
     /** The iteration budget ran out before the tolerance was met; the best iterate is returned. */
     MAX_ITERATIONS,
-    /** The fixed-point iteration diverged (residual non-finite or far above its minimum); the best iterate is returned. */
+    /** LFPI diverged: its residual became non-finite or far above its minimum; the best iterate is returned. */
     DIVERGED,
     /** The Krylov recurrence broke down without meeting the tolerance; the best iterate is returned. */
     BREAKDOWN,

@@ -31,17 +31,26 @@ public record SolverOptions(double tolerance, int maxIterations, int restart) {
         return new SolverOptions(1e-10, 1000, 50);
     }
 
-    /** @return these options with the given relative residual tolerance */
+    /**
+     * @param newTolerance the relative residual tolerance
+     * @return a copy of these options with that value
+     */
     public SolverOptions withTolerance(double newTolerance) {
         return new SolverOptions(newTolerance, maxIterations, restart);
     }
 
-    /** @return these options with the given per-instance iteration budget */
+    /**
+     * @param newMaxIterations the per-instance iteration budget
+     * @return a copy of these options with that value
+     */
     public SolverOptions withMaxIterations(int newMaxIterations) {
         return new SolverOptions(tolerance, newMaxIterations, restart);
     }
 
-    /** @return these options with the given GMRES cycle length */
+    /**
+     * @param newRestart the GMRES cycle length
+     * @return a copy of these options with that value
+     */
     public SolverOptions withRestart(int newRestart) {
         return new SolverOptions(tolerance, maxIterations, newRestart);
     }

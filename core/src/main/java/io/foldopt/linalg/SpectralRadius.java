@@ -75,6 +75,7 @@ public final class SpectralRadius {
     }
 
     /**
+     * @param a the operator {@code A}
      * @return the operator {@code x -> x - A x}; for {@code A = I - Phi^T} this is {@code Phi^T}, whose spectral radius
      *     is {@code rho(Phi)}
      */

@@ -142,8 +142,8 @@ public final class Kernels {
 
     /** Rows of the left operand handled together, so each row of the right operand is loaded once per block. */
     private static final int ROW_BLOCK = 4;
-    /** Rows of a shared right operand kept in cache while every row block of a thread passes over them. */
-    private static final int PANEL = 48;
+    /** Rows of the right operand kept in cache while every row block of a thread passes over them. */
+    private static final int PANEL = 64;
 
     /**
      * Batched product {@code C_t = A_t B_t} for {@code t = 0..batches-1}, with {@code A_t} of size
@@ -156,84 +156,98 @@ public final class Kernels {
     public static double[] gemm(double[] a, int aStride, double[] b, int bStride, int batches, int rows,
             int inner, int cols) {
         double[] c = new double[batches * rows * cols];
-        if (bStride == 0 && aStride == rows * inner) {
+        if (bStride == 0 && (batches == 1 || aStride == rows * inner)) {
             // One right operand for every row of the batch: a single (batches*rows) x inner product.
-            sharedRight(a, b, c, batches * rows, inner, cols);
+            multiplyAdd(1.0, a, 0, inner, b, 0, cols, c, 0, cols, batches * rows, inner, cols);
             return c;
         }
-        Parallel.forEach(batches * rows, (long) inner * cols, r -> {
-            int t = r / rows;
-            int aRow = t * aStride + (r - t * rows) * inner;
-            axpyRows(a, aRow, 1, inner, b, t * bStride, 0, inner, cols, c, r * cols);
-        });
+        Parallel.forEach(batches, (long) rows * inner * cols, t -> multiplyAdd(1.0, a, t * aStride, inner, b,
+                t * bStride, cols, c, t * rows * cols, cols, rows, inner, cols));
         return c;
     }
 
     /**
-     * {@code C = A B} with {@code A} of {@code rows x inner}: threads take contiguous row ranges; each
-     * walks panels of {@link #PANEL} rows of {@code B} (kept in its cache) across its blocks of
-     * {@link #ROW_BLOCK} rows of {@code A}.
+     * {@code C += s A B} on sub-matrices stored with leading dimensions (row strides): {@code A} is
+     * {@code rows x inner} at {@code aOff} with stride {@code lda}, {@code B} is {@code inner x cols} at
+     * {@code bOff} with stride {@code ldb}, {@code C} is {@code rows x cols} at {@code cOff} with stride
+     * {@code ldc}. {@code C} must not overlap {@code A} or {@code B}.
+     *
+     * <p>Threads take contiguous row ranges. Each walks panels of {@link #PANEL} rows of {@code B}
+     * (kept in its cache) across its blocks of {@link #ROW_BLOCK} rows of {@code A}, accumulating a
+     * block in four separate row buffers: the JIT vectorizes the update of separate arrays, not of
+     * four rows of one array. Entries of {@code A} that are zero in a whole row block are skipped.
      */
-    private static void sharedRight(double[] a, double[] b, double[] c, int rows, int inner, int cols) {
+    public static void multiplyAdd(double s, double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+            double[] c, int cOff, int ldc, int rows, int inner, int cols) {
         int blocks = (rows + ROW_BLOCK - 1) / ROW_BLOCK;
         long work = (long) rows * inner * cols;
         int chunks = work < Parallel.MIN_PARALLEL_WORK ? 1 : Math.min(blocks, Parallel.threads());
-        Parallel.forEach(chunks, work / chunks, ch -> {
+        Parallel.forEach(chunks, work / Math.max(1, chunks), ch -> {
             int first = (int) ((long) blocks * ch / chunks) * ROW_BLOCK;
             int last = Math.min(rows, (int) ((long) blocks * (ch + 1) / chunks) * ROW_BLOCK);
+            double[][] t = new double[ROW_BLOCK][cols];
             for (int k0 = 0; k0 < inner; k0 += PANEL) {
                 int k1 = Math.min(inner, k0 + PANEL);
                 for (int r = first; r < last; r += ROW_BLOCK) {
                     int count = Math.min(ROW_BLOCK, last - r);
-                    axpyRows(a, r * inner, count, inner, b, 0, k0, k1, cols, c, r * cols);
+                    int aRow = aOff + r * lda;
+                    int cRow = cOff + r * ldc;
+                    for (int i = 0; i < count; i++) {
+                        System.arraycopy(c, cRow + i * ldc, t[i], 0, cols);
+                    }
+                    if (count == ROW_BLOCK) {
+                        block4(s, a, aRow, lda, b, bOff, ldb, k0, k1, t[0], t[1], t[2], t[3], cols);
+                    } else {
+                        for (int i = 0; i < count; i++) {
+                            row1(s, a, aRow + i * lda, b, bOff, ldb, k0, k1, t[i], cols);
+                        }
+                    }
+                    for (int i = 0; i < count; i++) {
+                        System.arraycopy(t[i], 0, c, cRow + i * ldc, cols);
+                    }
                 }
             }
         });
     }
 
-    /**
-     * {@code C[i, :] += sum_{k in [k0, k1)} A[i, k] B[k, :]} for {@code count <= 4} consecutive rows
-     * {@code i} of {@code A} (row length {@code inner}, first at {@code aOff}) and of {@code C} (row
-     * length {@code cols}, first at {@code cOff}). Entries of {@code A} that are zero in every row of the
-     * block are skipped: cotangents zeroed by a projection cost nothing.
-     */
-    private static void axpyRows(double[] a, int aOff, int count, int inner, double[] b, int bOff, int k0, int k1,
-            int cols, double[] c, int cOff) {
-        if (count == ROW_BLOCK) {
-            int c1 = cOff + cols;
-            int c2 = c1 + cols;
-            int c3 = c2 + cols;
-            for (int k = k0; k < k1; k++) {
-                double s0 = a[aOff + k];
-                double s1 = a[aOff + inner + k];
-                double s2 = a[aOff + 2 * inner + k];
-                double s3 = a[aOff + 3 * inner + k];
-                if (s0 == 0.0 && s1 == 0.0 && s2 == 0.0 && s3 == 0.0) {
-                    continue;
-                }
-                int bRow = bOff + k * cols;
-                for (int j = 0; j < cols; j++) {
-                    double bv = b[bRow + j];
-                    c[cOff + j] += s0 * bv;
-                    c[c1 + j] += s1 * bv;
-                    c[c2 + j] += s2 * bv;
-                    c[c3 + j] += s3 * bv;
-                }
+    /** {@code t_i += s sum_{k in [k0, k1)} A[i, k] B[k, :]} for the four rows {@code i} of a block. */
+    private static void block4(double s, double[] a, int aRow, int lda, double[] b, int bOff, int ldb, int k0,
+            int k1, double[] t0, double[] t1, double[] t2, double[] t3, int cols) {
+        for (int k = k0; k < k1; k++) {
+            double s0 = a[aRow + k];
+            double s1 = a[aRow + lda + k];
+            double s2 = a[aRow + 2 * lda + k];
+            double s3 = a[aRow + 3 * lda + k];
+            if (s0 == 0.0 && s1 == 0.0 && s2 == 0.0 && s3 == 0.0) {
+                continue;
             }
-            return;
+            s0 *= s;
+            s1 *= s;
+            s2 *= s;
+            s3 *= s;
+            int bRow = bOff + k * ldb;
+            for (int j = 0; j < cols; j++) {
+                double bv = b[bRow + j];
+                t0[j] += s0 * bv;
+                t1[j] += s1 * bv;
+                t2[j] += s2 * bv;
+                t3[j] += s3 * bv;
+            }
         }
-        for (int i = 0; i < count; i++) {
-            int aRow = aOff + i * inner;
-            int cRow = cOff + i * cols;
-            for (int k = k0; k < k1; k++) {
-                double s = a[aRow + k];
-                if (s == 0.0) {
-                    continue;
-                }
-                int bRow = bOff + k * cols;
-                for (int j = 0; j < cols; j++) {
-                    c[cRow + j] += s * b[bRow + j];
-                }
+    }
+
+    /** {@code t += s sum_{k in [k0, k1)} A[k] B[k, :]} for one row {@code A} starting at {@code aRow}. */
+    private static void row1(double s, double[] a, int aRow, double[] b, int bOff, int ldb, int k0, int k1,
+            double[] t, int cols) {
+        for (int k = k0; k < k1; k++) {
+            double sk = a[aRow + k];
+            if (sk == 0.0) {
+                continue;
+            }
+            sk *= s;
+            int bRow = bOff + k * ldb;
+            for (int j = 0; j < cols; j++) {
+                t[j] += sk * b[bRow + j];
             }
         }
     }

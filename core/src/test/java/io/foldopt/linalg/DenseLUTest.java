@@ -60,7 +60,8 @@ class DenseLUTest {
             assertThrows(IllegalStateException.class, () -> lu.solveTranspose(new double[n]));
         }
         assertThrows(IllegalArgumentException.class, () -> DenseLU.factor(new double[5], 2));
-        assertThrows(IllegalArgumentException.class, () -> DenseLU.factor(Fixtures.identity(2), 2).solve(new double[3]));
+        DenseLU identity = DenseLU.factor(Fixtures.identity(2), 2);
+        assertThrows(IllegalArgumentException.class, () -> identity.solve(new double[3]));
     }
 
     /** @return {@code ||op(A) x - b|| / (||A||_F ||x||)} */

@@ -49,6 +49,21 @@ class SpectralRadiusTest {
     }
 
     @Test
+    void averagingWindowTamesOscillatingGrowthOfAStronglyNonNormalRotation() {
+        // diag(1, 10) R(angle) diag(1, 1/10) scaled by 0.9: one growth factor swings between about 0.09 and 9.
+        double radius = 0.9;
+        double angle = 0.7;
+        double[] m = {
+            radius * Math.cos(angle), -10 * radius * Math.sin(angle),
+            radius * Math.sin(angle) / 10, radius * Math.cos(angle)};
+
+        double[] rho = SpectralRadius.estimate(DenseBatchedOperator.shared(m, 2, 3), 1000, 8);
+
+        // The oscillation contributes O(log(100) / window) to the log of the estimate.
+        assertArrayEquals(new double[] {radius, radius, radius}, rho, 0.01 * radius);
+    }
+
+    @Test
     void identityMinusRecoversPhiFromTheSolverOperator() {
         int n = 20;
         Random random = new Random(14);
