@@ -66,7 +66,6 @@ public final class DenseLU {
         double threshold = SINGULAR_PIVOT * maxAbs;
         int[] pivots = new int[n];
         boolean singular = !finite;
-        double[] u12 = new double[PANEL * n];
         for (int k0 = 0; k0 < n && !singular; k0 += PANEL) {
             int k1 = Math.min(n, k0 + PANEL);
             for (int k = k0; k < k1 && !singular; k++) {
@@ -76,7 +75,8 @@ public final class DenseLU {
             if (singular || width == 0) {
                 continue;
             }
-            // U12 = L11^{-1} A12, copied to a separate buffer for the update.
+            // U12 = L11^{-1} A12, its rows copied out for the update.
+            double[][] u12 = new double[k1 - k0][];
             for (int k = k0; k < k1; k++) {
                 int rk = k * n;
                 for (int i = k + 1; i < k1; i++) {
@@ -85,9 +85,9 @@ public final class DenseLU {
                         Vec.axpy(-l, a, rk + k1, a, i * n + k1, width);
                     }
                 }
-                System.arraycopy(a, rk + k1, u12, (k - k0) * width, width);
+                u12[k - k0] = java.util.Arrays.copyOfRange(a, rk + k1, rk + n);
             }
-            Kernels.multiplyAdd(-1.0, a, k1 * n + k0, n, u12, 0, width, a, k1 * n + k1, n, width, k1 - k0, width);
+            Kernels.multiplyAdd(-1.0, a, k1 * n + k0, n, u12, a, k1 * n + k1, n, width, k1 - k0, width);
         }
         if (!singular) {
             singular = !Vec.allFinite(a, 0, a.length);

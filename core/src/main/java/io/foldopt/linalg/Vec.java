@@ -56,6 +56,14 @@ final class Vec {
 
     /** {@code y[yo+i] += alpha x[xo+i]} for {@code i < n}. */
     static void axpy(double alpha, double[] x, int xo, double[] y, int yo, int n) {
+        if (xo == yo) {
+            // One index expression for both arrays: the JIT may vectorize (it cannot rule out aliasing
+            // between two arrays read and written at offsets that differ by an unknown amount).
+            for (int i = xo; i < xo + n; i++) {
+                y[i] += alpha * x[i];
+            }
+            return;
+        }
         for (int i = 0; i < n; i++) {
             y[yo + i] += alpha * x[xo + i];
         }
@@ -63,6 +71,12 @@ final class Vec {
 
     /** {@code y[yo+i] = alpha x[xo+i]} for {@code i < n}. */
     static void scale(double alpha, double[] x, int xo, double[] y, int yo, int n) {
+        if (xo == yo) {
+            for (int i = xo; i < xo + n; i++) {
+                y[i] = alpha * x[i];
+            }
+            return;
+        }
         for (int i = 0; i < n; i++) {
             y[yo + i] = alpha * x[xo + i];
         }

@@ -143,7 +143,7 @@ public final class Kernels {
     /** Rows of the left operand handled together, so each row of the right operand is loaded once per block. */
     private static final int ROW_BLOCK = 4;
     /** Rows of the right operand kept in cache while every row block of a thread passes over them. */
-    private static final int PANEL = 64;
+    private static final int PANEL = 512;
 
     /**
      * Batched product {@code C_t = A_t B_t} for {@code t = 0..batches-1}, with {@code A_t} of size
@@ -155,30 +155,49 @@ public final class Kernels {
      */
     public static double[] gemm(double[] a, int aStride, double[] b, int bStride, int batches, int rows,
             int inner, int cols) {
-        double[] c = new double[batches * rows * cols];
         if (bStride == 0 && (batches == 1 || aStride == rows * inner)) {
             // One right operand for every row of the batch: a single (batches*rows) x inner product.
-            multiplyAdd(1.0, a, 0, inner, b, 0, cols, c, 0, cols, batches * rows, inner, cols);
-            return c;
+            return gemm(a, batches * rows, inner, splitRows(b, 0, inner, cols), cols);
         }
-        Parallel.forEach(batches, (long) rows * inner * cols, t -> multiplyAdd(1.0, a, t * aStride, inner, b,
-                t * bStride, cols, c, t * rows * cols, cols, rows, inner, cols));
+        double[] c = new double[batches * rows * cols];
+        Parallel.forEach(batches, (long) rows * inner * cols, t -> multiplyAdd(1.0, a, t * aStride, inner,
+                splitRows(b, t * bStride, inner, cols), c, t * rows * cols, cols, rows, inner, cols));
         return c;
     }
 
     /**
-     * {@code C += s A B} on sub-matrices stored with leading dimensions (row strides): {@code A} is
-     * {@code rows x inner} at {@code aOff} with stride {@code lda}, {@code B} is {@code inner x cols} at
-     * {@code bOff} with stride {@code ldb}, {@code C} is {@code rows x cols} at {@code cOff} with stride
-     * {@code ldc}. {@code C} must not overlap {@code A} or {@code B}.
+     * {@code C = A B} for {@code A} of {@code rows x inner} (row-major) and {@code B} given as its rows
+     * (see {@link Tensor#rowArrays()}, which caches them for a shared matrix).
+     */
+    public static double[] gemm(double[] a, int rows, int inner, double[][] bRows, int cols) {
+        double[] c = new double[rows * cols];
+        multiplyAdd(1.0, a, 0, inner, bRows, c, 0, cols, rows, inner, cols);
+        return c;
+    }
+
+    /** @return rows {@code 0..count-1} of the row-major block at {@code off}, each a separate array */
+    public static double[][] splitRows(double[] m, int off, int count, int cols) {
+        double[][] rows = new double[count][];
+        for (int k = 0; k < count; k++) {
+            rows[k] = java.util.Arrays.copyOfRange(m, off + k * cols, off + (k + 1) * cols);
+        }
+        return rows;
+    }
+
+    /**
+     * {@code C += s A B}: {@code A} is {@code rows x inner} at {@code aOff} with row stride {@code lda},
+     * {@code B} is given as {@code inner} separate rows of length at least {@code cols}, and {@code C}
+     * is {@code rows x cols} at {@code cOff} with row stride {@code ldc}; {@code C} must not overlap
+     * {@code A}.
      *
      * <p>Threads take contiguous row ranges. Each walks panels of {@link #PANEL} rows of {@code B}
      * (kept in its cache) across its blocks of {@link #ROW_BLOCK} rows of {@code A}, accumulating a
-     * block in four separate row buffers: the JIT vectorizes the update of separate arrays, not of
-     * four rows of one array. Entries of {@code A} that are zero in a whole row block are skipped.
+     * block in separate row buffers. Every array in the inner loop is then indexed from 0, which is what
+     * lets the JIT vectorize it (with a variable offset between two arrays it must assume they alias).
+     * Entries of {@code A} that are zero in a whole row block are skipped.
      */
-    public static void multiplyAdd(double s, double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
-            double[] c, int cOff, int ldc, int rows, int inner, int cols) {
+    public static void multiplyAdd(double s, double[] a, int aOff, int lda, double[][] bRows, double[] c, int cOff,
+            int ldc, int rows, int inner, int cols) {
         int blocks = (rows + ROW_BLOCK - 1) / ROW_BLOCK;
         long work = (long) rows * inner * cols;
         int chunks = work < Parallel.MIN_PARALLEL_WORK ? 1 : Math.min(blocks, Parallel.threads());
@@ -196,10 +215,10 @@ public final class Kernels {
                         System.arraycopy(c, cRow + i * ldc, t[i], 0, cols);
                     }
                     if (count == ROW_BLOCK) {
-                        block4(s, a, aRow, lda, b, bOff, ldb, k0, k1, t[0], t[1], t[2], t[3], cols);
+                        block4(s, a, aRow, lda, bRows, k0, k1, t[0], t[1], t[2], t[3], cols);
                     } else {
                         for (int i = 0; i < count; i++) {
-                            row1(s, a, aRow + i * lda, b, bOff, ldb, k0, k1, t[i], cols);
+                            row1(s, a, aRow + i * lda, bRows, k0, k1, t[i], cols);
                         }
                     }
                     for (int i = 0; i < count; i++) {
@@ -211,8 +230,8 @@ public final class Kernels {
     }
 
     /** {@code t_i += s sum_{k in [k0, k1)} A[i, k] B[k, :]} for the four rows {@code i} of a block. */
-    private static void block4(double s, double[] a, int aRow, int lda, double[] b, int bOff, int ldb, int k0,
-            int k1, double[] t0, double[] t1, double[] t2, double[] t3, int cols) {
+    private static void block4(double s, double[] a, int aRow, int lda, double[][] bRows, int k0, int k1,
+            double[] t0, double[] t1, double[] t2, double[] t3, int cols) {
         for (int k = k0; k < k1; k++) {
             double s0 = a[aRow + k];
             double s1 = a[aRow + lda + k];
@@ -225,9 +244,9 @@ public final class Kernels {
             s1 *= s;
             s2 *= s;
             s3 *= s;
-            int bRow = bOff + k * ldb;
+            double[] b = bRows[k];
             for (int j = 0; j < cols; j++) {
-                double bv = b[bRow + j];
+                double bv = b[j];
                 t0[j] += s0 * bv;
                 t1[j] += s1 * bv;
                 t2[j] += s2 * bv;
@@ -237,17 +256,17 @@ public final class Kernels {
     }
 
     /** {@code t += s sum_{k in [k0, k1)} A[k] B[k, :]} for one row {@code A} starting at {@code aRow}. */
-    private static void row1(double s, double[] a, int aRow, double[] b, int bOff, int ldb, int k0, int k1,
-            double[] t, int cols) {
+    private static void row1(double s, double[] a, int aRow, double[][] bRows, int k0, int k1, double[] t,
+            int cols) {
         for (int k = k0; k < k1; k++) {
             double sk = a[aRow + k];
             if (sk == 0.0) {
                 continue;
             }
             sk *= s;
-            int bRow = bOff + k * ldb;
+            double[] b = bRows[k];
             for (int j = 0; j < cols; j++) {
-                t[j] += sk * b[bRow + j];
+                t[j] += sk * b[j];
             }
         }
     }

@@ -17,6 +17,7 @@ public final class Tensor {
     private final double[] data;
     private final int[] shape;
     private volatile Tensor transposed;
+    private volatile double[][] rowArrays;
 
     private Tensor(double[] data, int[] shape) {
         this.data = data;
@@ -218,6 +219,21 @@ public final class Tensor {
             transposed = t;
         }
         return t;
+    }
+
+    /**
+     * The rows of the tensor seen as a {@code (size / n) x n} matrix ({@code n} the last axis), each
+     * as its own array: the layout the product kernels vectorize best. Computed once and cached;
+     * callers must not modify the arrays.
+     */
+    public double[][] rowArrays() {
+        double[][] r = rowArrays;
+        if (r == null) {
+            int n = shape.length == 0 ? 1 : dim(-1);
+            r = Kernels.splitRows(data, 0, n == 0 ? 0 : data.length / n, n);
+            rowArrays = r;
+        }
+        return r;
     }
 
     /** @return {@code f} applied to every element */
