@@ -230,7 +230,8 @@ public final class Tensor {
         double[][] r = rowArrays;
         if (r == null) {
             int n = shape.length == 0 ? 1 : dim(-1);
-            r = Kernels.splitRows(data, 0, n == 0 ? 0 : data.length / n, n);
+            int count = shape.length == 0 ? 1 : Shapes.size(java.util.Arrays.copyOf(shape, shape.length - 1));
+            r = Kernels.splitRows(data, 0, count, n);
             rowArrays = r;
         }
         return r;
