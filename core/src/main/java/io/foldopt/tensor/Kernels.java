@@ -140,11 +140,6 @@ public final class Kernels {
         return Tensor.wrap(out, a.shape());
     }
 
-    /** Rows of the left operand handled together, so each row of the right operand is loaded once per block. */
-    private static final int ROW_BLOCK = 4;
-    /** Rows of the right operand kept in cache while every row block of a thread passes over them. */
-    private static final int PANEL = 512;
-
     /**
      * Batched product {@code C_t = A_t B_t} for {@code t = 0..batches-1}, with {@code A_t} of size
      * {@code rows x inner} and {@code B_t} of size {@code inner x cols}, all row-major.
@@ -190,84 +185,35 @@ public final class Kernels {
      * is {@code rows x cols} at {@code cOff} with row stride {@code ldc}; {@code C} must not overlap
      * {@code A}.
      *
-     * <p>Threads take contiguous row ranges. Each walks panels of {@link #PANEL} rows of {@code B}
-     * (kept in its cache) across its blocks of {@link #ROW_BLOCK} rows of {@code A}, accumulating a
-     * block in separate row buffers. Every array in the inner loop is then indexed from 0, which is what
-     * lets the JIT vectorize it (with a variable offset between two arrays it must assume they alias).
-     * Entries of {@code A} that are zero in a whole row block are skipped.
+     * <p>Rows are split across threads. Each row of {@code C} is accumulated in a buffer of its own by
+     * {@code axpy} updates {@code c += s a_k B[k, :]}: every array of that loop is then indexed from 0,
+     * which is what lets the JIT vectorize it (with a variable offset between two arrays it must assume
+     * they alias). Zero entries {@code a_k} are skipped, so a cotangent zeroed by a projection's mask
+     * costs nothing for those coordinates.
      */
     public static void multiplyAdd(double s, double[] a, int aOff, int lda, double[][] bRows, double[] c, int cOff,
             int ldc, int rows, int inner, int cols) {
-        int blocks = (rows + ROW_BLOCK - 1) / ROW_BLOCK;
         long work = (long) rows * inner * cols;
-        int chunks = work < Parallel.MIN_PARALLEL_WORK ? 1 : Math.min(blocks, Parallel.threads());
+        int chunks = work < Parallel.MIN_PARALLEL_WORK ? 1 : Math.min(rows, Parallel.threads());
         Parallel.forEach(chunks, work / Math.max(1, chunks), ch -> {
-            int first = (int) ((long) blocks * ch / chunks) * ROW_BLOCK;
-            int last = Math.min(rows, (int) ((long) blocks * (ch + 1) / chunks) * ROW_BLOCK);
-            double[][] t = new double[ROW_BLOCK][cols];
-            for (int k0 = 0; k0 < inner; k0 += PANEL) {
-                int k1 = Math.min(inner, k0 + PANEL);
-                for (int r = first; r < last; r += ROW_BLOCK) {
-                    int count = Math.min(ROW_BLOCK, last - r);
-                    int aRow = aOff + r * lda;
-                    int cRow = cOff + r * ldc;
-                    for (int i = 0; i < count; i++) {
-                        System.arraycopy(c, cRow + i * ldc, t[i], 0, cols);
+            double[] t = new double[cols];
+            for (int r = (int) ((long) rows * ch / chunks); r < (long) rows * (ch + 1) / chunks; r++) {
+                int aRow = aOff + r * lda;
+                int cRow = cOff + r * ldc;
+                System.arraycopy(c, cRow, t, 0, cols);
+                for (int k = 0; k < inner; k++) {
+                    double sk = a[aRow + k];
+                    if (sk == 0.0) {
+                        continue;
                     }
-                    if (count == ROW_BLOCK) {
-                        block4(s, a, aRow, lda, bRows, k0, k1, t[0], t[1], t[2], t[3], cols);
-                    } else {
-                        for (int i = 0; i < count; i++) {
-                            row1(s, a, aRow + i * lda, bRows, k0, k1, t[i], cols);
-                        }
-                    }
-                    for (int i = 0; i < count; i++) {
-                        System.arraycopy(t[i], 0, c, cRow + i * ldc, cols);
+                    sk *= s;
+                    double[] b = bRows[k];
+                    for (int j = 0; j < cols; j++) {
+                        t[j] += sk * b[j];
                     }
                 }
+                System.arraycopy(t, 0, c, cRow, cols);
             }
         });
-    }
-
-    /** {@code t_i += s sum_{k in [k0, k1)} A[i, k] B[k, :]} for the four rows {@code i} of a block. */
-    private static void block4(double s, double[] a, int aRow, int lda, double[][] bRows, int k0, int k1,
-            double[] t0, double[] t1, double[] t2, double[] t3, int cols) {
-        for (int k = k0; k < k1; k++) {
-            double s0 = a[aRow + k];
-            double s1 = a[aRow + lda + k];
-            double s2 = a[aRow + 2 * lda + k];
-            double s3 = a[aRow + 3 * lda + k];
-            if (s0 == 0.0 && s1 == 0.0 && s2 == 0.0 && s3 == 0.0) {
-                continue;
-            }
-            s0 *= s;
-            s1 *= s;
-            s2 *= s;
-            s3 *= s;
-            double[] b = bRows[k];
-            for (int j = 0; j < cols; j++) {
-                double bv = b[j];
-                t0[j] += s0 * bv;
-                t1[j] += s1 * bv;
-                t2[j] += s2 * bv;
-                t3[j] += s3 * bv;
-            }
-        }
-    }
-
-    /** {@code t += s sum_{k in [k0, k1)} A[k] B[k, :]} for one row {@code A} starting at {@code aRow}. */
-    private static void row1(double s, double[] a, int aRow, double[][] bRows, int k0, int k1, double[] t,
-            int cols) {
-        for (int k = k0; k < k1; k++) {
-            double sk = a[aRow + k];
-            if (sk == 0.0) {
-                continue;
-            }
-            sk *= s;
-            double[] b = bRows[k];
-            for (int j = 0; j < cols; j++) {
-                t[j] += sk * b[j];
-            }
-        }
     }
 }
