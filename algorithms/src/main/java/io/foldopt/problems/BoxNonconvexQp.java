@@ -34,6 +34,17 @@ public final class BoxNonconvexQp {
         if (!q.isFinite()) {
             throw new IllegalArgumentException("Q has a non-finite entry");
         }
+        int n = q.dim(0);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) {
+                double a = q.data()[i * n + j];
+                double b = q.data()[j * n + i];
+                if (Math.abs(a - b) > 1e-12 * Math.max(1.0, Math.abs(a))) {
+                    throw new IllegalArgumentException("Q must be symmetric: Q[" + i + "][" + j + "] = " + a
+                            + " but Q[" + j + "][" + i + "] = " + b);
+                }
+            }
+        }
         if (!(lower < upper)) {
             throw new IllegalArgumentException("box needs lower < upper, got [" + lower + ", " + upper + "]");
         }
@@ -108,22 +119,29 @@ public final class BoxNonconvexQp {
 
     private double[] solveInstance(int instance, double[] c, double tol, int maxIterations) {
         int n = dim();
-        double[] qd = q.data();
+        double[][] qRows = q.rowArrays();
         double[] x = new double[n];
         double[] y = new double[n];
         double[] z = new double[n];
+        double[] qy = new double[n];
         double t = 1.0;
         for (int k = 0; k < maxIterations; k++) {
+            // Q y = sum_j y_j Q[j, :] (Q symmetric), in the vectorizable axpy form.
+            java.util.Arrays.fill(qy, 0.0);
+            for (int j = 0; j < n; j++) {
+                double yj = y[j];
+                if (yj != 0.0) {
+                    double[] row = qRows[j];
+                    for (int i = 0; i < n; i++) {
+                        qy[i] += yj * row[i];
+                    }
+                }
+            }
             double step = 0;
             double norm = 0;
             double restart = 0;
             for (int i = 0; i < n; i++) {
-                double g = c[i] * Math.cos(y[i]);
-                int row = i * n;
-                for (int j = 0; j < n; j++) {
-                    g += qd[row + j] * y[j];
-                }
-                z[i] = Math.min(Math.max(y[i] - alpha * g, lower), upper);
+                z[i] = Math.min(Math.max(y[i] - alpha * (qy[i] + c[i] * Math.cos(y[i])), lower), upper);
                 step += (z[i] - y[i]) * (z[i] - y[i]);
                 norm += y[i] * y[i];
                 restart += (y[i] - z[i]) * (z[i] - x[i]);
