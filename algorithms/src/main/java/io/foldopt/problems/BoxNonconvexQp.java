@@ -1,5 +1,6 @@
 package io.foldopt.problems;
 
+import io.foldopt.algorithms.FoldableAlgorithm;
 import io.foldopt.autodiff.Var;
 import io.foldopt.fold.ForwardSolver;
 import io.foldopt.fold.UpdateMap;
@@ -16,7 +17,7 @@ import java.util.SplittableRandom;
  * nonconvex where {@code Q - diag(c * sin x)} is indefinite, so the forward solver finds a local
  * solution.
  */
-public final class BoxNonconvexQp {
+public final class BoxNonconvexQp implements FoldableAlgorithm {
     private final Tensor q;
     private final double lower;
     private final double upper;
@@ -97,6 +98,7 @@ public final class BoxNonconvexQp {
     }
 
     /** @return the PGD step {@code U(x, c) = clip(x - alpha (Q x + c * cos x), lo, hi)}; params = {c} */
+    @Override
     public UpdateMap updateMap() {
         Var qv = Var.constant(q);
         return (x, params) -> {
@@ -113,6 +115,7 @@ public final class BoxNonconvexQp {
      *
      * @throws ArithmeticException naming the instance if it does not converge in {@code maxIterations}
      */
+    @Override
     public ForwardSolver solver(double tol, int maxIterations) {
         return ForwardSolver.perInstance((b, p) -> solveInstance(b, p[0], tol, maxIterations));
     }
