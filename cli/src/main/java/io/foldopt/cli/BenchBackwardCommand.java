@@ -6,10 +6,15 @@ import io.foldopt.cli.bench.BackwardBenchmark.Row;
 import io.foldopt.cli.format.JsonObject;
 import io.foldopt.cli.format.TextTable;
 import io.foldopt.parallel.Parallel;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,6 +57,11 @@ final class BenchBackwardCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object per method per line instead of a table.")
     boolean json;
 
+    @Option(names = "--out", defaultValue = "reports/bench-backward",
+            description = "Report folder: results.jsonl (one JSON object per method) and results.txt (the table)"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Path outDir;
+
     @Override
     public Integer call() {
         Config config;
@@ -62,13 +72,19 @@ final class BenchBackwardCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "invalid option value: " + e.getMessage());
         }
         List<Row> rows = BackwardBenchmark.run(config);
+        String jsonLines = rows.stream().map(r -> toJson(r) + System.lineSeparator()).collect(Collectors.joining());
+        String table = toTable(rows);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            rows.forEach(r -> out.println(toJson(r)));
-        } else {
-            out.print(toTable(rows));
-        }
+        out.print(json ? jsonLines : table);
         out.flush();
+        try {
+            Files.createDirectories(outDir);
+            Files.writeString(outDir.resolve("results.jsonl"), jsonLines);
+            Files.writeString(outDir.resolve("results.txt"), table);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the report to " + outDir + ": " + e.getMessage(), e);
+        }
+        spec.commandLine().getErr().println("report written to " + outDir.toAbsolutePath().normalize());
         return 0;
     }
 

@@ -3,6 +3,9 @@ package io.foldopt.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BenchBackwardCommandTest {
     private static final List<String> KEYS = List.of("method", "n", "batch", "iterations", "backward_seconds",
@@ -18,13 +22,27 @@ class BenchBackwardCommandTest {
     private static final Pattern MEMBER = Pattern.compile("\"([^\"]*)\":(\"[^\"]*\"|[^,]*)(,|$)");
 
     private static List<Map<String, String>> rows;
+    private static List<String> printed;
+
+    @TempDir
+    static Path reportDir;
 
     @BeforeAll
     static void run() {
-        CliRun run = CliRun.of("bench", "backward", "--n", "20", "--batch", "4", "--repeat", "1", "--json");
+        CliRun run = CliRun.of("bench", "backward", "--n", "20", "--batch", "4", "--repeat", "1", "--json",
+                "--out", reportDir.toString());
         assertEquals(0, run.exitCode(), run.err());
-        assertEquals("", run.err());
-        rows = run.outLines().stream().map(BenchBackwardCommandTest::parse).toList();
+        assertTrue(run.err().startsWith("report written to "), run.err());
+        printed = run.outLines();
+        rows = printed.stream().map(BenchBackwardCommandTest::parse).toList();
+    }
+
+    @Test
+    void writesTheReportFolder() throws IOException {
+        assertEquals(printed, Files.readAllLines(reportDir.resolve("results.jsonl")));
+        List<String> table = Files.readAllLines(reportDir.resolve("results.txt"));
+        assertEquals(7, table.size());
+        assertTrue(table.get(0).startsWith("method"), table.get(0));
     }
 
     /** Parses a flat JSON object whose strings contain no quotes, keys in order. */
