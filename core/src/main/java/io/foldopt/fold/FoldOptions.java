@@ -1,5 +1,7 @@
 package io.foldopt.fold;
 
+import java.util.function.Consumer;
+
 /**
  * Settings of a {@link FoldedLayer}'s backward pass.
  *
@@ -31,6 +33,9 @@ public record FoldOptions(BackwardMethod method, double tolerance, int maxIterat
             throw new IllegalArgumentException("maxIterations and restart must be >= 1, got " + maxIterations
                     + " and " + restart);
         }
+        if (directMaxDim < 0) {
+            throw new IllegalArgumentException("directMaxDim must be >= 0, got " + directMaxDim);
+        }
         if (!(lfpiMaxRho >= 0 && lfpiMaxRho < 1)) {
             throw new IllegalArgumentException("lfpiMaxRho must be in [0, 1), got " + lfpiMaxRho);
         }
@@ -47,49 +52,85 @@ public record FoldOptions(BackwardMethod method, double tolerance, int maxIterat
 
     /** @return a copy with another method */
     public FoldOptions withMethod(BackwardMethod m) {
-        return new FoldOptions(m, tolerance, maxIterations, restart, warmStart, onFailure, estimateSpectralRadius,
-                directMaxDim, lfpiMaxRho, fixedPointTolerance);
+        return with(b -> b.method = m);
     }
 
     /** @return a copy with another tolerance */
     public FoldOptions withTolerance(double t) {
-        return new FoldOptions(method, t, maxIterations, restart, warmStart, onFailure, estimateSpectralRadius,
-                directMaxDim, lfpiMaxRho, fixedPointTolerance);
+        return with(b -> b.tolerance = t);
     }
 
     /** @return a copy with another iteration limit */
     public FoldOptions withMaxIterations(int k) {
-        return new FoldOptions(method, tolerance, k, restart, warmStart, onFailure, estimateSpectralRadius,
-                directMaxDim, lfpiMaxRho, fixedPointTolerance);
+        return with(b -> b.maxIterations = k);
     }
 
     /** @return a copy with another GMRES restart length */
     public FoldOptions withRestart(int m) {
-        return new FoldOptions(method, tolerance, maxIterations, m, warmStart, onFailure, estimateSpectralRadius,
-                directMaxDim, lfpiMaxRho, fixedPointTolerance);
+        return with(b -> b.restart = m);
     }
 
     /** @return a copy with warm starts on or off */
     public FoldOptions withWarmStart(boolean w) {
-        return new FoldOptions(method, tolerance, maxIterations, restart, w, onFailure, estimateSpectralRadius,
-                directMaxDim, lfpiMaxRho, fixedPointTolerance);
+        return with(b -> b.warmStart = w);
     }
 
     /** @return a copy with another failure policy */
     public FoldOptions withOnFailure(FailurePolicy p) {
-        return new FoldOptions(method, tolerance, maxIterations, restart, warmStart, p, estimateSpectralRadius,
-                directMaxDim, lfpiMaxRho, fixedPointTolerance);
+        return with(b -> b.onFailure = p);
     }
 
     /** @return a copy that always (or only when AUTO needs it) estimates the spectral radius */
     public FoldOptions withSpectralRadiusEstimate(boolean e) {
-        return new FoldOptions(method, tolerance, maxIterations, restart, warmStart, onFailure, e, directMaxDim,
-                lfpiMaxRho, fixedPointTolerance);
+        return with(b -> b.estimateSpectralRadius = e);
+    }
+
+    /** @return a copy with another largest dimension for which AUTO uses DIRECT */
+    public FoldOptions withDirectMaxDim(int n) {
+        return with(b -> b.directMaxDim = n);
+    }
+
+    /** @return a copy with another spectral-radius threshold below which AUTO uses LFPI */
+    public FoldOptions withLfpiMaxRho(double rho) {
+        return with(b -> b.lfpiMaxRho = rho);
     }
 
     /** @return a copy with another fixed-point tolerance for the forward solution */
     public FoldOptions withFixedPointTolerance(double t) {
-        return new FoldOptions(method, tolerance, maxIterations, restart, warmStart, onFailure, estimateSpectralRadius,
-                directMaxDim, lfpiMaxRho, t);
+        return with(b -> b.fixedPointTolerance = t);
+    }
+
+    private FoldOptions with(Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return new FoldOptions(c.method, c.tolerance, c.maxIterations, c.restart, c.warmStart, c.onFailure,
+                c.estimateSpectralRadius, c.directMaxDim, c.lfpiMaxRho, c.fixedPointTolerance);
+    }
+
+    /** Mutable copy of the components, changed by one wither. */
+    private static final class Copy {
+        BackwardMethod method;
+        double tolerance;
+        int maxIterations;
+        int restart;
+        boolean warmStart;
+        FailurePolicy onFailure;
+        boolean estimateSpectralRadius;
+        int directMaxDim;
+        double lfpiMaxRho;
+        double fixedPointTolerance;
+
+        Copy(FoldOptions o) {
+            method = o.method;
+            tolerance = o.tolerance;
+            maxIterations = o.maxIterations;
+            restart = o.restart;
+            warmStart = o.warmStart;
+            onFailure = o.onFailure;
+            estimateSpectralRadius = o.estimateSpectralRadius;
+            directMaxDim = o.directMaxDim;
+            lfpiMaxRho = o.lfpiMaxRho;
+            fixedPointTolerance = o.fixedPointTolerance;
+        }
     }
 }

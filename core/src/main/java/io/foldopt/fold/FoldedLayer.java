@@ -194,25 +194,12 @@ public final class FoldedLayer implements OptimizationLayer {
             throw new IllegalArgumentException("cotangent of the folded layer is not finite in instance " + bad / n);
         }
         VjpPlan phiT = Autodiff.plan(new Var[] {step.output()}, new Var[] {step.xLeaf()});
-        BatchedOperator a = new BatchedOperator() {
-            @Override
-            public int batch() {
-                return batch;
+        BatchedOperator a = BatchedOperator.of(batch, n, (x, y) -> {
+            double[] p = phiT.apply(Tensor.wrap(x, batch, n))[0].data();
+            for (int i = 0; i < y.length; i++) {
+                y[i] = x[i] - p[i];
             }
-
-            @Override
-            public int dim() {
-                return n;
-            }
-
-            @Override
-            public void apply(double[] x, double[] y) {
-                double[] p = phiT.apply(Tensor.wrap(x, batch, n))[0].data();
-                for (int i = 0; i < y.length; i++) {
-                    y[i] = x[i] - p[i];
-                }
-            }
-        };
+        });
         double[] rho = null;
         SolverMethod method;
         if (options.method() == BackwardMethod.AUTO && n <= options.directMaxDim()) {

@@ -23,4 +23,31 @@ public interface BatchedOperator {
      * @param y output, length {@code B*n}; overwritten
      */
     void apply(double[] x, double[] y);
+
+    /** The action {@code y = A x} of a {@link #of} operator. */
+    @FunctionalInterface
+    interface Action {
+        /** Computes {@code y = A x} row by row on {@code B x n} arrays. */
+        void apply(double[] x, double[] y);
+    }
+
+    /** @return the operator of {@code batch} instances of dimension {@code dim} that applies {@code action} */
+    static BatchedOperator of(int batch, int dim, Action action) {
+        return new BatchedOperator() {
+            @Override
+            public int batch() {
+                return batch;
+            }
+
+            @Override
+            public int dim() {
+                return dim;
+            }
+
+            @Override
+            public void apply(double[] x, double[] y) {
+                action.apply(x, y);
+            }
+        };
+    }
 }

@@ -81,24 +81,11 @@ public final class SpectralRadius {
      */
     public static BatchedOperator identityMinus(BatchedOperator a) {
         Objects.requireNonNull(a, "a");
-        return new BatchedOperator() {
-            @Override
-            public int batch() {
-                return a.batch();
+        return BatchedOperator.of(a.batch(), a.dim(), (x, y) -> {
+            a.apply(x, y);
+            for (int i = 0; i < y.length; i++) {
+                y[i] = x[i] - y[i];
             }
-
-            @Override
-            public int dim() {
-                return a.dim();
-            }
-
-            @Override
-            public void apply(double[] x, double[] y) {
-                a.apply(x, y);
-                for (int i = 0; i < y.length; i++) {
-                    y[i] = x[i] - y[i];
-                }
-            }
-        };
+        });
     }
 }
