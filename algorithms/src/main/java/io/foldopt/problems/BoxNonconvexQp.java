@@ -117,10 +117,20 @@ public final class BoxNonconvexQp implements FoldableAlgorithm {
      */
     @Override
     public ForwardSolver solver(double tol, int maxIterations) {
-        return ForwardSolver.perInstance((b, p) -> solveInstance(b, p[0], tol, maxIterations));
+        return ForwardSolver.perInstance((b, p) -> solveInstance(b, p[0], tol, maxIterations, true));
     }
 
-    private double[] solveInstance(int instance, double[] c, double tol, int maxIterations) {
+    /**
+     * Plain projected gradient descent {@code x <- U(x, c)} from {@code x = 0} (no momentum), per
+     * instance in parallel, until a step moves less than {@code tol * max(1, ||x||)}.
+     *
+     * @throws ArithmeticException naming the instance if it does not converge in {@code maxIterations}
+     */
+    public ForwardSolver pgdSolver(double tol, int maxIterations) {
+        return ForwardSolver.perInstance((b, p) -> solveInstance(b, p[0], tol, maxIterations, false));
+    }
+
+    private double[] solveInstance(int instance, double[] c, double tol, int maxIterations, boolean accelerate) {
         int n = dim();
         double[][] qRows = q.rowArrays();
         double[] x = new double[n];
@@ -152,7 +162,7 @@ public final class BoxNonconvexQp implements FoldableAlgorithm {
             if (Math.sqrt(step) <= tol * Math.max(1.0, Math.sqrt(norm))) {
                 return z;
             }
-            if (restart > 0) {
+            if (restart > 0 || !accelerate) {
                 t = 1.0;
             }
             double tNext = 0.5 * (1 + Math.sqrt(1 + 4 * t * t));

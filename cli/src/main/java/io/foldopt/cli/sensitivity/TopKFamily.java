@@ -1,0 +1,42 @@
+package io.foldopt.cli.sensitivity;
+
+import io.foldopt.autodiff.Var;
+import io.foldopt.tensor.Tensor;
+import io.foldopt.topk.TopK;
+import io.foldopt.topk.TopK.Entropy;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code {"family": "topk", "c": [..], "k": K, "eps": E, "entropy": "binary" | "shannon"}}: the
+ * smoothed top-k layer ({@link TopK}), differentiated analytically; gradient for {@code c}.
+ */
+final class TopKFamily implements Family {
+    @Override
+    public Instance read(ProblemFile file) {
+        Tensor c = file.vector("c");
+        int k = file.integer("k");
+        double eps = file.number("eps");
+        String name = file.has("entropy") ? file.string("entropy") : "binary";
+        Entropy entropy;
+        switch (name) {
+            case "binary" -> entropy = Entropy.BINARY;
+            case "shannon" -> entropy = Entropy.SHANNON;
+            default -> throw file.error("entropy", "must be \"binary\" or \"shannon\", got \"" + name + "\"");
+        }
+        int n = c.size();
+        if (k <= 0 || k >= n) {
+            throw file.error("k", "must satisfy 0 < k < n = " + n + ", got " + k);
+        }
+        if (!(eps > 0)) {
+            throw file.error("eps", "must be positive, got " + eps);
+        }
+        Var cv = Var.param(c);
+        Var x = TopK.layer(cv.reshape(1, n), k, eps, entropy).reshape(n);
+        Map<String, Var> params = new LinkedHashMap<>();
+        params.put("c", cv);
+        return new Instance(params, x, "optimal",
+                () -> Map.of("method", "analytic (" + entropy.name().toLowerCase(Locale.ROOT) + " entropy)"));
+    }
+}
