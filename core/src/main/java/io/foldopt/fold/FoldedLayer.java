@@ -33,7 +33,8 @@ import java.util.OptionalDouble;
  * {@code p} of the step: the parameters {@code c} and any parameter {@code theta} that {@code U}
  * captures. Memory does not depend on how many iterations the forward solver ran.
  *
- * <p>The VJP of the layer is first order: its result is not itself differentiable.
+ * <p>The VJP of the layer is first order: its result is not itself differentiable. Under
+ * {@link GradMode#noGrad} the layer only runs the forward solver and returns a constant.
  */
 public final class FoldedLayer implements OptimizationLayer {
     private static final int RHO_ITERATIONS = 12;
@@ -78,6 +79,9 @@ public final class FoldedLayer implements OptimizationLayer {
         if (bad >= 0) {
             throw new ArithmeticException("forward solver returned a non-finite solution for instance "
                     + bad / xStar.dim(1) + " (coordinate " + bad % xStar.dim(1) + ")");
+        }
+        if (!GradMode.isEnabled()) {
+            return Var.constant(xStar);
         }
         Var xLeaf = Var.param(xStar);
         Var step = GradMode.withGrad(() -> update.apply(xLeaf, params));

@@ -281,4 +281,15 @@ class FoldedLayerTest {
                 () -> layer.apply(Var.param(Tensor.zeros(B, N))));
         assertTrue(e.getMessage().contains("instance 0"), e.getMessage());
     }
+
+    @Test
+    void evaluationModeRecordsNothing() {
+        Tensor q = spd(N, 0.5, 30);
+        Var qv = Var.constant(q);
+        FoldedLayer layer = new FoldedLayer(exactSolver(qv), linearStep(qv, 0.1), FoldOptions.defaults());
+        Var c = Var.param(Tensor.randn(new SplittableRandom(31), B, N));
+        Var x = GradMode.noGrad(() -> layer.apply(c));
+        assertTrue(!x.requiresGrad() && x.isLeaf());
+        assertTrue(relErr(x.value(), layer.apply(c).value()) == 0.0);
+    }
 }
