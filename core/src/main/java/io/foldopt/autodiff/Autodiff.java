@@ -12,9 +12,21 @@ import io.foldopt.tensor.Tensor;
 public final class Autodiff {
     private Autodiff() {}
 
-    /** @return a compiled reverse pass from {@code outputs} to {@code inputs} */
+    /**
+     * @return a compiled reverse pass from {@code outputs} to {@code inputs}: total derivatives, which
+     *     include paths from an input through another input
+     */
     public static VjpPlan plan(Var[] outputs, Var[] inputs) {
-        return new VjpPlan(outputs, inputs);
+        return new VjpPlan(outputs, inputs, false);
+    }
+
+    /**
+     * @return a compiled reverse pass whose derivatives stop at the inputs: each input's cotangent
+     *     counts only the paths that reach it without passing through another input (what an operation
+     *     that lists all of them as operands needs, so that the outer pass does not count a path twice)
+     */
+    public static VjpPlan partialPlan(Var[] outputs, Var[] inputs) {
+        return new VjpPlan(outputs, inputs, true);
     }
 
     /** @return {@code (d outputs / d inputs)^T cotangents}, one tensor per input (first order) */

@@ -15,7 +15,8 @@ import java.util.Map;
  *
  * <p>Compilation keeps only the nodes that lie on a path from an input to an output, in reverse
  * creation order; each application then walks that list once. Inputs may be any nodes, not only
- * leaves; the result is the total derivative, including paths that pass through other inputs.
+ * leaves; the result is the total derivative, including paths that pass through other inputs, or,
+ * for a plan made by {@link Autodiff#partialPlan}, the partial derivative that stops at the inputs.
  * A plan holds no mutable state, so it may be applied concurrently.
  */
 public final class VjpPlan {
@@ -28,7 +29,11 @@ public final class VjpPlan {
     private final int[] outputSlots;
     private final int[] inputSlots;
 
-    VjpPlan(Var[] outputs, Var[] inputs) {
+    /** Whether derivatives stop at the inputs (partial) instead of passing through them (total). */
+    private final boolean stopAtInputs;
+
+    VjpPlan(Var[] outputs, Var[] inputs, boolean stopAtInputs) {
+        this.stopAtInputs = stopAtInputs;
         this.outputs = outputs.clone();
         this.inputs = inputs.clone();
         long minInput = Long.MAX_VALUE;
@@ -49,7 +54,7 @@ public final class VjpPlan {
         while (!stack.isEmpty()) {
             Var v = stack.pop();
             ancestors.add(v);
-            if (v.inputs() != null) {
+            if (v.inputs() != null && !(stopAtInputs && isInput.containsKey(v))) {
                 for (Var p : v.inputs()) {
                     if (p.requiresGrad() && p.id() >= minInput && seen.put(p, Boolean.TRUE) == null) {
                         stack.push(p);
@@ -158,7 +163,7 @@ public final class VjpPlan {
         }
         for (int s = 0; s < nodes.length; s++) {
             Var g = grads[s];
-            if (g == null) {
+            if (g == null || stopAtInputs && keep[s]) {
                 continue;
             }
             int[] slots = operandSlots[s];

@@ -243,7 +243,8 @@ public final class FoldedLayer implements OptimizationLayer {
             }
             throw new BackwardSolveException(describeFailures(report), report);
         }
-        Tensor[] grads = Autodiff.plan(new Var[] {step.output()}, step.boundary()).apply(Tensor.wrap(v, batch, n));
+        Tensor[] grads = Autodiff.partialPlan(new Var[] {step.output()}, step.boundary())
+                .apply(Tensor.wrap(v, batch, n));
         for (int i = 0; i < grads.length; i++) {
             if (!grads[i].isFinite()) {
                 throw new ArithmeticException("folded gradient of input " + i + " (shape "

@@ -3,6 +3,7 @@ package io.foldopt.parallel;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 
 /**
@@ -11,7 +12,8 @@ import java.util.function.IntConsumer;
  * <p>The number of worker threads is set once per process with {@link #setThreads(int)} (default:
  * all available processors). Loops whose total work, estimated by the caller in floating-point
  * operations, is below {@link #MIN_PARALLEL_WORK} run on the calling thread, so that small batches do
- * not pay the cost of a task hand-off.
+ * not pay the cost of a task hand-off. An exception thrown by an iteration reaches the caller as
+ * thrown (the first one, if several iterations fail).
  */
 public final class Parallel {
     /** Work (in flops) below which a loop runs sequentially on the calling thread. */
@@ -64,7 +66,19 @@ public final class Parallel {
             return;
         }
         int chunks = Math.min(count, p.getParallelism() * 4);
-        p.invoke(new Range(0, count, Math.max(1, count / chunks), body));
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        p.invoke(new Range(0, count, Math.max(1, count / chunks), i -> {
+            try {
+                body.accept(i);
+            } catch (RuntimeException e) {
+                failure.compareAndSet(null, e);
+            }
+        }));
+        // Rethrown here, as thrown: the fork-join pool would hand the caller a copy without its message.
+        RuntimeException e = failure.get();
+        if (e != null) {
+            throw e;
+        }
     }
 
     private static final class Range extends RecursiveAction {

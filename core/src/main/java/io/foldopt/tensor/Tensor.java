@@ -264,10 +264,10 @@ public final class Tensor {
         return Math.sqrt(s);
     }
 
-    /** @return the row {@code b} of a rank-2 tensor as a copy */
+    /** @return slice {@code b} of the leading axis (instance {@code b} of a batch), flattened, as a copy */
     public double[] row(int b) {
-        int n = dim(-1);
-        return Arrays.copyOfRange(data, b * n, (b + 1) * n);
+        int per = shape.length == 0 ? 1 : data.length / Math.max(1, shape[0]);
+        return Arrays.copyOfRange(data, b * per, (b + 1) * per);
     }
 
     @Override

@@ -292,4 +292,21 @@ class FoldedLayerTest {
         assertTrue(!x.requiresGrad() && x.isLeaf());
         assertTrue(relErr(x.value(), layer.apply(c).value()) == 0.0);
     }
+
+    @Test
+    void capturedNodeDerivedFromAnotherCapturedNodeIsCountedOnce() {
+        // U(x, c) = (x + c + w + 2w) / 2 has the fixed point x* = c + 3w: dx*/dw = 3, dx*/dc = 1.
+        Var w = Var.param(Tensor.randn(new SplittableRandom(32), N));
+        Var twoW = w.mul(2.0);
+        UpdateMap step = (x, p) -> x.add(p[0]).add(w).add(twoW).mul(0.5);
+        ForwardSolver exact = p -> io.foldopt.tensor.Kernels.binary(p[0], Kernels.scale(w.value(), 3.0),
+                io.foldopt.tensor.Kernels.BinaryOp.ADD);
+        FoldedLayer layer = new FoldedLayer(exact, step, FoldOptions.defaults());
+        Var c = Var.param(Tensor.randn(new SplittableRandom(33), B, N));
+        Tensor g = Tensor.randn(new SplittableRandom(34), B, N);
+        Tensor[] grads = Autodiff.vjp(new Var[] {layer.apply(c)}, new Var[] {c, w}, new Tensor[] {g});
+        assertTrue(relErr(grads[0], g) < 1e-12, "dL/dc = g");
+        Tensor expected = io.foldopt.tensor.Shapes.sumTo(Kernels.scale(g, 3.0), new int[] {N});
+        assertTrue(relErr(grads[1], expected) < 1e-12, "dL/dw = 3 sum_b g_b, got " + grads[1]);
+    }
 }

@@ -1,0 +1,63 @@
+package io.foldopt.prox;
+
+import io.foldopt.autodiff.Var;
+
+/**
+ * A convex, elementwise-separable function {@code h} with its proximal operator
+ * {@code prox_{s h}(v) = argmin_x s h(x) + 1/2 ||x - v||^2}, in two forms: a differentiable batched
+ * one for update maps, and a plain in-place one for forward solvers.
+ *
+ * <p>The parameters of {@code h} (weights, bounds) are captured {@link Var}s, a scalar or a vector
+ * {@code (n)}; when they require gradients, update maps built with {@link #apply} pass gradients to
+ * them.
+ */
+public interface ProximalOperator {
+    /**
+     * @param v the argument, a batch {@code (B, n)}
+     * @param step the step {@code s >= 0}
+     * @return {@code prox_{s h}(v)}, differentiable in {@code v} and in the parameters of {@code h}
+     */
+    Var apply(Var v, double step);
+
+    /**
+     * Overwrites one instance {@code v} (length {@code n}) with {@code prox_{s h}(v)}, in plain loops.
+     *
+     * @throws IllegalArgumentException if a vector parameter's length is not {@code n}
+     */
+    void applyInPlace(double[] v, double step);
+
+    /**
+     * @param weight {@code w >= 0}, scalar or {@code (n)}
+     * @return {@code h(x) = sum_j w_j |x_j|}: prox is soft thresholding at {@code s w} ({@link Prox#l1})
+     */
+    static ProximalOperator l1(Var weight) {
+        return ElementwiseProx.weighted("l1", weight, Prox::l1, Prox::softThreshold);
+    }
+
+    /**
+     * @param weight {@code w >= 0}, scalar or {@code (n)}
+     * @return {@code h(x) = sum_j w_j x_j + indicator(x >= 0)}: prox is {@code max(v - s w, 0)}
+     *     ({@link Prox#nonnegativeL1})
+     */
+    static ProximalOperator nonnegativeL1(Var weight) {
+        return ElementwiseProx.weighted("nonnegativeL1", weight, Prox::nonnegativeL1, Prox::nonnegativeSoftThreshold);
+    }
+
+    /**
+     * @param weight {@code w >= 0}, scalar or {@code (n)}
+     * @return {@code h(x) = 1/2 sum_j w_j x_j^2}: prox is {@code v / (1 + s w)} ({@link Prox#squaredL2})
+     */
+    static ProximalOperator squaredL2(Var weight) {
+        return ElementwiseProx.weighted("squaredL2", weight, Prox::squaredL2, (v, t) -> v / (1.0 + t));
+    }
+
+    /**
+     * @param lower lower bounds, scalar or {@code (n)}; may be infinite
+     * @param upper upper bounds, scalar or {@code (n)}, {@code lower <= upper}
+     * @return the indicator of the box {@code [lower, upper]}: prox is the clip, for every step
+     *     ({@link Prox#boxIndicator})
+     */
+    static ProximalOperator box(Var lower, Var upper) {
+        return ElementwiseProx.box(lower, upper);
+    }
+}
