@@ -100,25 +100,22 @@ public final class LinearAlgebra {
         int rows = r.value().size() / n;
         double[] ad = a.value().data();
         double[] rd = r.value().data();
-        double[] z = new double[rd.length];
         DenseLU[] lu = new DenseLU[shared ? 1 : rows];
         Parallel.forEach(lu.length, (long) n * n * n,
                 t -> lu[t] = DenseLU.factor(shared ? ad : Arrays.copyOfRange(ad, t * n * n, (t + 1) * n * n), n));
-        // Checked here, not inside the parallel loop: an exception thrown on a worker thread reaches the
-        // caller as a copy without its message, which would lose the instance number.
         for (int t = 0; t < lu.length; t++) {
             if (lu[t].isSingular()) {
                 throw new ArithmeticException("solve: matrix " + (shared ? "" : "of instance " + t + " ")
                         + "is singular");
             }
         }
-        Parallel.forEach(rows, (long) n * n, t -> {
-            double[] sol = lu[shared ? 0 : t].solve(Arrays.copyOfRange(rd, t * n, (t + 1) * n));
-            System.arraycopy(sol, 0, z, t * n, n);
-        });
+        Tensor zt = Tensor.wrap(substitute(lu, rd, n, false), r.shape());
         Var[] self = new Var[1];
-        self[0] = Var.op(Tensor.wrap(z, r.shape()), new Var[] {a, r}, (i, g) -> {
-            Var gr = solve(transpose(a), g);
+        self[0] = Var.op(zt, new Var[] {a, r}, (i, g) -> {
+            // First order reuses the forward factorization (A^T solves); with graph creation the solve
+            // is rebuilt from differentiable operations so that it can be differentiated again.
+            Var gr = GradMode.isEnabled() ? solve(transpose(a), g)
+                    : Var.constant(Tensor.wrap(substitute(lu, g.value().data(), n, true), r.shape()));
             if (i == 1) {
                 return gr;
             }
@@ -131,5 +128,20 @@ public final class LinearAlgebra {
                     -1.0);
         });
         return self[0];
+    }
+
+    /**
+     * @return {@code A_t^{-1} r_t} (or {@code A_t^{-T} r_t}) for every right-hand side row {@code t}, with
+     *     one factorization shared by all rows or one per row
+     */
+    private static double[] substitute(DenseLU[] lu, double[] rhs, int n, boolean transpose) {
+        double[] out = new double[rhs.length];
+        int rows = rhs.length / n;
+        Parallel.forEach(rows, (long) n * n, t -> {
+            DenseLU f = lu[lu.length == 1 ? 0 : t];
+            double[] b = Arrays.copyOfRange(rhs, t * n, (t + 1) * n);
+            System.arraycopy(transpose ? f.solveTranspose(b) : f.solve(b), 0, out, t * n, n);
+        });
+        return out;
     }
 }
