@@ -133,7 +133,7 @@ public final class AdmmQp implements FoldableAlgorithm {
     @Override
     public ForwardSolver solver(double tol, int maxIterations) {
         double[] ad = a.value().data();
-        ForwardSolver batched = FixedPointIteration.perInstance((b, c) -> {
+        ForwardSolver batched = ForwardSolver.perInstance((b, c) -> {
             double[] q = c[0];
             double[] lo = c[1];
             double[] hi = c[2];

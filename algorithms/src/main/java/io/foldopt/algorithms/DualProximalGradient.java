@@ -106,7 +106,7 @@ public final class DualProximalGradient implements FoldableAlgorithm {
         double[] dm = operator.value().data();
         double lam = lambda.item();
         double invL = 1.0 / lipschitz;
-        ForwardSolver batched = FixedPointIteration.perInstance((b, p) -> {
+        ForwardSolver batched = ForwardSolver.perInstance((b, p) -> {
             double[] d = p[0];
             double[] dd = new double[rows];
             for (int i = 0; i < rows; i++) {

@@ -72,7 +72,7 @@ public final class EntropicMirrorDescent implements FoldableAlgorithm {
      */
     @Override
     public ForwardSolver solver(double tol, int maxIterations) {
-        ForwardSolver batched = FixedPointIteration.perInstance((b, c) -> {
+        ForwardSolver batched = ForwardSolver.perInstance((b, c) -> {
             double[] grad = new double[dim];
             double[] start = new double[dim];
             Arrays.fill(start, 1.0 / dim);

@@ -83,42 +83,6 @@ final class FixedPointIteration {
     }
 
     /**
-     * @return a batched solver running {@code solver} on the rows {@code b} of every parameter, instances
-     *     in parallel. Like {@link ForwardSolver#perInstance}, except that an exception of an instance is
-     *     rethrown on the calling thread as is (the first failing instance in batch order): a fork-join
-     *     pool rethrows a worker's {@code ArithmeticException} as a copy without its message.
-     */
-    static ForwardSolver perInstance(ForwardSolver.InstanceSolver solver) {
-        return params -> {
-            int batch = params[0].dim(0);
-            double[][] rows = new double[batch][];
-            RuntimeException[] failures = new RuntimeException[batch];
-            Parallel.forEach(batch, Long.MAX_VALUE / (batch + 1L), b -> {
-                double[][] p = new double[params.length][];
-                for (int i = 0; i < params.length; i++) {
-                    p[i] = params[i].row(b);
-                }
-                try {
-                    rows[b] = solver.solve(b, p);
-                } catch (RuntimeException e) {
-                    failures[b] = e;
-                }
-            });
-            for (RuntimeException e : failures) {
-                if (e != null) {
-                    throw e;
-                }
-            }
-            int n = batch == 0 ? 0 : rows[0].length;
-            double[] out = new double[batch * n];
-            for (int b = 0; b < batch; b++) {
-                System.arraycopy(rows[b], 0, out, b * n, n);
-            }
-            return Tensor.wrap(out, batch, n);
-        };
-    }
-
-    /**
      * Checks the parameters of an algorithm: their number, that each is a finite batch
      * {@code (B, width)} with a common {@code B}, and the expected widths.
      *

@@ -54,7 +54,7 @@ public final class ProximalGradient implements FoldableAlgorithm {
      */
     @Override
     public ForwardSolver solver(double tol, int maxIterations) {
-        ForwardSolver batched = FixedPointIteration.perInstance((b, c) -> {
+        ForwardSolver batched = ForwardSolver.perInstance((b, c) -> {
             double[] grad = new double[dim];
             return FixedPointIteration.solve(NAME, b, new double[dim], (from, to) -> {
                 f.gradient(from, c, grad);

@@ -22,19 +22,30 @@ public interface ForwardSolver {
 
     /**
      * @return a batched solver that runs {@code solver} on every instance, in parallel on all
-     *     threads of {@link Parallel}
+     *     threads of {@link Parallel}; if instances fail, the exception of the first failing instance
+     *     in batch order is rethrown as thrown
      */
     static ForwardSolver perInstance(InstanceSolver solver) {
         return params -> {
             int batch = params[0].dim(0);
             double[][] rows = new double[batch][];
+            RuntimeException[] failures = new RuntimeException[batch];
             Parallel.forEach(batch, Long.MAX_VALUE / (batch + 1L), b -> {
                 double[][] p = new double[params.length][];
                 for (int i = 0; i < params.length; i++) {
                     p[i] = params[i].row(b);
                 }
-                rows[b] = solver.solve(b, p);
+                try {
+                    rows[b] = solver.solve(b, p);
+                } catch (RuntimeException e) {
+                    failures[b] = e;
+                }
             });
+            for (RuntimeException e : failures) {
+                if (e != null) {
+                    throw e;
+                }
+            }
             int n = rows.length == 0 ? 0 : rows[0].length;
             double[] out = new double[batch * n];
             for (int b = 0; b < batch; b++) {
