@@ -1,7 +1,6 @@
 package io.foldopt.algorithms;
 
 import io.foldopt.fold.ForwardSolver;
-import io.foldopt.parallel.Parallel;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
 
