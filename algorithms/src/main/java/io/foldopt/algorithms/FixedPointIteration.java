@@ -5,16 +5,16 @@ import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
 
 /**
- * The forward machinery shared by the algorithms of this package: one fixed-point loop (plain or
- * FISTA-accelerated with adaptive restart) on plain arrays, a per-instance parallel driver, and
- * parameter checks.
+ * The forward machinery shared by the algorithms: one fixed-point loop (plain or FISTA-accelerated
+ * with adaptive restart) on plain arrays, and parameter checks.
  */
-final class FixedPointIteration {
+public final class FixedPointIteration {
     private FixedPointIteration() {}
 
     /** One plain step {@code to = T(from)} of an instance's iteration, on arrays of the state length. */
     @FunctionalInterface
-    interface Step {
+    public interface Step {
+        /** Writes {@code T(from)} into {@code to}. */
         void apply(double[] from, double[] to);
     }
 
@@ -32,7 +32,7 @@ final class FixedPointIteration {
      * @throws ArithmeticException naming the algorithm and the instance if an iterate is not finite
      *     or the tolerance is not met in {@code maxIterations} steps
      */
-    static double[] solve(String algorithm, int instance, double[] start, Step step, boolean accelerated, double tol,
+    public static double[] solve(String algorithm, int instance, double[] start, Step step, boolean accelerated, double tol,
             int maxIterations) {
         int n = start.length;
         double[] prev = start.clone();

@@ -1,5 +1,6 @@
 package io.foldopt.problems;
 
+import io.foldopt.algorithms.FixedPointIteration;
 import io.foldopt.algorithms.FoldableAlgorithm;
 import io.foldopt.autodiff.Var;
 import io.foldopt.fold.ForwardSolver;
@@ -133,12 +134,8 @@ public final class BoxNonconvexQp implements FoldableAlgorithm {
     private double[] solveInstance(int instance, double[] c, double tol, int maxIterations, boolean accelerate) {
         int n = dim();
         double[][] qRows = q.rowArrays();
-        double[] x = new double[n];
-        double[] y = new double[n];
-        double[] z = new double[n];
         double[] qy = new double[n];
-        double t = 1.0;
-        for (int k = 0; k < maxIterations; k++) {
+        return FixedPointIteration.solve("projected gradient", instance, new double[n], (y, z) -> {
             // Q y = sum_j y_j Q[j, :] (Q symmetric), in the vectorizable axpy form.
             java.util.Arrays.fill(qy, 0.0);
             for (int j = 0; j < n; j++) {
@@ -150,32 +147,10 @@ public final class BoxNonconvexQp implements FoldableAlgorithm {
                     }
                 }
             }
-            double step = 0;
-            double norm = 0;
-            double restart = 0;
             for (int i = 0; i < n; i++) {
                 z[i] = Math.min(Math.max(y[i] - alpha * (qy[i] + c[i] * Math.cos(y[i])), lower), upper);
-                step += (z[i] - y[i]) * (z[i] - y[i]);
-                norm += y[i] * y[i];
-                restart += (y[i] - z[i]) * (z[i] - x[i]);
             }
-            if (Math.sqrt(step) <= tol * Math.max(1.0, Math.sqrt(norm))) {
-                return z;
-            }
-            if (restart > 0 || !accelerate) {
-                t = 1.0;
-            }
-            double tNext = 0.5 * (1 + Math.sqrt(1 + 4 * t * t));
-            double beta = (t - 1) / tNext;
-            for (int i = 0; i < n; i++) {
-                double xi = z[i];
-                y[i] = Math.min(Math.max(xi + beta * (xi - x[i]), lower), upper);
-                x[i] = xi;
-            }
-            t = tNext;
-        }
-        throw new ArithmeticException("PGD on instance " + instance + " did not reach tolerance " + tol + " in "
-                + maxIterations + " iterations");
+        }, accelerate, tol, maxIterations);
     }
 
     /**
