@@ -9,7 +9,7 @@ import picocli.CommandLine.ScopeType;
  * tree (one class per command).
  */
 @Command(name = "foldopt", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class, subcommands = {BenchCommand.class, SensitivityCommand.class},
+        versionProvider = VersionProvider.class, subcommands = {ListCommand.class, RunCommand.class, BenchCommand.class, SensitivityCommand.class},
         description = "Differentiable optimization by folded optimization: benchmarks and experiments.")
 public final class Main extends CommandGroup {
 

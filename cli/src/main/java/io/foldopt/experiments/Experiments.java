@@ -1,0 +1,21 @@
+package io.foldopt.experiments;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The registry of experiments, in the order {@code foldopt list} shows them. */
+public final class Experiments {
+    private static final List<Experiment> ALL = List.of();
+
+    private Experiments() {}
+
+    /** @return every experiment */
+    public static List<Experiment> all() {
+        return ALL;
+    }
+
+    /** @return the experiment with this command-line name */
+    public static Optional<Experiment> byName(String name) {
+        return ALL.stream().filter(e -> e.name().equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,145 @@
+package io.foldopt.experiments.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.foldopt.experiments.EpochRecord;
+import io.foldopt.experiments.ExperimentConfig;
+import io.foldopt.experiments.ExperimentResult;
+import io.foldopt.experiments.MethodResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The report of a run: {@code config.json}, {@code metrics.csv} (one row per method and epoch),
+ * {@code summary.json} (one entry per method), and three PNG charts (learning curves, the test
+ * metric by method, time per epoch split into layer forward, layer backward and the rest).
+ */
+public final class Report {
+    /** Columns of {@code metrics.csv}, in order. */
+    public static final List<String> CSV_COLUMNS = List.of("method", "epoch", "train_loss", "test_metric",
+            "epoch_seconds", "forward_seconds", "backward_seconds", "backward_solves", "mean_backward_iterations",
+            "worst_backward_residual", "backward_failures");
+
+    private Report() {}
+
+    /** @return the run's settings as JSON-ready values */
+    public static Map<String, Object> config(ExperimentResult r) {
+        ExperimentConfig c = r.config();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("experiment", r.experiment());
+        m.put("size", c.size().name().toLowerCase(Locale.ROOT));
+        m.put("epochs", c.epochs());
+        m.put("batch", c.batch());
+        m.put("learning_rate", c.learningRate());
+        m.put("backward", c.backward().name().toLowerCase(Locale.ROOT));
+        m.put("tolerance", c.tolerance());
+        m.put("seed", c.seed());
+        return m;
+    }
+
+    /** @return the summary: the settings and, per method, the final metric, times and backward statistics */
+    public static Map<String, Object> summary(ExperimentResult r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("experiment", r.experiment());
+        m.put("metric", r.metricName());
+        m.put("lower_is_better", r.lowerIsBetter());
+        m.put("config", config(r));
+        List<Map<String, Object>> methods = new ArrayList<>();
+        for (MethodResult mr : r.methods()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("method", mr.method());
+            e.put("initial_" + r.metricName(), finite(mr.initialTestMetric()));
+            e.put("final_" + r.metricName(), finite(mr.finalTestMetric()));
+            e.put("mean_epoch_seconds", mr.meanEpochSeconds());
+            e.put("mean_forward_seconds", mr.meanForwardSeconds());
+            e.put("mean_backward_seconds", mr.meanBackwardSeconds());
+            e.put("mean_backward_iterations", mr.meanBackwardIterations());
+            e.put("worst_backward_residual", mr.worstBackwardResidual());
+            e.put("backward_failures", mr.backwardFailures());
+            methods.add(e);
+        }
+        m.put("methods", methods);
+        return m;
+    }
+
+    private static Object finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    /** @return {@code metrics.csv}'s content */
+    public static String metricsCsv(ExperimentResult r) {
+        StringBuilder sb = new StringBuilder(String.join(",", CSV_COLUMNS)).append('\n');
+        for (MethodResult mr : r.methods()) {
+            for (EpochRecord e : mr.epochs()) {
+                sb.append(String.format(Locale.ROOT, "%s,%d,%.10g,%.10g,%.6f,%.6f,%.6f,%d,%.3f,%.3e,%d%n", mr.method(),
+                        e.epoch(), e.trainLoss(), e.testMetric(), e.seconds(), e.forwardSeconds(),
+                        e.backwardSeconds(), e.backwardSolves(), e.meanBackwardIterations(),
+                        e.worstBackwardResidual(), e.backwardFailures()));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** @return the results table printed at the end of a run */
+    public static String table(ExperimentResult r) {
+        String metric = r.metricName();
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-22s %14s %14s %10s %10s %10s %9s %10s %8s%n",
+                "method", "initial " + abbreviate(metric), "final " + abbreviate(metric), "epoch_s", "fwd_s", "bwd_s",
+                "bwd_its", "worst_res", "failures"));
+        for (MethodResult m : r.methods()) {
+            sb.append(String.format(Locale.ROOT, "%-22s %14.6g %14.6g %10.3f %10.3f %10.3f %9.1f %10.2e %8d%n",
+                    m.method(), m.initialTestMetric(), m.finalTestMetric(), m.meanEpochSeconds(),
+                    m.meanForwardSeconds(), m.meanBackwardSeconds(), m.meanBackwardIterations(),
+                    m.worstBackwardResidual(), m.backwardFailures()));
+        }
+        return sb.toString();
+    }
+
+    private static String abbreviate(String metric) {
+        return metric.length() > 8 ? metric.substring(0, 8) : metric;
+    }
+
+    /** Writes the report folder (created if needed). */
+    public static void write(ExperimentResult r, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        json.writeValue(dir.resolve("config.json").toFile(), config(r));
+        json.writeValue(dir.resolve("summary.json").toFile(), summary(r));
+        Files.writeString(dir.resolve("metrics.csv"), metricsCsv(r));
+        List<Charts.Series> curves = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        double[] finals = new double[r.methods().size()];
+        double[][] times = new double[3][r.methods().size()];
+        for (int k = 0; k < r.methods().size(); k++) {
+            MethodResult m = r.methods().get(k);
+            int epochs = m.epochs().size();
+            double[] x = new double[epochs + 1];
+            double[] y = new double[epochs + 1];
+            y[0] = m.initialTestMetric();
+            for (int e = 0; e < epochs; e++) {
+                x[e + 1] = e + 1;
+                y[e + 1] = m.epochs().get(e).testMetric();
+            }
+            curves.add(new Charts.Series(m.method(), x, y));
+            names.add(m.method());
+            finals[k] = m.finalTestMetric();
+            times[0][k] = m.meanForwardSeconds();
+            times[1][k] = m.meanBackwardSeconds();
+            times[2][k] = Math.max(0, m.meanEpochSeconds() - m.meanForwardSeconds() - m.meanBackwardSeconds());
+        }
+        String title = r.experiment();
+        Charts.lines(dir.resolve("learning_curves.png"), title + ": test " + r.metricName() + " by epoch", "epoch",
+                r.metricName(), curves);
+        Charts.bars(dir.resolve("metric_by_method.png"), title + ": final test " + r.metricName(), r.metricName(),
+                names, List.of(new Charts.BarGroup(r.metricName(), finals)));
+        Charts.bars(dir.resolve("time_per_epoch.png"), title + ": seconds per epoch", "seconds", names,
+                List.of(new Charts.BarGroup("layer forward", times[0]), new Charts.BarGroup("layer backward", times[1]),
+                        new Charts.BarGroup("rest (model, loss, optimizer)", times[2])));
+    }
+}
