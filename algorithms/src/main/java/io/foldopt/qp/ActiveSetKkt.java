@@ -1,0 +1,181 @@
+package io.foldopt.qp;
+
+import io.foldopt.linalg.DenseLU;
+
+/**
+ * The KKT matrix of a QP with a fixed set {@code S} of active inequalities, in the variables
+ * {@code (z, nu, lambda_S)}:
+ *
+ * <pre>
+ *   K_S = [ P    A^T  G_S^T ]
+ *         [ A    0    0     ]
+ *         [ G_S  0    0     ]
+ * </pre>
+ *
+ * <p>{@code K_S} is symmetric, and nonsingular exactly when the rows of {@code [A; G_S]} are linearly
+ * independent (LICQ) and {@code P} is positive definite on their null space (second-order sufficiency).
+ * It serves the polish step of {@link InteriorPointQpSolver} (solve {@code K_S (z, nu, lambda_S) =
+ * (-q, b, h_S)}) and the KKT differentiation of {@link DifferentiableQp}.
+ *
+ * <p>It is factored by {@link DenseLU}. If {@code K_S} is singular, a regularized factorization may be
+ * requested: solves then return the Tikhonov-regularized least-squares solution
+ * {@code x = argmin ||K_S x - r||^2 + eps^2 ||x||^2 = (K_S^2 + eps^2 I)^{-1} K_S r}, computed from the
+ * augmented system {@code [eps I, K_S; K_S, -eps I] (x, y) = (0, r)} (whose condition number is
+ * {@code ||K_S|| / eps}, the square root of that of the normal equations). Components of {@code r} along
+ * null vectors of {@code K_S} are dropped, so an inconsistent right-hand side still gives a bounded
+ * solution, which tends to the minimum-norm least-squares solution {@code K_S^+ r} as {@code eps -> 0}.
+ */
+final class ActiveSetKkt {
+    private final int dim;
+    private final double[] k;
+    private final DenseLU lu;
+    private final boolean regularized;
+
+    private ActiveSetKkt(int dim, double[] k, DenseLU lu, boolean regularized) {
+        this.dim = dim;
+        this.k = k;
+        this.lu = lu;
+        this.regularized = regularized;
+    }
+
+    /**
+     * Builds and factors {@code K_S}.
+     *
+     * @param problem the QP
+     * @param active the indices {@code S} of the active inequalities
+     * @param regularization relative Tikhonov parameter: {@code eps = regularization * max(1, max |K_ij|)};
+     *     0 for none
+     * @return the factorization, or null if {@code K_S} is singular and {@code regularization} is 0
+     */
+    static ActiveSetKkt factor(QpProblem problem, int[] active, double regularization) {
+        int n = problem.n;
+        int p = problem.p;
+        int dim = n + p + active.length;
+        double[] k = new double[dim * dim];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(problem.pm, i * n, k, i * dim, n);
+        }
+        for (int r = 0; r < p + active.length; r++) {
+            double[] src = r < p ? problem.a : problem.g;
+            int off = (r < p ? r : active[r - p]) * n;
+            int row = n + r;
+            for (int j = 0; j < n; j++) {
+                k[row * dim + j] = src[off + j];
+                k[j * dim + row] = src[off + j];
+            }
+        }
+        DenseLU lu = DenseLU.factor(k, dim);
+        if (!lu.isSingular()) {
+            return new ActiveSetKkt(dim, k, lu, false);
+        }
+        if (!(regularization > 0)) {
+            return null;
+        }
+        double eps = regularization * Math.max(1.0, Dense.normInf(k));
+        int two = 2 * dim;
+        double[] aug = new double[two * two];
+        for (int i = 0; i < dim; i++) {
+            aug[i * two + i] = eps;
+            aug[(dim + i) * two + dim + i] = -eps;
+            System.arraycopy(k, i * dim, aug, i * two + dim, dim);
+            System.arraycopy(k, i * dim, aug, (dim + i) * two, dim);
+        }
+        DenseLU augLu = DenseLU.factor(aug, two);
+        return augLu.isSingular() ? null : new ActiveSetKkt(dim, k, augLu, true);
+    }
+
+    /** Rounds of active-set correction in {@link #polish}. */
+    private static final int MAX_CORRECTIONS = 3;
+
+    /**
+     * Polishes an active-set guess: solves {@code K_S (z, nu, lambda_S) = (-q, b, h_S)}, then, up to
+     * {@value #MAX_CORRECTIONS} times, moves the inequalities of {@code S} whose multiplier came out below
+     * {@code -tol} out of {@code S} and the violated ones outside ({@code h_i - g_i^T z < -tol}) into it, and
+     * solves again (steps of a primal-dual active-set method, which fix the few constraints an interior-point
+     * iterate cannot classify yet).
+     *
+     * @param guess the initial active set
+     * @param tol the sign tolerance of multipliers and slacks
+     * @return {@code {z, nu, lambda}} of the last nonsingular solve, with {@code lambda} 0 off {@code S} and
+     *     clipped at 0 on it; null if the first {@code K_S} is singular or its solution not finite
+     */
+    static double[][] polish(QpProblem problem, int[] guess, double tol) {
+        int n = problem.n;
+        int p = problem.p;
+        boolean[] inSet = new boolean[problem.m];
+        for (int i : guess) {
+            inSet[i] = true;
+        }
+        double[][] point = null;
+        for (int round = 0; round <= MAX_CORRECTIONS; round++) {
+            int[] active = java.util.stream.IntStream.range(0, problem.m).filter(i -> inSet[i]).toArray();
+            ActiveSetKkt kkt = factor(problem, active, 0.0);
+            if (kkt == null) {
+                break;
+            }
+            double[] r = new double[kkt.dim];
+            for (int j = 0; j < n; j++) {
+                r[j] = -problem.q[j];
+            }
+            System.arraycopy(problem.b, 0, r, n, p);
+            for (int k = 0; k < active.length; k++) {
+                r[n + p + k] = problem.h[active[k]];
+            }
+            double[] y = kkt.solve(r);
+            if (!Dense.allFinite(y)) {
+                break;
+            }
+            double[] z = java.util.Arrays.copyOf(y, n);
+            double[] lambda = new double[problem.m];
+            boolean changed = false;
+            for (int k = 0; k < active.length; k++) {
+                double l = y[n + p + k];
+                lambda[active[k]] = Math.max(0.0, l);
+                if (l < -tol) {
+                    inSet[active[k]] = false;
+                    changed = true;
+                }
+            }
+            double[] slack = problem.slacks(z);
+            for (int i = 0; i < problem.m; i++) {
+                if (!inSet[i] && lambda[i] == 0 && slack[i] < -tol) {
+                    inSet[i] = true;
+                    changed = true;
+                }
+            }
+            point = new double[][] {z, java.util.Arrays.copyOfRange(y, n, n + p), lambda};
+            if (!changed) {
+                break;
+            }
+        }
+        return point;
+    }
+
+    /** @return whether the solves are Tikhonov-regularized because {@code K_S} is singular */
+    boolean regularized() {
+        return regularized;
+    }
+
+    /**
+     * @param r the right-hand side in the order {@code (z, nu, lambda_S)}
+     * @return {@code K_S^{-1} r} (one step of iterative refinement), or the regularized least-squares
+     *     solution if {@link #regularized()}
+     */
+    double[] solve(double[] r) {
+        if (regularized) {
+            double[] rhs = new double[2 * dim];
+            System.arraycopy(r, 0, rhs, dim, dim);
+            return java.util.Arrays.copyOf(lu.solve(rhs), dim);
+        }
+        double[] x = lu.solve(r);
+        double[] res = new double[dim];
+        for (int i = 0; i < dim; i++) {
+            res[i] = r[i] - Dense.dot(k, i * dim, x, 0, dim);
+        }
+        double[] dx = lu.solve(res);
+        for (int i = 0; i < dim; i++) {
+            x[i] += dx[i];
+        }
+        return x;
+    }
+}

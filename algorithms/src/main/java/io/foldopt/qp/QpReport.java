@@ -1,0 +1,42 @@
+package io.foldopt.qp;
+
+import java.util.Arrays;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
+
+/**
+ * The report of one {@link DifferentiableQp} call: one {@link QpInstanceReport} per instance.
+ *
+ * @param instances per-instance reports, in batch order
+ */
+public record QpReport(QpInstanceReport[] instances) {
+
+    /** @return true if every instance is optimal */
+    public boolean allOptimal() {
+        return Arrays.stream(instances).allMatch(r -> r.status() == QpStatus.OPTIMAL);
+    }
+
+    /** @return the indices of the instances that are not optimal */
+    public int[] failedInstances() {
+        return indices(r -> r.status() != QpStatus.OPTIMAL);
+    }
+
+    /** @return the indices of the instances whose VJP is regularized */
+    public int[] regularizedInstances() {
+        return indices(QpInstanceReport::regularized);
+    }
+
+    /** @return the indices of the instances with a degenerate derivative ({@link QpInstanceReport#degenerate}) */
+    public int[] degenerateInstances() {
+        return indices(QpInstanceReport::degenerate);
+    }
+
+    /** @return the largest KKT residual over the batch */
+    public double maxKktResidual() {
+        return Arrays.stream(instances).mapToDouble(QpInstanceReport::kktResidual).max().orElse(0);
+    }
+
+    private int[] indices(Predicate<QpInstanceReport> p) {
+        return IntStream.range(0, instances.length).filter(k -> p.test(instances[k])).toArray();
+    }
+}
