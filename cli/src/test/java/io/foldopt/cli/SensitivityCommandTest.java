@@ -88,6 +88,40 @@ class SensitivityCommandTest {
     }
 
     @Test
+    void qpFamilyDifferentiatesEveryParameter() throws IOException {
+        // x* = (0, 1): the bound x_1 >= 0 and the equality fix x*, so dx*/dq = 0, dx*/db = (0, 1) and, from
+        // x_1 = -h_1, x_2 = b + h_1: dx*/dh_1 = (-1, 1).
+        Path problem = write("qp.json", "{\"family\": \"qp\", \"P\": [[2, 0.5], [0.5, 1]], \"q\": [1, -1],"
+                + " \"A\": [[1, 1]], \"b\": [1], \"G\": [[-1, 0], [0, -1]], \"h\": [0, 0]}");
+        Path g = write("g.json", "{\"x\": [2, 3]}");
+        JsonNode vjp = runJson("sensitivity", problem.toString(), "--cotangent", g.toString(), "--json");
+        JsonNode jac = runJson("sensitivity", problem.toString(), "--jacobian", "--json");
+        assertEquals("optimal", vjp.get("status").asText());
+        assertEquals(0.0, vjp.get("x").get(0).asDouble(), 1e-9);
+        assertEquals(1.0, vjp.get("x").get(1).asDouble(), 1e-9);
+        assertEquals(3.0, vjp.get("grad").get("b").get(0).asDouble(), 1e-8);
+        assertEquals(1.0, vjp.get("grad").get("h").get(0).asDouble(), 1e-8);
+        assertEquals(0.0, vjp.get("grad").get("q").get(0).asDouble(), 1e-8);
+        for (String key : new String[] {"q", "b", "h"}) {
+            assertVjpMatchesJacobian(vjp, jac, new double[] {2, 3}, key);
+        }
+        assertEquals(1, vjp.get("backward").get("active_constraints").asInt());
+    }
+
+    @Test
+    void infeasibleQpIsReportedNotNan() throws IOException {
+        Path problem = write("qp.json", "{\"family\": \"qp\", \"P\": [[2, 0], [0, 1]], \"q\": [1, -1],"
+                + " \"G\": [[1, 0], [-1, 0]], \"h\": [-1, -1]}");
+        JsonNode out = runJson("sensitivity", problem.toString(), "--json");
+        assertEquals("infeasible", out.get("status").asText());
+        for (JsonNode row : out.get("jacobian").get("q")) {
+            for (JsonNode v : row) {
+                assertEquals(0.0, v.asDouble(), 0.0);
+            }
+        }
+    }
+
+    @Test
     void malformedFilesNameTheKeyAndTheProblem() throws IOException {
         String[][] cases = {
             {"{\"family\": \"box-nonconvex-qp\", \"Q\": [[1, 2], [3]], \"c\": [1, 2], \"lower\": -1, \"upper\": 1}",
@@ -95,6 +129,8 @@ class SensitivityCommandTest {
             {"{\"family\": \"topk\", \"c\": [1, 2, 3], \"k\": 5, \"eps\": 1}", "key \"k\" must satisfy 0 < k < n"},
             {"{\"family\": \"topk\", \"c\": [1, \"a\"], \"k\": 1, \"eps\": 1}", "key \"c\" entry [1] is not a finite"},
             {"{\"family\": \"nope\"}", "key \"family\" must be one of"},
+            {"{\"family\": \"qp\", \"P\": [[1, 0], [0, 1]], \"q\": [1, 2], \"A\": [[1, 1]]}",
+                "key \"b\" is missing"},
             {"{\"family\": \"topk\", \"k\": 1, \"eps\": 1}", "key \"c\" is missing"},
             {"[1, 2]", "expected a JSON object"},
             {"{not json", "not valid JSON"},

@@ -124,6 +124,11 @@ public final class ProblemFile {
         return root.get(key);
     }
 
+    /** @return an error naming the file */
+    public IllegalArgumentException invalid(String problem) {
+        return new IllegalArgumentException(name + ": " + problem);
+    }
+
     /** @return an error naming the file and the key */
     public IllegalArgumentException error(String key, String problem) {
         return new IllegalArgumentException(name + ": key \"" + key + "\" " + problem);

@@ -17,6 +17,7 @@ import java.util.Map;
  */
 public final class Sensitivity {
     private static final Map<String, Family> FAMILIES = Map.of(
+            "qp", new QpFamily(),
             "topk", new TopKFamily(),
             "box-nonconvex-qp", new BoxNonconvexQpFamily());
 
