@@ -140,6 +140,6 @@ public final class Report {
                 names, List.of(new Charts.BarGroup(r.metricName(), finals)));
         Charts.bars(dir.resolve("time_per_epoch.png"), title + ": seconds per epoch", "seconds", names,
                 List.of(new Charts.BarGroup("layer forward", times[0]), new Charts.BarGroup("layer backward", times[1]),
-                        new Charts.BarGroup("rest (model, loss, optimizer)", times[2])));
+                        new Charts.BarGroup("rest of the epoch", times[2])));
     }
 }

@@ -1,0 +1,68 @@
+package io.foldopt.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.foldopt.experiments.ExperimentConfig.Size;
+import io.foldopt.experiments.report.Report;
+import io.foldopt.fold.BackwardMethod;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The report folder of a run: files exist, parse, and hold the run's numbers. */
+class ReportTest {
+    @TempDir
+    Path dir;
+
+    private static ExperimentResult result() {
+        ExperimentConfig config = new ExperimentConfig(Size.SMALL, 2, 8, 0.01, BackwardMethod.GMRES, 1e-10, 3);
+        List<EpochRecord> folded = List.of(new EpochRecord(1, 0.5, 0.30, 1.0, 0.2, 0.3, 40, 12.5, 3e-11, 0),
+                new EpochRecord(2, 0.4, 0.20, 1.2, 0.25, 0.35, 40, 11.0, 5e-11, 1));
+        List<EpochRecord> twoStage = List.of(new EpochRecord(1, 0.9, 0.50, 0.1, 0, 0, 0, 0, 0, 0),
+                new EpochRecord(2, 0.8, 0.45, 0.1, 0, 0, 0, 0, 0, 0));
+        return new ExperimentResult("demo", config, "regret", true,
+                List.of(new MethodResult("folded", 0.6, 0.20, folded), new MethodResult("two-stage", 0.6, 0.45,
+                        twoStage)));
+    }
+
+    @Test
+    void writesConfigMetricsSummaryAndCharts() throws IOException {
+        Report.write(result(), dir);
+        ObjectMapper json = new ObjectMapper();
+        JsonNode config = json.readTree(dir.resolve("config.json").toFile());
+        assertEquals("demo", config.get("experiment").asText());
+        assertEquals("gmres", config.get("backward").asText());
+        JsonNode summary = json.readTree(dir.resolve("summary.json").toFile());
+        JsonNode folded = summary.get("methods").get(0);
+        assertEquals("folded", folded.get("method").asText());
+        assertEquals(0.20, folded.get("final_regret").asDouble());
+        assertEquals(1.1, folded.get("mean_epoch_seconds").asDouble(), 1e-12);
+        assertEquals(11.75, folded.get("mean_backward_iterations").asDouble(), 1e-12);
+        assertEquals(1, folded.get("backward_failures").asInt());
+        List<String> csv = Files.readAllLines(dir.resolve("metrics.csv"));
+        assertEquals(String.join(",", Report.CSV_COLUMNS), csv.get(0));
+        assertEquals(5, csv.size());
+        assertTrue(csv.get(2).startsWith("folded,2,0.4"), csv.get(2));
+        for (String png : List.of("learning_curves.png", "metric_by_method.png", "time_per_epoch.png")) {
+            BufferedImage image = ImageIO.read(dir.resolve(png).toFile());
+            assertNotNull(image, png);
+            assertTrue(image.getWidth() > 100 && image.getHeight() > 100);
+        }
+    }
+
+    @Test
+    void tableHasOneRowPerMethod() {
+        String table = Report.table(result());
+        assertEquals(3, table.lines().count());
+        assertTrue(table.lines().skip(1).allMatch(l -> l.startsWith("folded") || l.startsWith("two-stage")), table);
+    }
+}
