@@ -1,6 +1,8 @@
 package io.foldopt.qp;
 
 import io.foldopt.linalg.DenseLU;
+import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * The KKT matrix of a QP with a fixed set {@code S} of active inequalities, in the variables
@@ -108,7 +110,7 @@ final class ActiveSetKkt {
         }
         double[][] point = null;
         for (int round = 0; round <= MAX_CORRECTIONS; round++) {
-            int[] active = java.util.stream.IntStream.range(0, problem.m).filter(i -> inSet[i]).toArray();
+            int[] active = IntStream.range(0, problem.m).filter(i -> inSet[i]).toArray();
             ActiveSetKkt kkt = factor(problem, active, 0.0);
             if (kkt == null) {
                 break;
@@ -125,7 +127,7 @@ final class ActiveSetKkt {
             if (!Dense.allFinite(y)) {
                 break;
             }
-            double[] z = java.util.Arrays.copyOf(y, n);
+            double[] z = Arrays.copyOf(y, n);
             double[] lambda = new double[problem.m];
             boolean changed = false;
             for (int k = 0; k < active.length; k++) {
@@ -143,7 +145,7 @@ final class ActiveSetKkt {
                     changed = true;
                 }
             }
-            point = new double[][] {z, java.util.Arrays.copyOfRange(y, n, n + p), lambda};
+            point = new double[][] {z, Arrays.copyOfRange(y, n, n + p), lambda};
             if (!changed) {
                 break;
             }
@@ -165,7 +167,7 @@ final class ActiveSetKkt {
         if (regularized) {
             double[] rhs = new double[2 * dim];
             System.arraycopy(r, 0, rhs, dim, dim);
-            return java.util.Arrays.copyOf(lu.solve(rhs), dim);
+            return Arrays.copyOf(lu.solve(rhs), dim);
         }
         double[] x = lu.solve(r);
         double[] res = new double[dim];

@@ -1,5 +1,7 @@
 package io.foldopt.qp;
 
+import java.util.Arrays;
+
 /**
  * Small dense kernels on row-major {@code rows x cols} matrices stored in flat arrays, shared by the QP
  * solvers and the KKT differentiation.
@@ -16,10 +18,21 @@ final class Dense {
 
     /** {@code out = M^T y} for {@code M (rows x cols)}. */
     static void multiplyTranspose(double[] m, int rows, int cols, double[] y, double[] out) {
-        java.util.Arrays.fill(out, 0, cols, 0.0);
+        Arrays.fill(out, 0, cols, 0.0);
         for (int i = 0; i < rows; i++) {
             axpy(y[i], m, i * cols, out, 0, cols);
         }
+    }
+
+    /** @return the transpose {@code (cols x rows)} of {@code M (rows x cols)}, row-major */
+    static double[] transpose(double[] mat, int rows, int cols) {
+        double[] t = new double[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                t[j * rows + i] = mat[i * cols + j];
+            }
+        }
+        return t;
     }
 
     /**

@@ -76,7 +76,6 @@ public final class DifferentiableQp {
         Var[] params = {p, q, a, b, g, h};
         QpBatch batch = QpBatch.of(valueOf(p), valueOf(q), valueOf(a), valueOf(b), valueOf(g), valueOf(h));
         QpSolution[] solutions = QpBatchSolver.solve(options.solver(), batch);
-        boolean record = GradMode.isEnabled();
         List<Var> inputs = new ArrayList<>();
         List<Integer> roles = new ArrayList<>();
         boolean anyGrad = false;
@@ -87,13 +86,12 @@ public final class DifferentiableQp {
                 anyGrad |= params[r].requiresGrad();
             }
         }
-        record &= anyGrad;
+        boolean record = anyGrad && GradMode.isEnabled();
         int size = batch.size();
         Linearization[] lin = new Linearization[size];
         long dim = batch.n() + batch.equalities() + batch.inequalities();
-        boolean factor = record;
         Parallel.forEach(size, dim * dim * dim,
-                k -> lin[k] = Linearization.at(batch.instance(k), solutions[k], options, factor));
+                k -> lin[k] = Linearization.at(batch.instance(k), solutions[k], options, record));
         for (int k = 0; k < size; k++) {
             if (lin[k] == null) {
                 // [eps I, K; K, -eps I] squares to diag(K^2 + eps^2 I), so this needs non-finite data.
@@ -133,7 +131,8 @@ public final class DifferentiableQp {
 
     /**
      * @return columns {@code [from, to)} of {@code y}; an empty part (no equalities or no inequalities) is a
-     *     constant, which keeps zero-width slices out of the graph
+     *     constant, which keeps zero-width slices out of the graph (the backward of a slice,
+     *     {@code Structure.embed}, cannot size a zero-width cotangent)
      */
     private static Var part(Var y, int from, int to) {
         return from == to ? Var.constant(Tensor.zeros(y.dim(0), 0)) : y.slice(from, to);

@@ -55,7 +55,9 @@ import java.util.stream.IntStream;
  *
  * <p><b>Polish.</b> Once the merit is below {@code 1e-6}, every iterate's guessed active set
  * {@code S = {i : lambda_i > s_i}} defines the equality-constrained KKT system {@link ActiveSetKkt}
- * {@code K_S (z, nu, lambda_S) = (-q, b, h_S)}; its solution (with {@code lambda_S} clipped at 0) is returned
+ * {@code K_S (z, nu, lambda_S) = (-q, b, h_S)}, and up to three primal-dual active-set corrections (drop
+ * negative multipliers, add violated constraints: {@link ActiveSetKkt#polish}) fix the constraints the
+ * iterate cannot classify yet; the solution (with {@code lambda_S} clipped at 0) is returned
  * as soon as its {@link QpProblem#kktResidual KKT residual} is below {@code 1e-2 eps (1 + max(||q||, ||b||,
  * ||h||))}, which on a nondegenerate instance gives a residual of the order of rounding errors, usually
  * before the interior-point merit reaches {@code eps}. Meanwhile the iteration runs on to
@@ -101,7 +103,7 @@ public final class InteriorPointQpSolver implements QpSolver {
      * @param tolerance {@code eps} of the optimality test (relative, see the class comment)
      * @param infeasibilityTolerance {@code eps_inf} of the certificate tests
      * @param maxIterations Newton steps allowed
-     * @param polish whether to run the active-set polish at the end
+     * @param polish whether to polish active-set guesses (see the class comment)
      */
     public InteriorPointQpSolver(double tolerance, double infeasibilityTolerance, int maxIterations, boolean polish) {
         if (!(tolerance > 0 && tolerance < 1) || !(infeasibilityTolerance > 0 && infeasibilityTolerance < 1)) {
@@ -136,6 +138,9 @@ public final class InteriorPointQpSolver implements QpSolver {
         private final double dataScale;
         private final double[] negQ;
         private final double delta;
+        /** {@code A^T} and {@code G^T}, row-major. */
+        private final double[] at;
+        private final double[] gt;
 
         // Iterate.
         private final double[] x;
@@ -216,6 +221,8 @@ public final class InteriorPointQpSolver implements QpSolver {
                 maxDiag = Math.max(maxDiag, Math.abs(pr.pm[j * n + j]));
             }
             delta = STATIC_REGULARIZATION * maxDiag;
+            at = Dense.transpose(pr.a, p, n);
+            gt = Dense.transpose(pr.g, m, n);
             x = new double[n];
             nu = new double[p];
             lam = new double[m];
@@ -337,23 +344,41 @@ public final class InteriorPointQpSolver implements QpSolver {
         }
 
         private void computeResiduals() {
-            Dense.multiply(pr.pm, n, n, x, px);
+            multiplyP(x, px);
             Dense.multiplyTranspose(pr.a, p, n, nu, aty);
             Dense.multiplyTranspose(pr.g, m, n, lam, tmpN);
             for (int j = 0; j < n; j++) {
                 aty[j] += tmpN[j];
                 rx[j] = px[j] + aty[j] + pr.q[j] * tau;
             }
-            Dense.multiply(pr.a, p, n, x, rnu);
+            multiplyA(x, rnu);
             for (int i = 0; i < p; i++) {
                 rnu[i] -= pr.b[i] * tau;
             }
-            Dense.multiply(pr.g, m, n, x, rlam);
+            multiplyG(x, rlam);
             for (int i = 0; i < m; i++) {
                 rlam[i] += s[i] - pr.h[i] * tau;
             }
             xpx = Dense.dot(x, px);
             rtau = Dense.dot(pr.q, x) + dualObjectiveTerm() + kappa + xpx / tau;
+        }
+
+        /**
+         * {@code out = P v}, as {@code sum_j v_j P[j, :]} ({@code P} is symmetric): the products of this class
+         * run as vectorizable {@code axpy} sweeps over rows.
+         */
+        private void multiplyP(double[] v, double[] out) {
+            Dense.multiplyTranspose(pr.pm, n, n, v, out);
+        }
+
+        /** {@code out = A v}, as {@code (A^T)^T v} over the rows of the stored transpose. */
+        private void multiplyA(double[] v, double[] out) {
+            Dense.multiplyTranspose(at, n, p, v, out);
+        }
+
+        /** {@code out = G v}, as {@code (G^T)^T v} over the rows of the stored transpose. */
+        private void multiplyG(double[] v, double[] out) {
+            Dense.multiplyTranspose(gt, n, m, v, out);
         }
 
         /** @return {@code b^T nu + h^T lambda} */
@@ -482,7 +507,7 @@ public final class InteriorPointQpSolver implements QpSolver {
             ldl.solve(rhs);
             System.arraycopy(rhs, 0, dxOut, 0, n);
             System.arraycopy(rhs, n, dnuOut, 0, p);
-            Dense.multiply(pr.g, m, n, dxOut, dlamOut);
+            multiplyG(dxOut, dlamOut);
             for (int i = 0; i < m; i++) {
                 dlamOut[i] = w[i] * (dlamOut[i] - alam[i]);
             }
@@ -495,7 +520,7 @@ public final class InteriorPointQpSolver implements QpSolver {
          */
         private double unreducedResidual(double[] ax, double[] anu, double[] alam, double[] dxIn, double[] dnuIn,
                 double[] dlamIn) {
-            Dense.multiply(pr.pm, n, n, dxIn, resX);
+            multiplyP(dxIn, resX);
             Dense.multiplyTranspose(pr.a, p, n, dnuIn, tmpN);
             Dense.axpy(1.0, tmpN, 0, resX, 0, n);
             Dense.multiplyTranspose(pr.g, m, n, dlamIn, tmpN);
@@ -504,12 +529,12 @@ public final class InteriorPointQpSolver implements QpSolver {
                 resX[j] = ax[j] - resX[j] - tmpN[j];
                 worst = Math.max(worst, Math.abs(resX[j]));
             }
-            Dense.multiply(pr.a, p, n, dxIn, resNu);
+            multiplyA(dxIn, resNu);
             for (int i = 0; i < p; i++) {
                 resNu[i] = anu[i] - resNu[i];
                 worst = Math.max(worst, Math.abs(resNu[i]));
             }
-            Dense.multiply(pr.g, m, n, dxIn, resLam);
+            multiplyG(dxIn, resLam);
             for (int i = 0; i < m; i++) {
                 resLam[i] = alam[i] - resLam[i] + dlamIn[i] / w[i];
                 worst = Math.max(worst, Math.abs(resLam[i]));

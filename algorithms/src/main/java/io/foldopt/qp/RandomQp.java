@@ -1,6 +1,7 @@
 package io.foldopt.qp;
 
 import io.foldopt.tensor.Tensor;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -78,10 +79,10 @@ public final class RandomQp {
             }
             double[] grad = new double[n];
             double[] t = new double[n];
-            Dense.multiply(java.util.Arrays.copyOfRange(pd, c * n * n, (c + 1) * n * n), n, n, z, grad);
-            Dense.multiplyTranspose(java.util.Arrays.copyOfRange(ad, c * p * n, (c + 1) * p * n), p, n, nu, t);
+            Dense.multiply(Arrays.copyOfRange(pd, c * n * n, (c + 1) * n * n), n, n, z, grad);
+            Dense.multiplyTranspose(Arrays.copyOfRange(ad, c * p * n, (c + 1) * p * n), p, n, nu, t);
             Dense.axpy(1.0, t, 0, grad, 0, n);
-            Dense.multiplyTranspose(java.util.Arrays.copyOfRange(gd, c * m * n, (c + 1) * m * n), m, n, lam, t);
+            Dense.multiplyTranspose(Arrays.copyOfRange(gd, c * m * n, (c + 1) * m * n), m, n, lam, t);
             Dense.axpy(1.0, t, 0, grad, 0, n);
             for (int j = 0; j < n; j++) {
                 qd[k * n + j] = -grad[j];

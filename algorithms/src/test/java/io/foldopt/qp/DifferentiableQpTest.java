@@ -31,13 +31,13 @@ class DifferentiableQpTest {
      * @return the layer as a function of parameter {@code role} alone (the others constant), with output
      *     {@code (z, nu, lambda)} joined, so that the check covers the VJP through all three
      */
-    private static Function<Var[], Var> ofParameter(Tensor[] all, int role, QpOptions options) {
+    private static Function<Var[], Var> ofParameter(Tensor[] all, int role) {
         return x -> {
             Var[] v = new Var[all.length];
             for (int i = 0; i < all.length; i++) {
                 v[i] = i == role ? x[0] : all[i] == null ? null : Var.constant(all[i]);
             }
-            QpOutput out = layer(v, options);
+            QpOutput out = layer(v, QpOptions.defaults());
             return Structure.concat(out.z(), out.nu(), out.lambda());
         };
     }
@@ -45,7 +45,7 @@ class DifferentiableQpTest {
     private static void checkEveryParameter(RandomQp.Planted data, String label) {
         Tensor[] all = data.params();
         for (int role = 0; role < all.length; role++) {
-            GradientCheck.Result r = GradientCheck.check(ofParameter(all, role, QpOptions.defaults()),
+            GradientCheck.Result r = GradientCheck.check(ofParameter(all, role),
                     new Tensor[] {all[role]}, 4, 1e-6, 100 + role);
             assertTrue(r.passes(1e-6), label + ", parameter " + NAMES[role] + ": relative error "
                     + r.worstRelativeError());
@@ -65,7 +65,7 @@ class DifferentiableQpTest {
         // Every parameter unbatched (rank 1 q, b, h): a batch of one.
         Tensor[] one = {d.pm(), d.q().reshape(5), d.a(), d.b().reshape(1), d.g(), d.h().reshape(4)};
         for (int role = 0; role < one.length; role++) {
-            GradientCheck.Result r = GradientCheck.check(ofParameter(one, role, QpOptions.defaults()),
+            GradientCheck.Result r = GradientCheck.check(ofParameter(one, role),
                     new Tensor[] {one[role]}, 3, 1e-6, 200 + role);
             assertTrue(r.passes(1e-6), "unbatched " + NAMES[role] + ": " + r.worstRelativeError());
         }
@@ -78,12 +78,12 @@ class DifferentiableQpTest {
         RandomQp.Planted eq = RandomQp.planted(25, 2, 7, 3, 0, 0, 0, false);
         Tensor[] b = eq.params();
         for (int role : new int[] {0, 1, 4, 5}) {
-            GradientCheck.Result r = GradientCheck.check(ofParameter(a, role, QpOptions.defaults()),
+            GradientCheck.Result r = GradientCheck.check(ofParameter(a, role),
                     new Tensor[] {a[role]}, 3, 1e-6, 300 + role);
             assertTrue(r.passes(1e-6), "no equalities, " + NAMES[role] + ": " + r.worstRelativeError());
         }
         for (int role : new int[] {0, 1, 2, 3}) {
-            GradientCheck.Result r = GradientCheck.check(ofParameter(b, role, QpOptions.defaults()),
+            GradientCheck.Result r = GradientCheck.check(ofParameter(b, role),
                     new Tensor[] {b[role]}, 3, 1e-6, 400 + role);
             assertTrue(r.passes(1e-6), "no inequalities, " + NAMES[role] + ": " + r.worstRelativeError());
         }
@@ -164,9 +164,9 @@ class DifferentiableQpTest {
         // whose predicted dz moves away from both of them (g_i^T dz < 0), it matches a one-sided difference.
         double[][] jac = new double[n][];
         for (int j = 0; j < n; j++) {
-            Tensor e = Tensor.zeros(1, n).map(x -> x);
-            e.data()[j] = 1;
-            jac[j] = Autodiff.vjp(new Var[] {out.z()}, new Var[] {v[1]}, new Tensor[] {e})[0].data();
+            double[] e = new double[n];
+            e[j] = 1;
+            jac[j] = Autodiff.vjp(new Var[] {out.z()}, new Var[] {v[1]}, new Tensor[] {Tensor.wrap(e, 1, n)})[0].data();
         }
         SplittableRandom rng = new SplittableRandom(3);
         double[] dq = new double[n];

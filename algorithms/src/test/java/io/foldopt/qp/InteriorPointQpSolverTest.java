@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.foldopt.tensor.Tensor;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -166,7 +167,7 @@ class InteriorPointQpSolverTest {
         assertEquals(-1.0, Dense.dot(pr.q, d), 1e-12);
         double[] t = new double[Math.max(pr.n, Math.max(pr.p, pr.m))];
         Dense.multiply(pr.pm, pr.n, pr.n, d, t);
-        assertTrue(Dense.normInf(java.util.Arrays.copyOf(t, pr.n)) <= 1e-7);
+        assertTrue(Dense.normInf(Arrays.copyOf(t, pr.n)) <= 1e-7);
         Dense.multiply(pr.a, pr.p, pr.n, d, t);
         for (int i = 0; i < pr.p; i++) {
             assertEquals(0.0, t[i], 1e-7);

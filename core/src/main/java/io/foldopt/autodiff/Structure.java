@@ -52,7 +52,7 @@ public final class Structure {
         }
         int w = to - from;
         double[] src = x.value().data();
-        int rows = src.length / Math.max(1, n);
+        int rows = leadingRows(x);
         double[] out = new double[rows * w];
         for (int r = 0; r < rows; r++) {
             System.arraycopy(src, r * n + from, out, r * w, w);
@@ -72,7 +72,7 @@ public final class Structure {
             throw new IllegalArgumentException("embed of width " + w + " at " + from + " exceeds size " + n);
         }
         double[] src = x.value().data();
-        int rows = src.length / Math.max(1, w);
+        int rows = leadingRows(x);
         double[] out = new double[rows * n];
         for (int r = 0; r < rows; r++) {
             System.arraycopy(src, r * w, out, r * n + from, w);
@@ -118,5 +118,11 @@ public final class Structure {
         int[] shape = Arrays.copyOf(lead, lead.length + 1);
         shape[lead.length] = total;
         return Var.op(Tensor.wrap(out, shape), ops, (i, g) -> slice(g, offsets[i], offsets[i] + widths[i]));
+    }
+
+    /** @return the number of rows of {@code x} seen as {@code (rows, last axis)}, also when the last axis is empty */
+    private static int leadingRows(Var x) {
+        int[] shape = x.shape();
+        return Shapes.size(Arrays.copyOf(shape, Math.max(0, shape.length - 1)));
     }
 }

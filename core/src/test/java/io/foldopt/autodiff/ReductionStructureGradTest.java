@@ -122,4 +122,14 @@ class ReductionStructureGradTest {
         assertArrayEquals(new int[] {2, 2}, g[0].shape());
         assertArrayEquals(new int[] {2, 3}, g[1].shape());
     }
+
+    @org.junit.jupiter.api.Test
+    void zeroWidthSliceAndEmbedKeepTheRows() {
+        Var x = Var.param(io.foldopt.tensor.Tensor.zeros(3, 4));
+        Var empty = x.slice(2, 2);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {3, 0}, empty.shape());
+        io.foldopt.tensor.Tensor g = Autodiff.vjp(new Var[] {empty}, new Var[] {x},
+                new io.foldopt.tensor.Tensor[] {io.foldopt.tensor.Tensor.zeros(3, 0)})[0];
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {3, 4}, g.shape());
+    }
 }
