@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /** The registry of experiments, in the order {@code foldopt list} shows them. */
 public final class Experiments {
-    private static final List<Experiment> ALL = List.of(new BilinearExperiment(), new MultilabelExperiment());
+    private static final List<Experiment> ALL = List.of(new NonconvexQpExperiment(), new BilinearExperiment(),
+            new MultilabelExperiment());
 
     private Experiments() {}
 
