@@ -5,8 +5,8 @@ import java.util.Optional;
 
 /** The registry of experiments, in the order {@code foldopt list} shows them. */
 public final class Experiments {
-    private static final List<Experiment> ALL = List.of(new NonconvexQpExperiment(), new BilinearExperiment(),
-            new MultilabelExperiment());
+    private static final List<Experiment> ALL = List.of(new PortfolioExperiment(), new NonconvexQpExperiment(),
+            new BilinearExperiment(), new DenoisingExperiment(), new MultilabelExperiment());
 
     private Experiments() {}
 

@@ -1,0 +1,148 @@
+package io.foldopt.experiments.portfolio;
+
+import io.foldopt.algorithms.Sqp;
+import io.foldopt.autodiff.Autodiff;
+import io.foldopt.autodiff.Structure;
+import io.foldopt.autodiff.Var;
+import io.foldopt.fold.ForwardSolver;
+import io.foldopt.fold.UpdateMap;
+import io.foldopt.qp.QpOptions;
+import io.foldopt.tensor.Tensor;
+
+/**
+ * The risk-constrained portfolio problem of the brief (section 6.3), for predicted returns {@code c}:
+ *
+ * <pre>
+ *   max_x  c^T x - 0.1 ||x||^2   s.t.   x^T Sigma x <= gamma,   1^T x <= 1,   x >= 0
+ * </pre>
+ *
+ * written for {@link Sqp} as {@code min f(x, c) = -c^T x + 0.1 ||x||^2} subject to {@code m = n + 2}
+ * inequalities {@code g(x) = (x^T S x - 1, 1^T x - 1, -x) <= 0} with {@code S = Sigma / gamma}. Dividing the
+ * risk constraint by {@code gamma} changes neither the feasible set nor the solution, only the scale of its
+ * multiplier; it keeps the problem's data of order one ({@code Sigma} is of order {@code 1e-6}). The objective
+ * is strongly concave, so {@code x*(c)} is unique.
+ */
+public final class PortfolioProblem {
+    /** The weight of the ridge term {@code 0.1 ||x||^2}. */
+    public static final double RIDGE = 0.1;
+    /** The forward solver's tolerance on the SQP step (relative). */
+    private static final double SOLVE_TOL = 1e-10;
+    /** The forward solver's iteration limit (full Newton steps converge in a handful). */
+    private static final int SOLVE_ITERATIONS = 200;
+
+    private final int n;
+    private final Var scaledCovariance;
+    /** {@code S 1}, a row. */
+    private final Var covarianceOnes;
+    /** {@code 1 / (2 ||S 1||^2)}. */
+    private final double covarianceOnesScale;
+    private final Sqp sqp;
+
+    /**
+     * @param covariance {@code Sigma (n, n)}, symmetric positive definite
+     * @param gamma the risk budget {@code gamma > 0}
+     */
+    public PortfolioProblem(Tensor covariance, double gamma) {
+        if (covariance.rank() != 2 || covariance.dim(0) != covariance.dim(1) || !(gamma > 0)) {
+            throw new IllegalArgumentException("portfolio problem needs a square covariance and gamma > 0");
+        }
+        this.n = covariance.dim(0);
+        this.scaledCovariance = Var.constant(covariance.map(v -> v / gamma));
+        double[] rowSums = new double[n];
+        double squared = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                rowSums[i] += covariance.get(i, j) / gamma;
+            }
+            squared += rowSums[i] * rowSums[i];
+        }
+        this.covarianceOnes = Var.constant(Tensor.wrap(rowSums, 1, n));
+        this.covarianceOnesScale = 1.0 / (2 * squared);
+        Sqp.Problem problem = new Sqp.Problem() {
+            @Override
+            public Var objective(Var x, Var[] c) {
+                return x.mul(x).sum(-1).mul(RIDGE).sub(x.mul(c[0]).sum(-1));
+            }
+
+            @Override
+            public Var inequalities(Var x, Var[] c) {
+                return PortfolioProblem.this.inequalities(x);
+            }
+
+            @Override
+            public Var hessian(Var x, Var[] c, Var gradLagrangian) {
+                return PortfolioProblem.this.hessian(x, gradLagrangian);
+            }
+        };
+        this.sqp = new Sqp(n, n + 2, 0, problem, 1.0, Tensor.zeros(n), QpOptions.defaults());
+    }
+
+    /** @return the SQP on the state {@code (x, lambda) (B, 2n + 2)}, full steps, from {@code x = 0} */
+    public Sqp sqp() {
+        return sqp;
+    }
+
+    /** @return the SQP forward solver: from the returns {@code c (B, n)} to the state {@code (x*, lambda*)} */
+    public ForwardSolver solver() {
+        return sqp.solver(SOLVE_TOL, SOLVE_ITERATIONS);
+    }
+
+    /** @return {@code x*(c) (B, n)}, solved without recording */
+    public Tensor solve(Tensor returns) {
+        return Var.constant(solver().solve(new Tensor[] {returns})).slice(0, n).value();
+    }
+
+    /**
+     * The Hessian of the Lagrangian, {@code H = 0.2 I + 2 lambda_risk S}: the objective and the risk constraint
+     * are quadratic and the other constraints linear. {@link Sqp.Problem#hessian} is not given the multipliers,
+     * so the one unknown, {@code lambda_risk}, is read from one Hessian-vector product along {@code 1}:
+     * {@code H 1 - 0.2 * 1 = 2 lambda_risk S 1}, hence
+     * {@code lambda_risk = <H 1 - 0.2, S 1> / (2 ||S 1||^2)} ({@code S 1 != 0} since {@code S} is positive
+     * definite). This is exact and recorded (differentiable in the multipliers), and costs one second-order
+     * product instead of the {@code n} of the default row-by-row Hessian.
+     */
+    private Var hessian(Var x, Var gradLagrangian) {
+        int batch = x.dim(0);
+        Var hv = Autodiff.gradGraph(gradLagrangian.sum(), x);
+        Var riskMultiplier = hv.add(-2 * RIDGE).mul(covarianceOnes).sum(-1).mul(covarianceOnesScale);
+        Var identity = Var.constant(Tensor.eye(n).map(v -> 2 * RIDGE * v));
+        return riskMultiplier.reshape(batch, 1, 1).mul(scaledCovariance.mul(2.0)).add(identity);
+    }
+
+    /** @return {@code g(x) = (x^T S x - 1, 1^T x - 1, -x) (B, n + 2)} */
+    public Var inequalities(Var x) {
+        int batch = x.dim(0);
+        Var risk = x.matmul(scaledCovariance).mul(x).sum(-1).reshape(batch, 1).add(-1.0);
+        Var budget = x.sum(-1).reshape(batch, 1).add(-1.0);
+        return Structure.concat(risk, budget, x.neg());
+    }
+
+    /**
+     * The map {@code U(z, c) = z - F(z, c)} on {@code z = (x, lambda) (B, 2n + 2)}, with {@code F} the KKT
+     * residual: stationarity {@code grad_x L = -c + 0.2 x + 2 lambda_risk S x + lambda_budget 1 - lambda_x}
+     * ({@code n} rows) and complementarity {@code lambda_i g_i(x)} ({@code n + 2} rows). Primal and dual
+     * feasibility ({@code g <= 0}, {@code lambda >= 0}) are inequalities that hold at the solution and are not
+     * part of this square system (the problem has no equalities). Its fixed points are the points where
+     * {@code F = 0}, and {@code I - dU/dz = dF/dz} is the KKT Jacobian that a convex-layer library
+     * differentiates.
+     */
+    public UpdateMap kktResidualStep() {
+        return (z, params) -> {
+            Var x = z.slice(0, n);
+            Var lambda = z.slice(n, 2 * n + 2);
+            Var riskMultiplier = z.slice(n, n + 1);
+            Var budgetMultiplier = z.slice(n + 1, n + 2);
+            Var stationarity = x.mul(2 * RIDGE).sub(params[0])
+                    .add(x.matmul(scaledCovariance).mul(riskMultiplier).mul(2.0))
+                    .add(budgetMultiplier)
+                    .sub(z.slice(n + 2, 2 * n + 2));
+            Var complementarity = lambda.mul(inequalities(x));
+            return z.sub(Structure.concat(stationarity, complementarity));
+        };
+    }
+
+    /** @return the true objective {@code c^T x - 0.1 ||x||^2} per instance {@code (B)} (to be maximized) */
+    public static Var value(Var x, Var returns) {
+        return x.mul(returns).sum(-1).sub(x.mul(x).sum(-1).mul(RIDGE));
+    }
+}
