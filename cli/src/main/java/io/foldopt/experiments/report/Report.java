@@ -86,23 +86,19 @@ public final class Report {
         return sb.toString();
     }
 
-    /** @return the results table printed at the end of a run */
+    /** @return the results table printed at the end of a run: a line naming the metric, then one row per method */
     public static String table(ExperimentResult r) {
-        String metric = r.metricName();
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-22s %14s %14s %10s %10s %10s %9s %10s %8s%n",
-                "method", "initial " + abbreviate(metric), "final " + abbreviate(metric), "epoch_s", "fwd_s", "bwd_s",
-                "bwd_its", "worst_res", "failures"));
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%s: test %s (%s is better)%n", r.experiment(),
+                r.metricName(), r.lowerIsBetter() ? "lower" : "higher"));
+        sb.append(String.format(Locale.ROOT, "%-16s %12s %12s %9s %9s %9s %9s %10s %8s%n", "method", "untrained",
+                "trained", "epoch_s", "fwd_s", "bwd_s", "bwd_its", "worst_res", "failures"));
         for (MethodResult m : r.methods()) {
-            sb.append(String.format(Locale.ROOT, "%-22s %14.6g %14.6g %10.3f %10.3f %10.3f %9.1f %10.2e %8d%n",
+            sb.append(String.format(Locale.ROOT, "%-16s %12.5g %12.5g %9.3f %9.3f %9.3f %9.1f %10.2e %8d%n",
                     m.method(), m.initialTestMetric(), m.finalTestMetric(), m.meanEpochSeconds(),
                     m.meanForwardSeconds(), m.meanBackwardSeconds(), m.meanBackwardIterations(),
                     m.worstBackwardResidual(), m.backwardFailures()));
         }
         return sb.toString();
-    }
-
-    private static String abbreviate(String metric) {
-        return metric.length() > 8 ? metric.substring(0, 8) : metric;
     }
 
     /** Writes the report folder (created if needed). */
