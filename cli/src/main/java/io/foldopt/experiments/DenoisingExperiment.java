@@ -74,7 +74,7 @@ public final class DenoisingExperiment implements Experiment {
     private static final double ADMM_SIGMA = 1e-6;
     private static final double SOLVE_TOL = 1e-10;
     private static final int SOLVE_ITERATIONS = 1_000_000;
-    private static final String METRIC = "test_mse";
+    private static final String METRIC = "mse";
 
     @Override
     public String name() {

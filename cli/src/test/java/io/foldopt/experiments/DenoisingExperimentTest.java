@@ -25,7 +25,7 @@ class DenoisingExperimentTest {
         Experiment experiment = new DenoisingExperiment();
         ExperimentResult result = experiment.run(experiment.defaults(ExperimentConfig.Size.SMALL),
                 (method, record, done, total) -> {});
-        assertEquals("test_mse", result.metricName());
+        assertEquals("mse", result.metricName());
         assertTrue(result.lowerIsBetter());
         assertEquals(List.of("folded-dpg", "folded-admm", "unrolled-admm", "kkt-qp"),
                 result.methods().stream().map(MethodResult::method).toList());
