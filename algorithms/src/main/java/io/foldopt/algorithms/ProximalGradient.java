@@ -1,7 +1,6 @@
 package io.foldopt.algorithms;
 
-import io.foldopt.fold.ForwardSolver;
-import io.foldopt.fold.UpdateMap;
+import io.foldopt.autodiff.Var;
 import io.foldopt.prox.ProximalOperator;
 
 /**
@@ -13,15 +12,10 @@ import io.foldopt.prox.ProximalOperator;
  * {@code Phi = J_prox (I - alpha H_f)} with the Hessian {@code H_f}, which folding obtains by
  * differentiating the recorded gradient (no hand-written derivative). The step {@code alpha} does
  * not change the fixed points, only {@code rho(Phi)}. Forward solver: FISTA with adaptive restart
- * from {@code x = 0}.
+ * from {@code prox_{alpha h}(0)}.
  */
-public final class ProximalGradient implements FoldableAlgorithm {
-    private static final String NAME = "proximal gradient";
-
-    private final int dim;
-    private final SmoothObjective f;
+public final class ProximalGradient extends GradientStep {
     private final ProximalOperator h;
-    private final double step;
 
     /**
      * @param dim the dimension {@code n >= 1} of {@code x}
@@ -30,43 +24,17 @@ public final class ProximalGradient implements FoldableAlgorithm {
      * @param step {@code alpha}, in {@code (0, 1/L]} for the forward solver to converge
      */
     public ProximalGradient(int dim, SmoothObjective f, ProximalOperator h, double step) {
-        if (dim < 1) {
-            throw new IllegalArgumentException(NAME + ": dimension must be >= 1, got " + dim);
-        }
-        if (!(step > 0) || !Double.isFinite(step)) {
-            throw new IllegalArgumentException(NAME + ": step must be positive and finite, got " + step);
-        }
-        this.dim = dim;
-        this.f = f;
+        super("proximal gradient", dim, f, step);
         this.h = h;
-        this.step = step;
     }
 
-    /** @return {@code U(x, c) = prox_{alpha h}(x - alpha grad_x f(x, c))}; params = the {@code c_i} of {@code f} */
     @Override
-    public UpdateMap updateMap() {
-        return (x, params) -> h.apply(x.sub(f.gradient(x, params).mul(step)), step);
+    Var map(Var y, double alpha) {
+        return h.apply(y, alpha);
     }
 
-    /**
-     * @return FISTA with restart on the plain step of {@link #updateMap()}, per instance in parallel
-     * @throws ArithmeticException (from the solver) naming the instance that does not converge
-     */
     @Override
-    public ForwardSolver solver(double tol, int maxIterations) {
-        ForwardSolver batched = ForwardSolver.perInstance((b, c) -> {
-            double[] grad = new double[dim];
-            return FixedPointIteration.solve(NAME, b, new double[dim], (from, to) -> {
-                f.gradient(from, c, grad);
-                for (int j = 0; j < dim; j++) {
-                    to[j] = from[j] - step * grad[j];
-                }
-                h.applyInPlace(to, step);
-            }, true, tol, maxIterations);
-        });
-        return params -> {
-            FixedPointIteration.checkParams(NAME, params);
-            return batched.solve(params);
-        };
+    void mapInPlace(double[] y, double alpha) {
+        h.applyInPlace(y, alpha);
     }
 }
