@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The bilinear decision-focused experiment, end to end at the small size. */
@@ -14,15 +12,9 @@ class BilinearExperimentTest {
 
     @Test
     void foldedPgdLowersTheRegretWithConvergedBackwardSolves() {
-        Experiment experiment = new BilinearExperiment();
-        ExperimentResult result = experiment.run(experiment.defaults(ExperimentConfig.Size.SMALL),
-                (method, record, done, total) -> {});
-        assertEquals("normalized_regret", result.metricName());
-        assertTrue(result.lowerIsBetter());
-        Map<String, MethodResult> byName = result.methods().stream()
-                .collect(Collectors.toMap(MethodResult::method, Function.identity()));
-        assertEquals(List.of("folded-pgd-a", "folded-pgd-b", "two-stage"),
-                result.methods().stream().map(MethodResult::method).toList());
+        ExperimentResult result = SmallRun.run(new BilinearExperiment(), "normalized_regret", true,
+                List.of("folded-pgd-a", "folded-pgd-b", "two-stage"));
+        Map<String, MethodResult> byName = SmallRun.byName(result);
         for (MethodResult m : result.methods()) {
             assertEquals(10, m.epochs().size(), m.method());
             assertTrue(Double.isFinite(m.initialTestMetric()) && m.initialTestMetric() > 0.3, m.method() + ": "

@@ -13,8 +13,6 @@ import io.foldopt.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The denoising experiment: signals, the QP encoding, and a SMALL run end to end. */
@@ -22,15 +20,9 @@ class DenoisingExperimentTest {
 
     @Test
     void everyMethodLearnsTheOperatorAndTheExactGradientsAgree() {
-        Experiment experiment = new DenoisingExperiment();
-        ExperimentResult result = experiment.run(experiment.defaults(ExperimentConfig.Size.SMALL),
-                (method, record, done, total) -> {});
-        assertEquals("mse", result.metricName());
-        assertTrue(result.lowerIsBetter());
-        assertEquals(List.of("folded-dpg", "folded-admm", "unrolled-admm", "kkt-qp"),
-                result.methods().stream().map(MethodResult::method).toList());
-        Map<String, MethodResult> byName = result.methods().stream()
-                .collect(Collectors.toMap(MethodResult::method, Function.identity()));
+        ExperimentResult result = SmallRun.run(new DenoisingExperiment(), "mse", true,
+                List.of("folded-dpg", "folded-admm", "unrolled-admm", "kkt-qp"));
+        Map<String, MethodResult> byName = SmallRun.byName(result);
         for (MethodResult m : result.methods()) {
             m.epochs().forEach(e -> assertTrue(Double.isFinite(e.testMetric()) && Double.isFinite(e.trainLoss()),
                     m.method() + " epoch " + e.epoch()));

@@ -1,13 +1,10 @@
 package io.foldopt.experiments;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The top-k multilabel experiment, end to end at the small size. */
@@ -15,15 +12,9 @@ class MultilabelExperimentTest {
 
     @Test
     void everyMethodLearnsAndTheFoldedLayersTrackLml() {
-        Experiment experiment = new MultilabelExperiment();
-        ExperimentResult result = experiment.run(experiment.defaults(ExperimentConfig.Size.SMALL),
-                (method, record, done, total) -> {});
-        assertEquals("top_k_recall", result.metricName());
-        assertFalse(result.lowerIsBetter());
-        assertEquals(List.of("lml", "folded-pgd", "folded-sqp", "cross-entropy"),
-                result.methods().stream().map(MethodResult::method).toList());
-        Map<String, MethodResult> byName = result.methods().stream()
-                .collect(Collectors.toMap(MethodResult::method, Function.identity()));
+        ExperimentResult result = SmallRun.run(new MultilabelExperiment(), "top_k_recall", false,
+                List.of("lml", "folded-pgd", "folded-sqp", "cross-entropy"));
+        Map<String, MethodResult> byName = SmallRun.byName(result);
         for (MethodResult m : result.methods()) {
             m.epochs().forEach(e -> assertTrue(Double.isFinite(e.testMetric()) && Double.isFinite(e.trainLoss()),
                     m.method() + " epoch " + e.epoch()));

@@ -16,8 +16,6 @@ import io.foldopt.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The portfolio experiment: data, the two differentiations of the problem, and a SMALL run end to end. */
@@ -25,14 +23,9 @@ class PortfolioExperimentTest {
 
     @Test
     void foldedSqpLowersTheRegretLikeTheKktBaselineAndBeatsTwoStage() {
-        Experiment experiment = new PortfolioExperiment();
-        ExperimentResult result = experiment.run(experiment.defaults(ExperimentConfig.Size.SMALL),
-                (method, record, done, total) -> {});
-        assertEquals("normalized_regret", result.metricName());
-        assertEquals(List.of("folded-sqp", "kkt", "two-stage"),
-                result.methods().stream().map(MethodResult::method).toList());
-        Map<String, MethodResult> byName = result.methods().stream()
-                .collect(Collectors.toMap(MethodResult::method, Function.identity()));
+        ExperimentResult result = SmallRun.run(new PortfolioExperiment(), "normalized_regret", true,
+                List.of("folded-sqp", "kkt", "two-stage"));
+        Map<String, MethodResult> byName = SmallRun.byName(result);
         for (MethodResult m : result.methods()) {
             m.epochs().forEach(e -> assertTrue(Double.isFinite(e.testMetric()) && Double.isFinite(e.trainLoss()),
                     m.method() + " epoch " + e.epoch()));
