@@ -46,7 +46,8 @@ import java.util.stream.IntStream;
  * both steps; the problem is nonconvex, and the same start is used in training and evaluation). Their
  * training loss is the true objective {@code f(z(theta_hat); theta)}, the batch mean.
  *
- * <p><b>Metric.</b> Normalized regret on the test set,
+ * <p><b>Metric.</b> Relative regret on the test set (aggregated, signed: instances with {@code f* ~ 0} would make
+ * the per-instance normalized regret of the other experiments meaningless here),
  * {@code sum_i [f(z(theta_hat_i); theta_i) - f(z(theta_i); theta_i)] / sum_i |f(z(theta_i); theta_i)|}, both
  * decisions made by the same forward solver. Since that solver finds local solutions of the smoothed
  * problem, a single instance's regret can be negative.
@@ -115,7 +116,7 @@ public final class BilinearExperiment implements Experiment {
         };
         int[] widths = {s.features(), 64, problem.dim()};
         long modelSeed = rng.nextLong();
-        return TrainingRun.run(new TrainingRun.Spec(name(), "normalized_regret", true, data.train(),
+        return TrainingRun.run(new TrainingRun.Spec(name(), "relative_regret", true, data.train(),
                 () -> Mlp.of(widths, false, 0.0, modelSeed), methods, regret), config, progress);
     }
 

@@ -12,7 +12,7 @@ class BilinearExperimentTest {
 
     @Test
     void foldedPgdLowersTheRegretWithConvergedBackwardSolves() {
-        ExperimentResult result = SmallRun.run(new BilinearExperiment(), "normalized_regret", true,
+        ExperimentResult result = SmallRun.run(new BilinearExperiment(), "relative_regret", true,
                 List.of("folded-pgd-a", "folded-pgd-b", "two-stage"));
         Map<String, MethodResult> byName = SmallRun.byName(result);
         for (MethodResult m : result.methods()) {
