@@ -1,5 +1,6 @@
 package io.foldopt.qp;
 
+import io.foldopt.linalg.Vec;
 import java.util.Arrays;
 
 /**
@@ -35,26 +36,9 @@ final class Dense {
         return t;
     }
 
-    /**
-     * @return {@code sum_i x[xo+i] y[yo+i]} over {@code i < len}, in four interleaved partial sums (the JIT
-     *     does not vectorize a floating-point reduction; independent sums at least pipeline)
-     */
+    /** @return {@code sum_i x[xo+i] y[yo+i]} over {@code i < len} ({@link Vec#dot}) */
     static double dot(double[] x, int xo, double[] y, int yo, int len) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int i = 0;
-        for (; i + 3 < len; i += 4) {
-            s0 += x[xo + i] * y[yo + i];
-            s1 += x[xo + i + 1] * y[yo + i + 1];
-            s2 += x[xo + i + 2] * y[yo + i + 2];
-            s3 += x[xo + i + 3] * y[yo + i + 3];
-        }
-        for (; i < len; i++) {
-            s0 += x[xo + i] * y[yo + i];
-        }
-        return (s0 + s1) + (s2 + s3);
+        return Vec.dot(x, xo, y, yo, len);
     }
 
     /** @return {@code x^T y} over the full arrays (of equal length) */
@@ -62,13 +46,10 @@ final class Dense {
         return dot(x, 0, y, 0, x.length);
     }
 
-    /** {@code y[yo+i] += alpha x[xo+i]} for {@code i < len}; skipped when {@code alpha == 0}. */
+    /** {@code y[yo+i] += alpha x[xo+i]} for {@code i < len} ({@link Vec#axpy}); skipped when {@code alpha == 0}. */
     static void axpy(double alpha, double[] x, int xo, double[] y, int yo, int len) {
-        if (alpha == 0) {
-            return;
-        }
-        for (int i = 0; i < len; i++) {
-            y[yo + i] += alpha * x[xo + i];
+        if (alpha != 0) {
+            Vec.axpy(alpha, x, xo, y, yo, len);
         }
     }
 

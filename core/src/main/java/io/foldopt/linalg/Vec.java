@@ -2,13 +2,13 @@ package io.foldopt.linalg;
 
 /**
  * Dense kernels on contiguous slices {@code x[xo .. xo+n)} of flat arrays, shared by the solvers and factorizations of
- * this package. The loops are written in the simple forms that the JIT unrolls and vectorizes.
+ * foldopt. The loops are written in the simple forms that the JIT unrolls and vectorizes.
  */
-final class Vec {
+public final class Vec {
     private Vec() {}
 
     /** @return {@code sum_i x[xo+i] y[yo+i]}, accumulated in four interleaved partial sums (fixed order) */
-    static double dot(double[] x, int xo, double[] y, int yo, int n) {
+    public static double dot(double[] x, int xo, double[] y, int yo, int n) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
@@ -30,7 +30,7 @@ final class Vec {
      * @return the Euclidean norm {@code ||x[xo .. xo+n)||}; rescaled by {@code max|x_i|} when the plain sum of squares
      *     overflows or underflows, NaN if an entry is NaN
      */
-    static double norm(double[] x, int xo, int n) {
+    public static double norm(double[] x, int xo, int n) {
         double ss = dot(x, xo, x, xo, n);
         if (ss >= Double.MIN_NORMAL && ss < Double.POSITIVE_INFINITY) {
             return Math.sqrt(ss);
@@ -55,7 +55,7 @@ final class Vec {
     }
 
     /** {@code y[yo+i] += alpha x[xo+i]} for {@code i < n}. */
-    static void axpy(double alpha, double[] x, int xo, double[] y, int yo, int n) {
+    public static void axpy(double alpha, double[] x, int xo, double[] y, int yo, int n) {
         if (xo == yo) {
             // One index expression for both arrays: the JIT may vectorize (it cannot rule out aliasing
             // between two arrays read and written at offsets that differ by an unknown amount).
@@ -70,7 +70,7 @@ final class Vec {
     }
 
     /** {@code y[yo+i] = alpha x[xo+i]} for {@code i < n}. */
-    static void scale(double alpha, double[] x, int xo, double[] y, int yo, int n) {
+    public static void scale(double alpha, double[] x, int xo, double[] y, int yo, int n) {
         if (xo == yo) {
             for (int i = xo; i < xo + n; i++) {
                 y[i] = alpha * x[i];
@@ -83,7 +83,7 @@ final class Vec {
     }
 
     /** @return whether every {@code x[xo+i]}, {@code i < n}, is zero */
-    static boolean isZero(double[] x, int xo, int n) {
+    public static boolean isZero(double[] x, int xo, int n) {
         for (int i = 0; i < n; i++) {
             if (x[xo + i] != 0) {
                 return false;
@@ -93,7 +93,7 @@ final class Vec {
     }
 
     /** @return whether every {@code x[xo+i]}, {@code i < n}, is finite */
-    static boolean allFinite(double[] x, int xo, int n) {
+    public static boolean allFinite(double[] x, int xo, int n) {
         for (int i = 0; i < n; i++) {
             if (!Double.isFinite(x[xo + i])) {
                 return false;
