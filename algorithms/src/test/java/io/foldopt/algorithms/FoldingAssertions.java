@@ -129,7 +129,7 @@ final class FoldingAssertions {
     /**
      * Asserts that GMRES, BiCGSTAB, and LFPI when {@code rho(Phi) < 1}, give the DIRECT method's
      * gradients to {@code tol} for every input, and that every captured variable gets a nonzero
-     * gradient; prints {@code rho(Phi)} and the iteration counts.
+     * gradient.
      *
      * @return the DIRECT pass
      */
@@ -142,8 +142,6 @@ final class FoldingAssertions {
         }
         Tensor state = GradMode.noGrad(() -> alg.solver(SOLVE_TOL, 1_000_000).solve(values(params)));
         double rho = Arrays.stream(spectralRadius(alg, values(params), state)).max().orElseThrow();
-        StringBuilder summary = new StringBuilder(String.format("%s: state dim %d, rho(Phi) = %.4f", label,
-                state.dim(1), rho));
         for (BackwardMethod m : new BackwardMethod[] {BackwardMethod.GMRES, BackwardMethod.BICGSTAB,
                 BackwardMethod.LFPI}) {
             if (m == BackwardMethod.LFPI && rho >= 0.999) {
@@ -154,9 +152,7 @@ final class FoldingAssertions {
                 double err = relErr(pass.grads()[i], direct.grads()[i]);
                 assertTrue(err < tol, label + ", " + m + ", input " + i + ": error " + err + " against DIRECT");
             }
-            summary.append(String.format(", %s %.0f its", m, pass.report().meanIterations()));
         }
-        System.out.println(summary);
         return direct;
     }
 
