@@ -3,9 +3,9 @@ package io.foldopt.problems;
 import io.foldopt.algorithms.FixedPointIteration;
 import io.foldopt.algorithms.FoldableAlgorithm;
 import io.foldopt.autodiff.Var;
+import io.foldopt.check.RandomMatrices;
 import io.foldopt.fold.ForwardSolver;
 import io.foldopt.fold.UpdateMap;
-import io.foldopt.parallel.Parallel;
 import io.foldopt.tensor.Tensor;
 import java.util.SplittableRandom;
 
@@ -53,7 +53,7 @@ public final class BoxNonconvexQp implements FoldableAlgorithm {
         this.q = q;
         this.lower = lower;
         this.upper = upper;
-        this.alpha = 1.0 / (largestEigenvalue(q) + 1.0);
+        this.alpha = 1.0 / (RandomMatrices.largestEigenvalue(q) + 1.0);
     }
 
     /**
@@ -61,21 +61,7 @@ public final class BoxNonconvexQp implements FoldableAlgorithm {
      * {@code [-1, 1]^n}.
      */
     public static BoxNonconvexQp random(int n, long seed) {
-        Tensor m = Tensor.randn(new SplittableRandom(seed), n, n);
-        double[] md = m.data();
-        double[] qd = new double[n * n];
-        for (int k = 0; k < n; k++) {
-            for (int i = 0; i < n; i++) {
-                double mki = md[k * n + i];
-                for (int j = 0; j < n; j++) {
-                    qd[i * n + j] += mki * md[k * n + j] / n;
-                }
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            qd[i * n + i] += 0.1;
-        }
-        return new BoxNonconvexQp(Tensor.wrap(qd, n, n), -1.0, 1.0);
+        return new BoxNonconvexQp(RandomMatrices.spd(n, 0.1, seed), -1.0, 1.0);
     }
 
     /** @return standard normal parameters {@code c (batch, n)} */
@@ -151,45 +137,5 @@ public final class BoxNonconvexQp implements FoldableAlgorithm {
                 z[i] = Math.min(Math.max(y[i] - alpha * (qy[i] + c[i] * Math.cos(y[i])), lower), upper);
             }
         }, accelerate, tol, maxIterations);
-    }
-
-    /**
-     * Largest eigenvalue of a symmetric positive semidefinite matrix: power iteration with the
-     * Rayleigh quotient, which converges with the square of the eigenvalue ratio.
-     */
-    private static double largestEigenvalue(Tensor a) {
-        int n = a.dim(0);
-        double[] d = a.data();
-        double[] v = new double[n];
-        double[] w = new double[n];
-        java.util.Arrays.fill(v, 1.0 / Math.sqrt(n));
-        double lambda = 0;
-        for (int it = 0; it < 2000; it++) {
-            Parallel.forEach(n, n, i -> {
-                double s = 0;
-                for (int j = 0; j < n; j++) {
-                    s += d[i * n + j] * v[j];
-                }
-                w[i] = s;
-            });
-            double rayleigh = 0;
-            double norm = 0;
-            for (int i = 0; i < n; i++) {
-                rayleigh += v[i] * w[i];
-                norm += w[i] * w[i];
-            }
-            norm = Math.sqrt(norm);
-            if (norm == 0) {
-                return 0;
-            }
-            for (int i = 0; i < n; i++) {
-                v[i] = w[i] / norm;
-            }
-            if (Math.abs(rayleigh - lambda) <= 1e-12 * rayleigh) {
-                return rayleigh;
-            }
-            lambda = rayleigh;
-        }
-        return lambda;
     }
 }

@@ -7,13 +7,13 @@ import io.foldopt.autodiff.GradMode;
 import io.foldopt.autodiff.Var;
 import io.foldopt.autodiff.VjpPlan;
 import io.foldopt.check.GradientCheck;
+import io.foldopt.check.RandomMatrices;
 import io.foldopt.fold.BackwardMethod;
 import io.foldopt.fold.BackwardReport;
 import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
 import io.foldopt.linalg.BatchedOperator;
 import io.foldopt.linalg.SpectralRadius;
-import io.foldopt.tensor.Kernels;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -51,28 +51,12 @@ final class FoldingAssertions {
 
     /** @return {@code M^T M / n + shift I} with standard normal {@code M}: symmetric positive definite */
     static Tensor spd(int n, double shift, long seed) {
-        Tensor m = randn(seed, n, n);
-        double[] q = Kernels.gemm(m.transpose().data(), 0, m.data(), 0, 1, n, n, n);
-        for (int i = 0; i < q.length; i++) {
-            q[i] /= n;
-        }
-        for (int i = 0; i < n; i++) {
-            q[i * n + i] += shift;
-        }
-        return Tensor.wrap(q, n, n);
+        return RandomMatrices.spd(n, shift, seed);
     }
 
     /** @return the largest eigenvalue of a symmetric PSD matrix (power iteration) */
     static double lambdaMax(Tensor a) {
-        int n = a.dim(0);
-        Tensor v = randn(99, 1, n);
-        double lambda = 0;
-        for (int k = 0; k < 3000; k++) {
-            Tensor w = Tensor.wrap(Kernels.gemm(v.data(), 0, a.data(), 0, 1, 1, n, n), 1, n);
-            lambda = w.norm() / v.norm();
-            v = Kernels.scale(w, 1.0 / w.norm());
-        }
-        return lambda;
+        return RandomMatrices.largestEigenvalue(a);
     }
 
     /** @return the values of the variables */

@@ -9,6 +9,7 @@ import io.foldopt.autodiff.GradMode;
 import io.foldopt.autodiff.LinearAlgebra;
 import io.foldopt.autodiff.Var;
 import io.foldopt.check.GradientCheck;
+import io.foldopt.check.RandomMatrices;
 import io.foldopt.linalg.SolveStatus;
 import io.foldopt.linalg.SolverMethod;
 import io.foldopt.tensor.Kernels;
@@ -29,28 +30,12 @@ class FoldedLayerTest {
 
     /** {@code M^T M / n + shift I} with standard normal {@code M}: symmetric positive definite. */
     static Tensor spd(int n, double shift, long seed) {
-        Tensor m = Tensor.randn(new SplittableRandom(seed), n, n);
-        double[] q = Kernels.gemm(m.transpose().data(), 0, m.data(), 0, 1, n, n, n);
-        for (int i = 0; i < q.length; i++) {
-            q[i] /= n;
-        }
-        for (int i = 0; i < n; i++) {
-            q[i * n + i] += shift;
-        }
-        return Tensor.wrap(q, n, n);
+        return RandomMatrices.spd(n, shift, seed);
     }
 
     /** Largest eigenvalue of a symmetric PSD matrix by many power iterations. */
     static double lambdaMax(Tensor a) {
-        int n = a.dim(0);
-        Tensor v = Tensor.full(1.0, 1, n);
-        double lambda = 0;
-        for (int k = 0; k < 5000; k++) {
-            Tensor w = Tensor.wrap(Kernels.gemm(v.data(), 0, a.data(), 0, 1, 1, n, n), 1, n);
-            lambda = w.norm() / v.norm();
-            v = Kernels.scale(w, 1.0 / w.norm());
-        }
-        return lambda;
+        return RandomMatrices.largestEigenvalue(a);
     }
 
     /** The linear map's fixed point {@code -c A^{-1}} computed by a dense solve (a black-box forward). */
