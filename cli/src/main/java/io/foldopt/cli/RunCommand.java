@@ -83,10 +83,10 @@ final class RunCommand implements Callable<Integer> {
         boolean terminal = System.console() != null && !quiet;
         ExperimentResult result = e.run(config, new ProgressBar(err, terminal));
         Path dir = out != null ? out : Path.of("reports", e.name());
-        Report.write(result, dir);
+        Report.write(result, e.settings(), dir);
         PrintWriter stdout = spec.commandLine().getOut();
         if (json) {
-            stdout.println(new ObjectMapper().writeValueAsString(Report.summary(result)));
+            stdout.println(new ObjectMapper().writeValueAsString(Report.summary(result, e.settings())));
         } else {
             stdout.print(Report.table(result));
         }

@@ -1,5 +1,7 @@
 package io.foldopt.experiments;
 
+import java.util.Map;
+
 /**
  * One of the paper's experiments: a data generator, a model, and the methods it compares (folded
  * layers and their baselines), each trained and evaluated on the same data.
@@ -10,6 +12,14 @@ public interface Experiment {
 
     /** @return one line saying what the experiment does */
     String description();
+
+    /**
+     * @return experiment-specific settings beyond {@link ExperimentConfig} (e.g. the portfolio data's
+     *     degree), recorded in the report's {@code config.json}; none by default
+     */
+    default Map<String, Object> settings() {
+        return Map.of();
+    }
 
     /** @return the default settings for a size (epochs, batch, learning rate, ...) */
     ExperimentConfig defaults(ExperimentConfig.Size size);

@@ -17,6 +17,7 @@ import io.foldopt.nn.Mlp;
 import io.foldopt.nn.Sequential;
 import io.foldopt.tensor.Tensor;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -93,6 +94,12 @@ public final class PortfolioExperiment implements Experiment {
     public String description() {
         return "risk-constrained portfolio (SQP), MLP predicts returns: folded SQP vs KKT differentiation vs"
                 + " two-stage, normalized regret";
+    }
+
+    /** @return the data's polynomial degree, {@code deg} */
+    @Override
+    public Map<String, Object> settings() {
+        return Map.of("deg", degree());
     }
 
     @Override

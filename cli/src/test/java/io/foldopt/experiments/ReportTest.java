@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,11 +37,12 @@ class ReportTest {
 
     @Test
     void writesConfigMetricsSummaryAndCharts() throws IOException {
-        Report.write(result(), dir);
+        Report.write(result(), Map.of("deg", 4), dir);
         ObjectMapper json = new ObjectMapper();
         JsonNode config = json.readTree(dir.resolve("config.json").toFile());
         assertEquals("demo", config.get("experiment").asText());
         assertEquals("gmres", config.get("backward").asText());
+        assertEquals(4, config.get("deg").asInt());
         JsonNode summary = json.readTree(dir.resolve("summary.json").toFile());
         JsonNode folded = summary.get("methods").get(0);
         assertEquals("folded", folded.get("method").asText());

@@ -28,8 +28,8 @@ public final class Report {
 
     private Report() {}
 
-    /** @return the run's settings as JSON-ready values */
-    public static Map<String, Object> config(ExperimentResult r) {
+    /** @return the run's settings, then the experiment-specific ones, as JSON-ready values */
+    public static Map<String, Object> config(ExperimentResult r, Map<String, Object> settings) {
         ExperimentConfig c = r.config();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("experiment", r.experiment());
@@ -40,16 +40,17 @@ public final class Report {
         m.put("backward", c.backward().name().toLowerCase(Locale.ROOT));
         m.put("tolerance", c.tolerance());
         m.put("seed", c.seed());
+        m.putAll(settings);
         return m;
     }
 
     /** @return the summary: the settings and, per method, the final metric, times and backward statistics */
-    public static Map<String, Object> summary(ExperimentResult r) {
+    public static Map<String, Object> summary(ExperimentResult r, Map<String, Object> settings) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("experiment", r.experiment());
         m.put("metric", r.metricName());
         m.put("lower_is_better", r.lowerIsBetter());
-        m.put("config", config(r));
+        m.put("config", config(r, settings));
         List<Map<String, Object>> methods = new ArrayList<>();
         for (MethodResult mr : r.methods()) {
             Map<String, Object> e = new LinkedHashMap<>();
@@ -101,12 +102,12 @@ public final class Report {
         return sb.toString();
     }
 
-    /** Writes the report folder (created if needed). */
-    public static void write(ExperimentResult r, Path dir) throws IOException {
+    /** Writes the report folder (created if needed); {@code settings} are the experiment-specific ones. */
+    public static void write(ExperimentResult r, Map<String, Object> settings, Path dir) throws IOException {
         Files.createDirectories(dir);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        json.writeValue(dir.resolve("config.json").toFile(), config(r));
-        json.writeValue(dir.resolve("summary.json").toFile(), summary(r));
+        json.writeValue(dir.resolve("config.json").toFile(), config(r, settings));
+        json.writeValue(dir.resolve("summary.json").toFile(), summary(r, settings));
         Files.writeString(dir.resolve("metrics.csv"), metricsCsv(r));
         List<Charts.Series> curves = new ArrayList<>();
         List<String> names = new ArrayList<>();
