@@ -118,6 +118,11 @@ public final class AdmmQp implements FoldableAlgorithm {
         };
     }
 
+    /** @return the size {@code n + 2m} of the state {@code (x, z, y)} */
+    public int stateDim() {
+        return n + 2 * m;
+    }
+
     /** @return the primal solution {@code x}, the first {@code n} columns of the state */
     @Override
     public Var output(Var state) {

@@ -12,6 +12,7 @@ import io.foldopt.fold.BackwardReport;
 import io.foldopt.fold.FailurePolicy;
 import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
+import io.foldopt.fold.OptimizationLayer;
 import io.foldopt.fold.UnrolledLayer;
 import io.foldopt.nn.Dataset;
 import io.foldopt.nn.Layer;
@@ -227,11 +228,9 @@ public final class DenoisingExperiment implements Experiment {
 
         @Override
         Var denoise(Var y, Var d) {
-            AdmmQp admm = new AdmmQp(qp.quadratic(), qp.admmRows(d), ADMM_RHO, ADMM_SIGMA);
-            FoldedLayer layer = use(new FoldedLayer(admm.solver(SOLVE_TOL, SOLVE_ITERATIONS), admm.updateMap(),
-                    options));
-            int batch = y.dim(0);
-            return qp.signal(layer.apply(qp.linear(y), qp.admmLower(batch), qp.admmUpper(batch)));
+            AdmmQp admm = admm(qp, d);
+            return solveAdmm(qp, use(new FoldedLayer(admm.solver(SOLVE_TOL, SOLVE_ITERATIONS), admm.updateMap(),
+                    options)), y);
         }
     }
 
@@ -248,13 +247,21 @@ public final class DenoisingExperiment implements Experiment {
 
         @Override
         Var denoise(Var y, Var d) {
-            Var rows = qp.admmRows(d);
-            AdmmQp admm = new AdmmQp(qp.quadratic(), rows, ADMM_RHO, ADMM_SIGMA);
-            int width = qp.variables() + 2 * rows.dim(0);
-            UnrolledLayer layer = new UnrolledLayer(admm.updateMap(), p -> Tensor.zeros(p[0].dim(0), width), steps);
-            int batch = y.dim(0);
-            return qp.signal(layer.apply(qp.linear(y), qp.admmLower(batch), qp.admmUpper(batch)));
+            AdmmQp admm = admm(qp, d);
+            return solveAdmm(qp, new UnrolledLayer(admm.updateMap(), p -> Tensor.zeros(p[0].dim(0), admm.stateDim()),
+                    steps), y);
         }
+    }
+
+    /** @return ADMM on the QP with the rows {@code [D -I; -D -I]} of the learned operator {@code D} */
+    private static AdmmQp admm(TotalVariationQp qp, Var d) {
+        return new AdmmQp(qp.quadratic(), qp.admmRows(d), ADMM_RHO, ADMM_SIGMA);
+    }
+
+    /** @return the signal read off an ADMM layer (folded or unrolled) applied to the noisy signals {@code y} */
+    private static Var solveAdmm(TotalVariationQp qp, OptimizationLayer layer, Var y) {
+        int batch = y.dim(0);
+        return qp.signal(layer.apply(qp.linear(y), qp.admmLower(batch), qp.admmUpper(batch)));
     }
 
     /** {@code kkt-qp}: the equivalent QP solved by interior point and differentiated through its KKT system. */
