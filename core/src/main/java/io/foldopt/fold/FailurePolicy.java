@@ -5,8 +5,8 @@ public enum FailurePolicy {
     /** Throw a {@link BackwardSolveException} naming the instances, their status and residual. */
     THROW,
     /**
-     * Return gradients from the best iterate, with the instances flagged in the report; an instance
-     * whose iterate is not finite gets a zero gradient.
+     * Return gradients from the best finite iterate the solver saw (the solvers never return NaN),
+     * with the instances flagged in the report.
      */
     FLAG
 }

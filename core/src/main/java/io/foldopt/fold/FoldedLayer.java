@@ -232,9 +232,6 @@ public final class FoldedLayer implements OptimizationLayer {
             reports[b] = new InstanceReport(s.method(), s.iterations(), s.relativeResidual(), s.status(),
                     rho == null ? OptionalDouble.empty() : OptionalDouble.of(rho[b]), fp,
                     fp <= options.fixedPointTolerance());
-            if (!reports[b].converged()) {
-                zeroNonFiniteRow(v, b, n);
-            }
         }
         if (options.onFailure() == FailurePolicy.THROW && !Arrays.stream(reports).allMatch(InstanceReport::ok)) {
             BackwardReport report = new BackwardReport(reports, (System.nanoTime() - t0) * 1e-9);
@@ -257,15 +254,6 @@ public final class FoldedLayer implements OptimizationLayer {
             lastV = v;
         }
         return grads;
-    }
-
-    private static void zeroNonFiniteRow(double[] v, int b, int n) {
-        for (int j = b * n; j < (b + 1) * n; j++) {
-            if (!Double.isFinite(v[j])) {
-                Arrays.fill(v, b * n, (b + 1) * n, 0.0);
-                return;
-            }
-        }
     }
 
     private String describeFailures(BackwardReport report) {
