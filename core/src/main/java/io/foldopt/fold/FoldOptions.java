@@ -1,5 +1,6 @@
 package io.foldopt.fold;
 
+import io.foldopt.status.FailurePolicy;
 import java.util.function.Consumer;
 
 /**

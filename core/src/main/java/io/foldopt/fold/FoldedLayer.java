@@ -1,5 +1,6 @@
 package io.foldopt.fold;
 
+import io.foldopt.status.FailurePolicy;
 import io.foldopt.autodiff.Autodiff;
 import io.foldopt.autodiff.Backward;
 import io.foldopt.autodiff.GradMode;

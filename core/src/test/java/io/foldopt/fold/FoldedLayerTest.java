@@ -1,5 +1,6 @@
 package io.foldopt.fold;
 
+import io.foldopt.status.FailurePolicy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -9,7 +9,7 @@ import io.foldopt.experiments.denoising.TotalVariationQp;
 import io.foldopt.experiments.support.TrainTestSplit;
 import io.foldopt.fold.BackwardMethod;
 import io.foldopt.fold.BackwardReport;
-import io.foldopt.fold.FailurePolicy;
+import io.foldopt.status.FailurePolicy;
 import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
 import io.foldopt.fold.OptimizationLayer;

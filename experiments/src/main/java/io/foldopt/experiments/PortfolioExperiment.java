@@ -7,7 +7,7 @@ import io.foldopt.experiments.portfolio.PortfolioProblem;
 import io.foldopt.experiments.support.LossMethod;
 import io.foldopt.experiments.support.TrainTestSplit;
 import io.foldopt.fold.BackwardMethod;
-import io.foldopt.fold.FailurePolicy;
+import io.foldopt.status.FailurePolicy;
 import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
 import io.foldopt.nn.Dataset;

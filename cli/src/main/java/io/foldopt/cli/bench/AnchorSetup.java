@@ -3,7 +3,7 @@ package io.foldopt.cli.bench;
 import io.foldopt.autodiff.Autodiff;
 import io.foldopt.autodiff.Var;
 import io.foldopt.fold.BackwardMethod;
-import io.foldopt.fold.FailurePolicy;
+import io.foldopt.status.FailurePolicy;
 import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
 import io.foldopt.fold.ForwardSolver;

@@ -1,7 +1,7 @@
 package io.foldopt.experiments.support;
 
 import io.foldopt.experiments.ExperimentConfig;
-import io.foldopt.fold.FailurePolicy;
+import io.foldopt.status.FailurePolicy;
 import io.foldopt.fold.FoldOptions;
 
 /** The folded layers' options of an experiment run. */
