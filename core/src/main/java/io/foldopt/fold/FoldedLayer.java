@@ -1,6 +1,5 @@
 package io.foldopt.fold;
 
-import io.foldopt.status.FailurePolicy;
 import io.foldopt.autodiff.Autodiff;
 import io.foldopt.autodiff.Backward;
 import io.foldopt.autodiff.GradMode;
@@ -13,6 +12,7 @@ import io.foldopt.linalg.InstanceStats;
 import io.foldopt.linalg.SolverMethod;
 import io.foldopt.linalg.SolverOptions;
 import io.foldopt.linalg.SpectralRadius;
+import io.foldopt.status.FailurePolicy;
 import io.foldopt.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

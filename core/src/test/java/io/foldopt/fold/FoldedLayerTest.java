@@ -1,6 +1,5 @@
 package io.foldopt.fold;
 
-import io.foldopt.status.FailurePolicy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +12,7 @@ import io.foldopt.check.GradientCheck;
 import io.foldopt.check.RandomMatrices;
 import io.foldopt.linalg.SolveStatus;
 import io.foldopt.linalg.SolverMethod;
+import io.foldopt.status.FailurePolicy;
 import io.foldopt.tensor.Kernels;
 import io.foldopt.tensor.Tensor;
 import java.util.SplittableRandom;
