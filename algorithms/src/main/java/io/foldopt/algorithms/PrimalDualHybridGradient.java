@@ -1,0 +1,213 @@
+package io.foldopt.algorithms;
+
+import io.foldopt.autodiff.GradMode;
+import io.foldopt.autodiff.Structure;
+import io.foldopt.autodiff.Var;
+import io.foldopt.fold.ForwardSolver;
+import io.foldopt.fold.UpdateMap;
+import io.foldopt.linalg.BatchedOperator;
+import io.foldopt.linalg.SpectralRadius;
+import io.foldopt.operator.LinearOperator;
+import io.foldopt.prox.ProximalOperator;
+import io.foldopt.tensor.Tensor;
+import java.util.Arrays;
+import java.util.function.UnaryOperator;
+
+/**
+ * The primal-dual hybrid gradient method (Chambolle and Pock 2011) for {@code min_x f(x; c) + g(K x)} with a
+ * {@link LinearOperator} {@code K : R^n -> R^m}, a {@link PrimalTerm} {@code f} and the proximal operator of the
+ * convex conjugate {@code g*} (for {@code g(z) = sum_k lambda_k ||z_k||_1}, the clip to {@code [-lambda_k, lambda_k]}:
+ * {@link #weightedL1Conjugate}).
+ *
+ * <p>State {@code s = (x, y) (B, n + m)}; one step with the primal and dual steps {@code tau, sigma}:
+ *
+ * <pre>
+ *   x+ = prox_{tau f}(x - tau K^T y)
+ *   y+ = prox_{sigma g*}(y + sigma K (2 x+ - x))
+ * </pre>
+ *
+ * Its fixed points are the saddle points: {@code -K^T y in df(x)} and {@code K x in dg*(y)}, so {@code x} solves the
+ * problem. The steps {@code tau = sigma = 0.99 / ||K||} satisfy {@code tau sigma ||K||^2 < 1}; they change neither the
+ * fixed points nor the gradients. Where the dual solution is not unique (for example the free duals of a 2-D
+ * difference operator, whose rows form cycles), {@code I - Phi} is singular but the backward system is consistent and
+ * the gradients are unique: the Krylov methods (GMRES, BiCGSTAB) solve it, DIRECT does not.
+ *
+ * <p>The layer parameters are those of {@code f} (for {@link PrimalTerm#squaredDistance()}, the data {@code d}); the
+ * parameters of {@code K} and of {@code g*} (the weights {@code lambda_k}) are captured and receive folded gradients
+ * when they require them. Forward solver: the same iteration on plain arrays, with {@code K} applied outside the
+ * graph, from {@code s = 0}.
+ */
+public final class PrimalDualHybridGradient implements FoldableAlgorithm {
+    private static final String NAME = "PDHG";
+    private static final int NORM_ITERATIONS = 100;
+    private static final long NORM_SEED = 0x7d6L;
+    private static final double NORM_MARGIN = 1.05;
+
+    private final LinearOperator k;
+    private final PrimalTerm f;
+    private final ProximalOperator gStar;
+    private final int n;
+    private final int m;
+    private final double tau;
+    private final double sigma;
+
+    /**
+     * Creates the method with steps from a bound on {@code ||K||_2}.
+     *
+     * @param k the operator {@code K (m, n)}
+     * @param f the primal term
+     * @param gStar the proximal operator of {@code g*} on {@code R^m}
+     * @param normBound an upper bound on {@code ||K||_2}, positive and finite
+     */
+    public PrimalDualHybridGradient(LinearOperator k, PrimalTerm f, ProximalOperator gStar, double normBound) {
+        if (k.rows() < 1 || k.cols() < 1) {
+            throw new IllegalArgumentException(NAME + ": K must have at least one row and column, got (" + k.rows()
+                    + ", " + k.cols() + ")");
+        }
+        if (!(normBound > 0) || !Double.isFinite(normBound)) {
+            throw new IllegalArgumentException(NAME + ": the bound on ||K|| must be positive and finite, got "
+                    + normBound);
+        }
+        this.k = k;
+        this.f = f;
+        this.gStar = gStar;
+        this.n = k.cols();
+        this.m = k.rows();
+        this.tau = 0.99 / normBound;
+        this.sigma = 0.99 / normBound;
+    }
+
+    /**
+     * Creates the method with steps from a power-iteration estimate of {@code ||K||_2} ({@link #operatorNorm}) times
+     * 1.05.
+     */
+    public PrimalDualHybridGradient(LinearOperator k, PrimalTerm f, ProximalOperator gStar) {
+        this(k, f, gStar, NORM_MARGIN * operatorNorm(k));
+    }
+
+    /**
+     * @return an estimate of {@code ||K||_2 = sqrt(lambda_max(K^T K))}: 100 power iterations on {@code K^T K} from a
+     *     seeded random start (a lower bound up to the estimate's error)
+     * @throws IllegalArgumentException if {@code K} is zero or produces non-finite values
+     */
+    public static double operatorNorm(LinearOperator k) {
+        int cols = k.cols();
+        BatchedOperator gram = BatchedOperator.of(1, cols, (x, y) -> {
+            double[] kx = GradMode.noGrad(() -> k.adjoint(k.apply(Var.constant(Tensor.wrap(x, 1, cols))))).value()
+                    .data();
+            System.arraycopy(kx, 0, y, 0, cols);
+        });
+        double lambda = SpectralRadius.estimate(gram, NORM_ITERATIONS, NORM_SEED)[0];
+        if (!(lambda > 0) || !Double.isFinite(lambda)) {
+            throw new IllegalArgumentException(NAME + ": ||K||^2 estimated as " + lambda
+                    + "; K must be nonzero and finite");
+        }
+        return Math.sqrt(lambda);
+    }
+
+    /**
+     * @param lambda the weights {@code lambda_k >= 0}, a vector {@code (K)}
+     * @param blockSizes the sizes {@code m_k} of the blocks {@code z_k} of {@code z}, one per weight
+     * @return the proximal operator of {@code g*} for {@code g(z) = sum_k lambda_k ||z_k||_1}: the clip of block
+     *     {@code k} to {@code [-lambda_k, lambda_k]}, differentiable in {@code lambda}
+     */
+    public static ProximalOperator weightedL1Conjugate(Var lambda, int... blockSizes) {
+        if (lambda.rank() != 1 || lambda.dim(0) != blockSizes.length) {
+            throw new IllegalArgumentException(NAME + ": needs one weight per block, got weights of shape "
+                    + Arrays.toString(lambda.shape()) + " for " + blockSizes.length + " blocks");
+        }
+        Var[] parts = new Var[blockSizes.length];
+        for (int b = 0; b < blockSizes.length; b++) {
+            if (blockSizes[b] < 1) {
+                throw new IllegalArgumentException(NAME + ": block " + b + " has size " + blockSizes[b]);
+            }
+            parts[b] = Structure.broadcastTo(lambda.slice(b, b + 1), blockSizes[b]);
+        }
+        Var w = Structure.concat(parts);
+        return ProximalOperator.box(w.neg(), w);
+    }
+
+    /** @return the primal step {@code tau} */
+    public double primalStep() {
+        return tau;
+    }
+
+    /** @return the dual step {@code sigma} */
+    public double dualStep() {
+        return sigma;
+    }
+
+    /** @return the size {@code n + m} of the state {@code (x, y)} */
+    public int stateDim() {
+        return n + m;
+    }
+
+    /** @return one PDHG step {@code U(x, y; c)} (class comment); params = the parameters of {@code f} */
+    @Override
+    public UpdateMap updateMap() {
+        return (s, params) -> {
+            Tensor[] values = new Tensor[params.length];
+            for (int i = 0; i < params.length; i++) {
+                values[i] = params[i].value();
+            }
+            checkParams(values);
+            Var x = s.slice(0, n);
+            Var y = s.slice(n, n + m);
+            Var xNext = f.prox(x.sub(k.adjoint(y).mul(tau)), tau, params);
+            Var yNext = gStar.apply(y.add(k.apply(xNext.mul(2).sub(x)).mul(sigma)), sigma);
+            return Structure.concat(xNext, yNext);
+        };
+    }
+
+    /** @return the primal solution {@code x}, the first {@code n} columns of the state */
+    @Override
+    public Var output(Var state) {
+        return state.slice(0, n);
+    }
+
+    /**
+     * @return the PDHG iteration of {@link #updateMap()} on plain arrays from {@code s = 0}, per instance in parallel
+     * @throws ArithmeticException (from the solver) naming the instance that does not converge
+     */
+    @Override
+    public ForwardSolver solver(double tol, int maxIterations) {
+        ForwardSolver batched = ForwardSolver.perInstance((b, c) -> {
+            double[] x = new double[n];
+            double[] y = new double[m];
+            return FixedPointIteration.solve(NAME, b, new double[n + m], (from, to) -> {
+                System.arraycopy(from, n, y, 0, m);
+                double[] kty = raw(k::adjoint, y);
+                for (int j = 0; j < n; j++) {
+                    x[j] = from[j] - tau * kty[j];
+                }
+                f.proxInPlace(x, tau, c);
+                System.arraycopy(x, 0, to, 0, n);
+                for (int j = 0; j < n; j++) {
+                    x[j] = 2 * x[j] - from[j];
+                }
+                double[] kx = raw(k::apply, x);
+                for (int i = 0; i < m; i++) {
+                    y[i] += sigma * kx[i];
+                }
+                gStar.applyInPlace(y, sigma);
+                System.arraycopy(y, 0, to, n, m);
+            }, false, tol, maxIterations);
+        });
+        return params -> {
+            checkParams(params);
+            return batched.solve(params);
+        };
+    }
+
+    /** @return {@code op(v)} for one instance, computed outside the graph */
+    private static double[] raw(UnaryOperator<Var> op, double[] v) {
+        return GradMode.noGrad(() -> op.apply(Var.constant(Tensor.wrap(v, 1, v.length)))).value().data();
+    }
+
+    private void checkParams(Tensor[] params) {
+        String[] names = f.parameterNames();
+        int[] widths = new int[names.length];
+        Arrays.fill(widths, n);
+        FixedPointIteration.checkParams(NAME, params, names, widths);
+    }
+}
