@@ -6,8 +6,9 @@ import io.foldopt.tensor.Tensor;
  * Entry points of reverse-mode differentiation: vector-Jacobian products of recorded graphs.
  *
  * <p>{@code vjp(y, x, w)} returns {@code (dy/dx)^T w} for any nodes {@code x} of the graph of
- * {@code y}. To apply the same product many times (as the backward solvers do), compile it once
- * with {@link #plan} and call {@link VjpPlan#apply}.
+ * {@code y}; {@code grad(loss, p_1, ..., p_k)} returns the gradients of a scalar loss. To apply the
+ * same product many times (as the backward solvers do), compile it once with {@link #plan} and call
+ * {@link VjpPlan#apply}. Operations with hand-written rules are recorded with {@link Operation}.
  */
 public final class Autodiff {
     private Autodiff() {}
@@ -44,11 +45,19 @@ public final class Autodiff {
 
     /** @return the gradient of a one-element {@code output} with respect to {@code input} */
     public static Tensor grad(Var output, Var input) {
-        if (output.value().size() != 1) {
+        return grad(output, new Var[] {input})[0];
+    }
+
+    /**
+     * @return the gradients {@code dL/dp_i} of a one-element {@code loss} with respect to each parameter, in
+     *     the parameters' order (zeros for a parameter the loss does not depend on)
+     */
+    public static Tensor[] grad(Var loss, Var... parameters) {
+        if (loss.value().size() != 1) {
             throw new IllegalArgumentException("grad needs a one-element output; use vjp for shape "
-                    + java.util.Arrays.toString(output.shape()));
+                    + java.util.Arrays.toString(loss.shape()));
         }
-        return vjp(new Var[] {output}, new Var[] {input}, new Tensor[] {Tensor.full(1.0, output.shape())})[0];
+        return vjp(new Var[] {loss}, parameters, new Tensor[] {Tensor.full(1.0, loss.shape())});
     }
 
     /**

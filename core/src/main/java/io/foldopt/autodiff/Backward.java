@@ -1,11 +1,11 @@
 package io.foldopt.autodiff;
 
 /**
- * The vector-Jacobian product rule of one recorded operation {@code y = op(x_0, ..., x_{k-1})}.
- *
- * <p>{@link #grad(int, Var)} returns {@code (dy/dx_i)^T g} shaped like {@code x_i}. Rules written
- * with {@link Var} operations are themselves recorded when the backward pass runs with graph
- * creation, which is what makes second-order VJPs (Hessian-vector products) work.
+ * The per-input form of the VJP rule of a single-output operation {@code y = op(x_0, ..., x_{k-1})}, a
+ * convenience for simple operations recorded with {@link Var#op}: {@link #grad(int, Var)} returns
+ * {@code (dy/dx_i)^T g} shaped like {@code x_i}. It runs as the {@link VjpRule} that calls it for each
+ * input that needs a gradient. Rules written with {@link Var} operations are themselves recorded when the
+ * backward pass runs with graph creation, which makes second-order VJPs work.
  */
 @FunctionalInterface
 public interface Backward {

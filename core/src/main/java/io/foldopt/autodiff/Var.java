@@ -4,40 +4,47 @@ import io.foldopt.tensor.Tensor;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A node of a reverse-mode automatic-differentiation graph: a {@link Tensor} value, and for a
- * recorded operation its operands and VJP rule.
+ * A node of a reverse-mode automatic-differentiation graph: a {@link Tensor} value, and for an
+ * output of a recorded {@link Operation} that operation (its operands and VJP rule).
  *
- * <p>Leaves are made with {@link #param} (requires a gradient) or {@link #constant}. An operation
- * records a node when {@link GradMode} is on and some operand requires a gradient; otherwise its
- * result is a constant. Nodes are numbered in creation order, which is a topological order of the
- * graph. Nodes are immutable, so one recorded graph can be differentiated many times and from
- * several threads ({@link Autodiff#vjp}).
+ * <p>Leaves are made with {@link #param} (requires a gradient) or {@link #constant}. An
+ * {@link Operation} has one or several output nodes; it records them when {@link GradMode} is on and
+ * some operand requires a gradient, otherwise its results are constants. Nodes are numbered in
+ * creation order, which is a topological order of the graph. Nodes are immutable, so one recorded
+ * graph can be differentiated many times and from several threads ({@link Autodiff#vjp}).
  */
 public final class Var {
     private static final AtomicLong NEXT_ID = new AtomicLong();
 
     private final Tensor value;
     private final long id;
-    private final Var[] inputs;
-    private final Backward backward;
+    /** The operation this node is an output of; null for a leaf. */
+    private final Operation operation;
     private final boolean requiresGrad;
 
-    private Var(Tensor value, Var[] inputs, Backward backward, boolean requiresGrad) {
+    private Var(Tensor value, boolean requiresGrad) {
         this.value = value;
-        this.inputs = inputs;
-        this.backward = backward;
+        this.operation = null;
         this.requiresGrad = requiresGrad;
+        this.id = NEXT_ID.getAndIncrement();
+    }
+
+    /** An output of a recorded operation. */
+    Var(Tensor value, Operation operation) {
+        this.value = value;
+        this.operation = operation;
+        this.requiresGrad = true;
         this.id = NEXT_ID.getAndIncrement();
     }
 
     /** @return a leaf that requires a gradient */
     public static Var param(Tensor value) {
-        return new Var(value, null, null, true);
+        return new Var(value, true);
     }
 
     /** @return a leaf that requires no gradient */
     public static Var constant(Tensor value) {
-        return new Var(value, null, null, false);
+        return new Var(value, false);
     }
 
     /** @return a constant scalar */
@@ -46,23 +53,25 @@ public final class Var {
     }
 
     /**
-     * Creates the result of an operation: recorded with its operands and rule if {@link GradMode} is
-     * on and an operand requires a gradient, otherwise a constant. This is also the way to add an
-     * operation with a hand-written VJP rule.
+     * Creates the result of a single-output operation with a per-input VJP rule: recorded with its operands
+     * and rule if {@link GradMode} is on and an operand requires a gradient, otherwise a constant. The
+     * short form of {@link Operation#record} for simple operations; operations whose gradients share work,
+     * or that have several outputs, use {@link Operation#record} or {@link Operation#recordFirstOrder}.
      *
      * @param value the value of the operation
      * @param inputs the operands
-     * @param backward the VJP rule for the operands
+     * @param backward the VJP rule, called for each operand that needs a gradient
      */
     public static Var op(Tensor value, Var[] inputs, Backward backward) {
-        if (GradMode.isEnabled()) {
-            for (Var in : inputs) {
-                if (in.requiresGrad) {
-                    return new Var(value, inputs.clone(), backward, true);
+        return Operation.record("Var.op", new Tensor[] {value}, inputs, (g, needsGrad) -> {
+            Var[] out = new Var[needsGrad.length];
+            for (int i = 0; i < out.length; i++) {
+                if (needsGrad[i]) {
+                    out[i] = backward.grad(i, g[0]);
                 }
             }
-        }
-        return constant(value);
+            return out;
+        })[0];
     }
 
     /** @return the value */
@@ -82,7 +91,7 @@ public final class Var {
 
     /** @return true if this node was made by {@link #param} or {@link #constant} */
     public boolean isLeaf() {
-        return inputs == null;
+        return operation == null;
     }
 
     /** @return the creation number; every operand has a smaller number than its result */
@@ -90,17 +99,14 @@ public final class Var {
         return id;
     }
 
-    Var[] inputs() {
-        return inputs;
+    /** @return the operation this node is an output of, or null for a leaf */
+    Operation operation() {
+        return operation;
     }
 
     /** @return the operands of the operation that made this node (empty for a leaf) */
     public Var[] operands() {
-        return inputs == null ? new Var[0] : inputs.clone();
-    }
-
-    Backward backward() {
-        return backward;
+        return operation == null ? new Var[0] : operation.inputs().clone();
     }
 
     /** @return this node's value as a constant, cut from the graph */

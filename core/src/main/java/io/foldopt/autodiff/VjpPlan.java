@@ -13,8 +13,9 @@ import java.util.Map;
  * A reverse pass compiled once for fixed outputs {@code y_1..y_m} and inputs {@code x_1..x_k} of a
  * recorded graph, applied to many cotangents: {@code apply(w) = (sum_j w_j^T dy_j/dx_i)_i}.
  *
- * <p>Compilation keeps only the nodes that lie on a path from an input to an output, in reverse
- * creation order; each application then walks that list once. Inputs may be any nodes, not only
+ * <p>Compilation keeps only the operations that lie on a path from an input to an output, in reverse
+ * creation order; each application then walks that list once and calls each operation's
+ * {@link VjpRule} once, with the accumulated cotangents of all its outputs. Inputs may be any nodes, not only
  * leaves; the result is the total derivative, including paths that pass through other inputs, or,
  * for a plan made by {@link Autodiff#partialPlan}, the partial derivative that stops at the inputs.
  * A plan holds no mutable state, so it may be applied concurrently.
@@ -22,18 +23,20 @@ import java.util.Map;
 public final class VjpPlan {
     private final Var[] outputs;
     private final Var[] inputs;
-    /** Relevant nodes in decreasing creation order. */
-    private final Var[] nodes;
-    /** For each node, the slot of each operand, or -1 if the operand is not relevant. */
+    /** Relevant operations in decreasing creation order. */
+    private final Operation[] operations;
+    /** For each operation, the slot of each output whose cotangent flows through it, or -1. */
+    private final int[][] resultSlots;
+    /** For each operation, the slot of each operand, or -1 if the operand needs no gradient. */
     private final int[][] operandSlots;
+    /** For each operation, whether each operand needs a gradient. */
+    private final boolean[][] needsGrad;
+    /** Number of relevant nodes, one cotangent slot each. */
+    private final int slotCount;
     private final int[] outputSlots;
     private final int[] inputSlots;
 
-    /** Whether derivatives stop at the inputs (partial) instead of passing through them (total). */
-    private final boolean stopAtInputs;
-
     VjpPlan(Var[] outputs, Var[] inputs, boolean stopAtInputs) {
-        this.stopAtInputs = stopAtInputs;
         this.outputs = outputs.clone();
         this.inputs = inputs.clone();
         long minInput = Long.MAX_VALUE;
@@ -54,8 +57,8 @@ public final class VjpPlan {
         while (!stack.isEmpty()) {
             Var v = stack.pop();
             ancestors.add(v);
-            if (v.inputs() != null && !(stopAtInputs && isInput.containsKey(v))) {
-                for (Var p : v.inputs()) {
+            if (propagates(v, stopAtInputs, isInput)) {
+                for (Var p : v.operation().inputs()) {
                     if (p.requiresGrad() && p.id() >= minInput && seen.put(p, Boolean.TRUE) == null) {
                         stack.push(p);
                     }
@@ -64,38 +67,46 @@ public final class VjpPlan {
         }
         ancestors.sort(Comparator.comparingLong(Var::id));
         // Keep the ancestors that depend on an input (forward sweep in creation order).
-        Map<Var, Boolean> reaches = new IdentityHashMap<>();
-        List<Var> kept = new ArrayList<>();
+        Map<Var, Integer> slot = new IdentityHashMap<>();
+        Map<Operation, Boolean> relevant = new IdentityHashMap<>();
+        List<Operation> kept = new ArrayList<>();
         for (Var v : ancestors) {
             boolean r = isInput.containsKey(v);
-            if (!r && v.inputs() != null) {
-                for (Var p : v.inputs()) {
-                    if (reaches.containsKey(p)) {
+            if (!r && v.operation() != null) {
+                for (Var p : v.operation().inputs()) {
+                    if (slot.containsKey(p)) {
                         r = true;
                         break;
                     }
                 }
             }
             if (r) {
-                reaches.put(v, Boolean.TRUE);
-                kept.add(v);
+                slot.put(v, slot.size());
+                if (propagates(v, stopAtInputs, isInput) && relevant.put(v.operation(), Boolean.TRUE) == null) {
+                    kept.add(v.operation());
+                }
             }
         }
-        int count = kept.size();
-        nodes = new Var[count];
-        Map<Var, Integer> slot = new IdentityHashMap<>();
-        for (int s = 0; s < count; s++) {
-            nodes[s] = kept.get(count - 1 - s);
-            slot.put(nodes[s], s);
-        }
-        operandSlots = new int[count][];
-        for (int s = 0; s < count; s++) {
-            Var[] ops = nodes[s].inputs();
-            int[] slots = new int[ops == null ? 0 : ops.length];
-            for (int i = 0; i < slots.length; i++) {
-                slots[i] = slot.getOrDefault(ops[i], -1);
+        slotCount = slot.size();
+        kept.sort(Comparator.comparingLong(Operation::order).reversed());
+        operations = kept.toArray(new Operation[0]);
+        resultSlots = new int[operations.length][];
+        operandSlots = new int[operations.length][];
+        needsGrad = new boolean[operations.length][];
+        for (int k = 0; k < operations.length; k++) {
+            Var[] outs = operations[k].outputs();
+            resultSlots[k] = new int[outs.length];
+            for (int j = 0; j < outs.length; j++) {
+                Var y = outs[j];
+                resultSlots[k][j] = propagates(y, stopAtInputs, isInput) ? slot.getOrDefault(y, -1) : -1;
             }
-            operandSlots[s] = slots;
+            Var[] ops = operations[k].inputs();
+            operandSlots[k] = new int[ops.length];
+            needsGrad[k] = new boolean[ops.length];
+            for (int i = 0; i < ops.length; i++) {
+                operandSlots[k][i] = slot.getOrDefault(ops[i], -1);
+                needsGrad[k][i] = operandSlots[k][i] >= 0;
+            }
         }
         outputSlots = new int[outputs.length];
         for (int j = 0; j < outputs.length; j++) {
@@ -107,9 +118,14 @@ public final class VjpPlan {
         }
     }
 
+    /** @return whether the cotangent of {@code v} flows on to the operands of the operation that made it */
+    private static boolean propagates(Var v, boolean stopAtInputs, Map<Var, Boolean> isInput) {
+        return v.operation() != null && !(stopAtInputs && isInput.containsKey(v));
+    }
+
     /** @return the number of recorded operations the reverse pass visits */
     public int size() {
-        return nodes.length;
+        return operations.length;
     }
 
     /**
@@ -143,41 +159,49 @@ public final class VjpPlan {
         if (cotangents.length != outputs.length) {
             throw new IllegalArgumentException("expected " + outputs.length + " cotangents, got " + cotangents.length);
         }
-        Var[] grads = new Var[nodes.length];
+        Var[] grads = new Var[slotCount];
         for (int j = 0; j < outputs.length; j++) {
             if (!outputs[j].value().sameShape(cotangents[j].value())) {
                 throw new IllegalArgumentException("cotangent " + j + " has shape "
                         + Arrays.toString(cotangents[j].shape()) + ", output has shape "
                         + Arrays.toString(outputs[j].shape()));
             }
-            int s = outputSlots[j];
-            if (s >= 0) {
-                grads[s] = grads[s] == null ? cotangents[j] : Arithmetic.add(grads[s], cotangents[j]);
-            }
+            accumulate(grads, outputSlots[j], cotangents[j]);
         }
-        boolean[] keep = new boolean[nodes.length];
+        boolean[] keep = new boolean[slotCount];
         for (int s : inputSlots) {
             if (s >= 0) {
                 keep[s] = true;
             }
         }
-        for (int s = 0; s < nodes.length; s++) {
-            Var g = grads[s];
-            if (g == null || stopAtInputs && keep[s]) {
+        for (int k = 0; k < operations.length; k++) {
+            int[] results = resultSlots[k];
+            Var[] g = new Var[results.length];
+            boolean reached = false;
+            for (int j = 0; j < results.length; j++) {
+                if (results[j] >= 0 && grads[results[j]] != null) {
+                    g[j] = grads[results[j]];
+                    reached = true;
+                }
+            }
+            if (!reached) {
                 continue;
             }
-            int[] slots = operandSlots[s];
-            Backward rule = nodes[s].backward();
-            for (int i = 0; i < slots.length; i++) {
-                int p = slots[i];
-                if (p < 0) {
-                    continue;
+            Var[] outs = operations[k].outputs();
+            for (int j = 0; j < g.length; j++) {
+                if (g[j] == null) {
+                    g[j] = Var.constant(Tensor.zeros(outs[j].shape()));
                 }
-                Var c = rule.grad(i, g);
-                grads[p] = grads[p] == null ? c : Arithmetic.add(grads[p], c);
             }
-            if (!keep[s]) {
-                grads[s] = null;
+            Var[] c = operations[k].backward(g, needsGrad[k]);
+            int[] slots = operandSlots[k];
+            for (int i = 0; i < slots.length; i++) {
+                accumulate(grads, slots[i], c[i]);
+            }
+            for (int s : results) {
+                if (s >= 0 && !keep[s]) {
+                    grads[s] = null;
+                }
             }
         }
         Var[] out = new Var[inputs.length];
@@ -187,5 +211,12 @@ public final class VjpPlan {
             out[i] = g != null ? g : Var.constant(Tensor.zeros(inputs[i].shape()));
         }
         return out;
+    }
+
+    /** Adds {@code g} to the cotangent in slot {@code s} (no-op for slot -1). */
+    private static void accumulate(Var[] grads, int s, Var g) {
+        if (s >= 0) {
+            grads[s] = grads[s] == null ? g : Arithmetic.add(grads[s], g);
+        }
     }
 }

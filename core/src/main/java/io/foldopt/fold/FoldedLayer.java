@@ -1,8 +1,8 @@
 package io.foldopt.fold;
 
 import io.foldopt.autodiff.Autodiff;
-import io.foldopt.autodiff.Backward;
 import io.foldopt.autodiff.GradMode;
+import io.foldopt.autodiff.Operation;
 import io.foldopt.autodiff.Var;
 import io.foldopt.autodiff.VjpPlan;
 import io.foldopt.linalg.BatchSolution;
@@ -34,7 +34,8 @@ import java.util.OptionalDouble;
  * {@code p} of the step: the parameters {@code c} and any parameter {@code theta} that {@code U}
  * captures. Memory does not depend on how many iterations the forward solver ran.
  *
- * <p>The VJP of the layer is first order: its result is not itself differentiable. Under
+ * <p>The VJP of the layer is first order: differentiating its result again (a second-order VJP) throws
+ * {@link UnsupportedOperationException}. Under
  * {@link GradMode#noGrad} the layer only runs the forward solver and returns a constant.
  */
 public final class FoldedLayer implements OptimizationLayer {
@@ -92,7 +93,9 @@ public final class FoldedLayer implements OptimizationLayer {
         }
         Var[] boundary = externalInputs(step, xLeaf);
         Step recorded = new Step(xLeaf, step, boundary, fixedPointResiduals(step.value(), xStar));
-        return Var.op(xStar, boundary, new FoldedBackward(recorded));
+        // One linear solve gives the gradients of all boundary inputs.
+        return Operation.recordFirstOrder("folded layer", new Tensor[] {xStar}, boundary,
+                (g, needsGrad) -> backward(recorded, g[0]))[0];
     }
 
     /** Checks that the parameters are finite batches with a common leading dimension. */
@@ -168,26 +171,6 @@ public final class FoldedLayer implements OptimizationLayer {
 
     /** One recorded application of {@code U} at the forward solution. */
     private record Step(Var xLeaf, Var output, Var[] boundary, double[] fixedPointResiduals) {}
-
-    /** The VJP rule of the layer's output node: one linear solve shared by all its inputs. */
-    private final class FoldedBackward implements Backward {
-        private final Step step;
-        private Var lastCotangent;
-        private Tensor[] lastGrads;
-
-        FoldedBackward(Step step) {
-            this.step = step;
-        }
-
-        @Override
-        public synchronized Var grad(int input, Var gradOutput) {
-            if (gradOutput != lastCotangent) {
-                lastGrads = backward(step, gradOutput.value());
-                lastCotangent = gradOutput;
-            }
-            return Var.constant(lastGrads[input]);
-        }
-    }
 
     /** Solves {@code (I - Phi)^T v = g} and returns {@code (dU/dp)^T v} for every boundary input. */
     private Tensor[] backward(Step step, Tensor g) {
