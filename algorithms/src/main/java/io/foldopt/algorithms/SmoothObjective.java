@@ -49,7 +49,7 @@ public interface SmoothObjective {
             for (int i = 0; i < params.length; i++) {
                 p[i] = Var.constant(Tensor.of(params[i], 1, params[i].length));
             }
-            return Autodiff.grad(value(leaf, p).sum(), leaf);
+            return Autodiff.grad(value(leaf, p).sum(), leaf)[0];
         });
         System.arraycopy(g.data(), 0, out, 0, out.length);
     }

@@ -43,11 +43,6 @@ public final class Autodiff {
         return plan(outputs, inputs).apply(cotangents, createGraph);
     }
 
-    /** @return the gradient of a one-element {@code output} with respect to {@code input} */
-    public static Tensor grad(Var output, Var input) {
-        return grad(output, new Var[] {input})[0];
-    }
-
     /**
      * @return the gradients {@code dL/dp_i} of a one-element {@code loss} with respect to each parameter, in
      *     the parameters' order (zeros for a parameter the loss does not depend on)

@@ -111,22 +111,23 @@ public final class LinearAlgebra {
         }
         Tensor zt = Tensor.wrap(substitute(lu, rd, n, false), r.shape());
         Var[] self = new Var[1];
-        self[0] = Var.op(zt, new Var[] {a, r}, (i, g) -> {
-            // First order reuses the forward factorization (A^T solves); with graph creation the solve
-            // is rebuilt from differentiable operations so that it can be differentiated again.
-            Var gr = GradMode.isEnabled() ? solve(transpose(a), g)
-                    : Var.constant(Tensor.wrap(substitute(lu, g.value().data(), n, true), r.shape()));
-            if (i == 1) {
-                return gr;
+        self[0] = Operation.record("solve", new Tensor[] {zt}, new Var[] {a, r}, (g, needsGrad) -> {
+            // One transposed solve serves both operands. First order reuses the forward factorization;
+            // with graph creation the solve is rebuilt from differentiable operations so that it can be
+            // differentiated again.
+            Var gr = GradMode.isEnabled() ? solve(transpose(a), g[0])
+                    : Var.constant(Tensor.wrap(substitute(lu, g[0].value().data(), n, true), r.shape()));
+            Var ga = null;
+            if (needsGrad[0]) {
+                Var zs = self[0];
+                ga = shared
+                        ? Arithmetic.scale(matmul(transpose(Structure.reshape(gr, rows, n)),
+                                Structure.reshape(zs, rows, n)), -1.0)
+                        : Arithmetic.scale(matmul(Structure.reshape(gr, rows, n, 1),
+                                Structure.reshape(zs, rows, 1, n)), -1.0);
             }
-            Var zs = self[0];
-            if (shared) {
-                return Arithmetic.scale(matmul(transpose(Structure.reshape(gr, rows, n)),
-                        Structure.reshape(zs, rows, n)), -1.0);
-            }
-            return Arithmetic.scale(matmul(Structure.reshape(gr, rows, n, 1), Structure.reshape(zs, rows, 1, n)),
-                    -1.0);
-        });
+            return new Var[] {ga, gr};
+        })[0];
         return self[0];
     }
 

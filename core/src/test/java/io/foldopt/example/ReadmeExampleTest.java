@@ -46,7 +46,7 @@ class ReadmeExampleTest {
         Var c = Var.param(cValues);                     // e.g. a neural network's output
         Var x = layer.apply(c);                         // x*(c), a node of the caller's graph
         Var loss = x.sub(Var.constant(target)).pow(2).sum();
-        Tensor dLossDc = Autodiff.grad(loss, c);        // exact to the backward tolerance
+        Tensor dLossDc = Autodiff.grad(loss, c)[0];        // exact to the backward tolerance
         BackwardReport report = layer.lastReport();     // per instance: iterations, residual, status
         // README example ends
         assertTrue(report.allOk());

@@ -45,7 +45,7 @@ class LossesTest {
         // Wrong-side logits cost |z| each, the right-side one ~e^{-800} = 0.
         assertEquals(2000 / 3.0, loss.item(), 1e-9);
         // d/dz = (sigma(z) - y) / n.
-        Tensor g = Autodiff.grad(loss, logits);
+        Tensor g = Autodiff.grad(loss, logits)[0];
         assertEquals(1 / 3.0, g.get(0), 1e-15);
         assertEquals(-1 / 3.0, g.get(1), 1e-15);
         assertEquals(0.0, g.get(2), 1e-15);
@@ -69,7 +69,7 @@ class LossesTest {
         Var loss = Losses.softmaxCrossEntropy(logits, c(new double[][] {{0, 1, 0}, {1, 0, 0}}));
         // Row 0 pays 1000 for the class 1000 below the best; row 1 pays log(1 + 3) for softmax 1/4.
         assertEquals((1000 + Math.log(4)) / 2, loss.item(), 1e-9);
-        Tensor g = Autodiff.grad(loss, logits);
+        Tensor g = Autodiff.grad(loss, logits)[0];
         assertTrue(g.isFinite());
         // d/dz = (softmax(z) - y) / B.
         assertEquals(0.5, g.get(0, 0), 1e-15);

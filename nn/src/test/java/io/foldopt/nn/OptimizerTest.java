@@ -25,7 +25,7 @@ class OptimizerTest {
     /** One step on {@code f}: the gradient by autodiff, then the optimizer's update. */
     private static double[] step(Optimizer opt, Parameter w) {
         Var d = w.var().sub(Var.constant(TARGET));
-        opt.step(List.of(Autodiff.grad(d.mul(d).sum(), w.var())));
+        opt.step(List.of(Autodiff.grad(d.mul(d).sum(), w.var())[0]));
         return w.value().toArray();
     }
 
