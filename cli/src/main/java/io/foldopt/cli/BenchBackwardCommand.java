@@ -18,7 +18,6 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code foldopt bench backward}: runs {@link BackwardBenchmark} and prints its rows. */
@@ -64,13 +63,17 @@ final class BenchBackwardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Config config;
-        try {
-            config = new Config(n, batch, seed, tol, repeat);
-            Parallel.setThreads(threads);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "invalid option value: " + e.getMessage());
-        }
+        OptionChecks.positive(spec, "--n", n);
+        OptionChecks.positive(spec, "--batch", batch);
+        OptionChecks.positive(spec, "--repeat", repeat);
+        OptionChecks.tolerance(spec, "--tol", tol);
+        OptionChecks.threads(spec, "--threads", threads);
+        OptionChecks.writableFolder(spec, "--out", outDir);
+        MemoryBudget.require("bench backward at --n " + n + " --batch " + batch,
+                BackwardBenchmark.estimatedBytes(n, batch), BackwardBenchmark.longestArray(n, batch),
+                "use a smaller --n or --batch");
+        Config config = new Config(n, batch, seed, tol, repeat);
+        Parallel.setThreads(threads);
         List<Row> rows = BackwardBenchmark.run(config);
         String jsonLines = rows.stream().map(r -> toJson(r) + System.lineSeparator()).collect(Collectors.joining());
         String table = toTable(rows);
@@ -78,11 +81,10 @@ final class BenchBackwardCommand implements Callable<Integer> {
         out.print(json ? jsonLines : table);
         out.flush();
         try {
-            Files.createDirectories(outDir);
             Files.writeString(outDir.resolve("results.jsonl"), jsonLines);
             Files.writeString(outDir.resolve("results.txt"), table);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the report to " + outDir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write the report to " + outDir + ": " + OptionChecks.reason(e), e);
         }
         spec.commandLine().getErr().println("report written to " + outDir.toAbsolutePath().normalize());
         return 0;

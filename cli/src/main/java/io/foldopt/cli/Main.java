@@ -2,6 +2,7 @@ package io.foldopt.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
@@ -10,12 +11,33 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "foldopt", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class, subcommands = {ListCommand.class, RunCommand.class, BenchCommand.class, SensitivityCommand.class},
-        description = "Differentiable optimization by folded optimization: benchmarks and experiments.")
+        description = "Differentiable optimization by folded optimization: benchmarks and experiments.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:an error in an input file, or a failure while running (one line on stderr)",
+            "2:an invalid command line (one line on stderr)",
+            "3-10:'foldopt sensitivity' only: the solve status was not optimal (see docs/problem-files.md)"})
 public final class Main extends CommandGroup {
+    /** The environment variable that, set to 1, makes every failure print its stack trace. */
+    static final String VERBOSE_ENVIRONMENT = "FOLDOPT_VERBOSE";
 
-    /** Runs the tool and exits with its status: 0 on success, 2 on a usage error, 1 on a failure. */
+    @Option(names = OneLineErrors.VERBOSE, scope = ScopeType.INHERIT,
+            description = "On a failure, print the stack trace after the error line (also: FOLDOPT_VERBOSE=1).")
+    boolean verbose;
+
+    /**
+     * Runs the tool and exits with its status: 0 on success, 2 on a usage error, 1 on a failure, and for
+     * {@code sensitivity} the exit code of a status other than optimal.
+     */
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int code;
+        try {
+            code = commandLine().execute(args);
+        } catch (Throwable t) {
+            // Only a failure inside the error reporting itself gets here.
+            System.err.println("foldopt: " + OneLineErrors.describe(t));
+            code = 1;
+        }
+        System.exit(code);
     }
 
     /**
@@ -23,9 +45,17 @@ public final class Main extends CommandGroup {
      *     tests run it in-process with their own output writers
      */
     public static CommandLine commandLine() {
-        OneLineErrors errors = new OneLineErrors();
-        return new CommandLine(new Main())
-                .setParameterExceptionHandler(errors)
-                .setExecutionExceptionHandler(errors);
+        return configure(new CommandLine(new Main()), "1".equals(System.getenv(VERBOSE_ENVIRONMENT)));
+    }
+
+    /**
+     * @param verboseByEnvironment whether every failure prints its stack trace
+     * @return {@code cmd}, reporting its usage errors and failures as one line (see {@link OneLineErrors})
+     */
+    static CommandLine configure(CommandLine cmd, boolean verboseByEnvironment) {
+        OneLineErrors errors = new OneLineErrors(verboseByEnvironment);
+        return cmd.setParameterExceptionHandler(errors)
+                .setExecutionExceptionHandler(errors)
+                .setExecutionStrategy(errors);
     }
 }
