@@ -10,7 +10,7 @@ import io.foldopt.qp.InteriorPointQpSolver;
 import io.foldopt.qp.QpProblem;
 import io.foldopt.qp.QpSolution;
 import io.foldopt.qp.QpSolver;
-import io.foldopt.qp.QpStatus;
+import io.foldopt.status.Status;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
 
@@ -366,7 +366,7 @@ public final class PolyhedralSqp {
         }
         QpSolution sol = qp.solve(QpProblem.of(Tensor.wrap(hc, r, r), Tensor.wrap(gr, r), null, null,
                 m == 0 ? null : Tensor.wrap(gz, m, r), m == 0 ? null : Tensor.wrap(slack, m)));
-        if (sol.status() != QpStatus.OPTIMAL) {
+        if (sol.status() != Status.OPTIMAL) {
             throw new ArithmeticException(NAME + " failed on instance " + instance + ": the QP subproblem of"
                     + " iteration " + iteration + " ended " + sol.status());
         }
@@ -493,10 +493,10 @@ public final class PolyhedralSqp {
         // min 1/2 ||d||^2 s.t. G Z d <= h - G x: the projection of x onto the polyhedron, in the null space.
         QpSolution proj = qp.solve(QpProblem.of(Tensor.eye(r), Tensor.zeros(r), null, null, Tensor.wrap(gz, m, r),
                 Tensor.wrap(slack, m)));
-        if (proj.status() == QpStatus.INFEASIBLE) {
+        if (proj.status() == Status.INFEASIBLE) {
             throw new IllegalArgumentException(NAME + ": the polyhedron {A x = b, G x <= h} is empty");
         }
-        if (proj.status() != QpStatus.OPTIMAL) {
+        if (proj.status() != Status.OPTIMAL) {
             throw new IllegalArgumentException(NAME + ": projecting the start onto the polyhedron ended "
                     + proj.status());
         }

@@ -4,6 +4,7 @@ import io.foldopt.autodiff.Backward;
 import io.foldopt.autodiff.GradMode;
 import io.foldopt.autodiff.Var;
 import io.foldopt.parallel.Parallel;
+import io.foldopt.status.FailurePolicy;
 import io.foldopt.tensor.Shapes;
 import io.foldopt.tensor.Tensor;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ import java.util.stream.IntStream;
  * {@link QpDerivative#REGULARIZED}.
  *
  * <p><b>Failures.</b> An instance that is not optimal (infeasible, unbounded, ...) throws a
- * {@link QpSolveException} naming it, or with {@link QpOptions#failOnNonOptimal()} off is flagged in the
+ * {@link QpSolveException} naming it, or with {@link QpOptions#failurePolicy()} {@code FLAG} is flagged in the
  * report, keeps the solver's finite output and gets a zero gradient. Invalid inputs throw
  * {@link IllegalArgumentException} naming the parameter and instance ({@link QpBatch#of}).
  */
@@ -59,7 +60,7 @@ public final class DifferentiableQp {
 
     /**
      * @return the solutions {@code z (B, n)} as a graph node (see the class comment for shapes and gradients)
-     * @throws QpSolveException if an instance is not optimal and {@link QpOptions#failOnNonOptimal()} is set
+     * @throws QpSolveException if an instance is not optimal and {@link QpOptions#failurePolicy()} is {@code THROW}
      */
     public static Var solve(Var p, Var q, Var a, Var b, Var g, Var h, QpOptions options) {
         return solveWithMultipliers(p, q, a, b, g, h, options).z();
@@ -67,7 +68,7 @@ public final class DifferentiableQp {
 
     /**
      * @return the solutions, the multipliers (all differentiable) and the per-instance report
-     * @throws QpSolveException if an instance is not optimal and {@link QpOptions#failOnNonOptimal()} is set
+     * @throws QpSolveException if an instance is not optimal and {@link QpOptions#failurePolicy()} is {@code THROW}
      */
     public static QpOutput solveWithMultipliers(Var p, Var q, Var a, Var b, Var g, Var h, QpOptions options) {
         if (options == null) {
@@ -106,7 +107,7 @@ public final class DifferentiableQp {
                     lin[k].weak, lin[k].derivative);
         }
         QpReport report = new QpReport(reports);
-        if (options.failOnNonOptimal() && !report.allOptimal()) {
+        if (options.failurePolicy() == FailurePolicy.THROW && !report.allOptimal()) {
             throw new QpSolveException(failureMessage(report), report);
         }
         int n = batch.n();
@@ -150,7 +151,7 @@ public final class DifferentiableQp {
             sb.append(i == 0 ? "" : ", ").append("instance ").append(failed[i]).append(" (").append(r.status())
                     .append(", KKT residual ").append(r.kktResidual()).append(')');
         }
-        return sb.append("; QpOptions.withFailOnNonOptimal(false) flags them instead").toString();
+        return sb.append("; QpOptions.withFailurePolicy(FailurePolicy.FLAG) flags them instead").toString();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.foldopt.qp;
 
+import io.foldopt.status.Status;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 
@@ -51,7 +52,7 @@ import java.util.stream.IntStream;
  * {@code q^T x < 0} and {@code ||P x||, ||A x||, ||max(G x, 0)|| <= eps_inf |q^T x|}. The iterate of smallest
  * merit is kept; ten iterations without a new best, a step below {@code 1e-10} or a non-finite direction
  * end the run as a stall (on degenerate instances the residuals of the reduced Newton systems stall near
- * {@code 1e-9}), which is reported {@link QpStatus#OPTIMAL} if the best merit met {@code eps}.
+ * {@code 1e-9}), which is reported {@link Status#OPTIMAL} if the best merit met {@code eps}.
  *
  * <p><b>Polish.</b> Once the merit is below {@code 1e-6}, every iterate's guessed active set
  * {@code S = {i : lambda_i > s_i}} defines the equality-constrained KKT system {@link ActiveSetKkt}
@@ -64,7 +65,7 @@ import java.util.stream.IntStream;
  * {@code 1e-2 eps} (or a stall), so that a constraint with a small multiplier can settle. If no polished
  * point is accepted (dependent active constraints make {@code K_S} singular), the best iterate is returned,
  * or its polished point if that has the smaller residual; a run stopped by the iteration limit or a stall is
- * upgraded to {@link QpStatus#OPTIMAL} if that residual is at most {@code eps (1 + max(||q||, ||b||, ||h||))}.
+ * upgraded to {@link Status#OPTIMAL} if that residual is at most {@code eps (1 + max(||q||, ||b||, ||h||))}.
  *
  * <p>The data are not rescaled: the tolerances are absolute-plus-relative and suit data of moderate scale.
  * Stateless and thread-safe.
@@ -269,7 +270,7 @@ public final class InteriorPointQpSolver implements QpSolver {
 
         QpSolution solve() {
             initialize();
-            QpStatus status;
+            Status status;
             int iter = 0;
             int sinceBest = 0;
             while (true) {
@@ -283,13 +284,13 @@ public final class InteriorPointQpSolver implements QpSolver {
                     sinceBest++;
                 }
                 if (polish && merit <= POLISH_START) {
-                    QpSolution polished = polish(lam, s, QpStatus.OPTIMAL, iter);
+                    QpSolution polished = polish(lam, s, Status.OPTIMAL, iter);
                     if (polished != null && polished.kktResidual() <= POLISH_TARGET * tolerance * dataScale) {
                         return polished;
                     }
                 }
                 if (merit <= (polish ? POLISH_TARGET : 1.0) * tolerance) {
-                    status = QpStatus.OPTIMAL;
+                    status = Status.OPTIMAL;
                     break;
                 }
                 QpSolution certificate = certificate(iter);
@@ -297,8 +298,8 @@ public final class InteriorPointQpSolver implements QpSolver {
                     return certificate;
                 }
                 if (iter == maxIterations || sinceBest >= STALL_ITERATIONS || !step()) {
-                    status = bestMerit <= tolerance ? QpStatus.OPTIMAL
-                            : iter == maxIterations ? QpStatus.ITERATION_LIMIT : QpStatus.NUMERICAL_FAILURE;
+                    status = bestMerit <= tolerance ? Status.OPTIMAL
+                            : iter == maxIterations ? Status.ITERATION_LIMIT : Status.NUMERICAL_FAILURE;
                     break;
                 }
                 iter++;
@@ -418,7 +419,7 @@ public final class InteriorPointQpSolver implements QpSolver {
                 for (int i = 0; i < m; i++) {
                     lamC[i] = lam[i] / -by;
                 }
-                return result(new double[n], nuC, lamC, QpStatus.INFEASIBLE, iter);
+                return result(new double[n], nuC, lamC, Status.INFEASIBLE, iter);
             }
             double qx = Dense.dot(pr.q, x);
             if (qx < 0) {
@@ -435,7 +436,7 @@ public final class InteriorPointQpSolver implements QpSolver {
                     for (int j = 0; j < n; j++) {
                         d[j] = x[j] / -qx;
                     }
-                    return result(d, new double[p], new double[m], QpStatus.UNBOUNDED, iter);
+                    return result(d, new double[p], new double[m], Status.UNBOUNDED, iter);
                 }
             }
             return null;
@@ -651,7 +652,7 @@ public final class InteriorPointQpSolver implements QpSolver {
         }
 
         /** The solution at {@code (x, nu, lambda) / tau}, polished, with its status. */
-        private QpSolution finish(QpStatus status, int iter) {
+        private QpSolution finish(Status status, int iter) {
             double[] z = new double[n];
             double[] nuS = new double[p];
             double[] lamS = new double[m];
@@ -665,7 +666,7 @@ public final class InteriorPointQpSolver implements QpSolver {
                 lamS[i] = Math.max(0.0, bestLam[i] / bestTau);
             }
             if (!Dense.allFinite(z) || !Dense.allFinite(nuS) || !Dense.allFinite(lamS)) {
-                return result(new double[n], new double[p], new double[m], QpStatus.NUMERICAL_FAILURE, iter);
+                return result(new double[n], new double[p], new double[m], Status.NUMERICAL_FAILURE, iter);
             }
             QpSolution best = result(z, nuS, lamS, status, iter);
             if (polish) {
@@ -674,8 +675,8 @@ public final class InteriorPointQpSolver implements QpSolver {
                     best = polished;
                 }
             }
-            if (best.status() != QpStatus.OPTIMAL && best.kktResidual() <= tolerance * dataScale) {
-                best = new QpSolution(best.z(), best.nu(), best.lambda(), QpStatus.OPTIMAL, iter,
+            if (best.status() != Status.OPTIMAL && best.kktResidual() <= tolerance * dataScale) {
+                best = new QpSolution(best.z(), best.nu(), best.lambda(), Status.OPTIMAL, iter,
                         best.kktResidual());
             }
             return best;
@@ -685,13 +686,13 @@ public final class InteriorPointQpSolver implements QpSolver {
          * @return the {@link ActiveSetKkt#polish polished} point of the guess {@code {i : lambda_i > s_i}} (a test
          *     that does not depend on the scale {@code tau}), or null if its KKT matrix is singular
          */
-        private QpSolution polish(double[] lamAt, double[] sAt, QpStatus status, int iter) {
+        private QpSolution polish(double[] lamAt, double[] sAt, Status status, int iter) {
             int[] guess = IntStream.range(0, m).filter(i -> lamAt[i] > sAt[i]).toArray();
             double[][] point = ActiveSetKkt.polish(pr, guess, POLISH_TARGET * tolerance * dataScale);
             return point == null ? null : result(point[0], point[1], point[2], status, iter);
         }
 
-        private QpSolution result(double[] z, double[] nuR, double[] lamR, QpStatus status, int iter) {
+        private QpSolution result(double[] z, double[] nuR, double[] lamR, Status status, int iter) {
             return new QpSolution(z, nuR, lamR, status, iter, pr.kktResidual(z, nuR, lamR));
         }
     }

@@ -1,5 +1,6 @@
 package io.foldopt.qp;
 
+import io.foldopt.status.Status;
 import java.util.stream.IntStream;
 import org.ojalgo.matrix.store.R064Store;
 import org.ojalgo.optimisation.Optimisation;
@@ -17,7 +18,7 @@ import org.ojalgo.structure.Access1D;
  * problems with {@code P = 0}), the point is recomputed from the active-set KKT system at the inequalities
  * with {@code |h_i - g_i^T z| <= 1e-9 (1 + |h_i|)} ({@link ActiveSetKkt#polish}).
  *
- * <p>States map to {@link QpStatus}: {@code INFEASIBLE} and {@code UNBOUNDED} to themselves (ojAlgo gives no
+ * <p>States map to {@link Status}: {@code INFEASIBLE} and {@code UNBOUNDED} to themselves (ojAlgo gives no
  * certificate, so the vectors are zero); an optimal state to {@code OPTIMAL} if the KKT residual is at most
  * {@code 1e-6 (1 + max(||q||, ||b||, ||h||))}; anything else (and an exception inside ojAlgo) to
  * {@code NUMERICAL_FAILURE}. ojAlgo does not expose its iteration count; it is reported as 0. Stateless and
@@ -41,26 +42,26 @@ public final class OjAlgoQpSolver implements QpSolver {
         try {
             result = builder.build().solve();
         } catch (RuntimeException e) {
-            return statusOnly(pr, QpStatus.NUMERICAL_FAILURE);
+            return statusOnly(pr, Status.NUMERICAL_FAILURE);
         }
         Optimisation.State state = result.getState();
         if (state == Optimisation.State.INFEASIBLE || state == Optimisation.State.UNBOUNDED) {
-            return statusOnly(pr, state == Optimisation.State.INFEASIBLE ? QpStatus.INFEASIBLE : QpStatus.UNBOUNDED);
+            return statusOnly(pr, state == Optimisation.State.INFEASIBLE ? Status.INFEASIBLE : Status.UNBOUNDED);
         }
         double[] z = new double[n];
         for (int j = 0; j < n; j++) {
             z[j] = result.doubleValue(j);
         }
         if (!state.isOptimal() || !Dense.allFinite(z)) {
-            return statusOnly(pr, QpStatus.NUMERICAL_FAILURE);
+            return statusOnly(pr, Status.NUMERICAL_FAILURE);
         }
         double[][] point = multipliers(pr, z, result.getMultipliers().orElse(null));
         if (point == null) {
-            return statusOnly(pr, QpStatus.NUMERICAL_FAILURE);
+            return statusOnly(pr, Status.NUMERICAL_FAILURE);
         }
         double residual = pr.kktResidual(point[0], point[1], point[2]);
         double scale = 1 + Math.max(Dense.normInf(pr.q), Math.max(Dense.normInf(pr.b), Dense.normInf(pr.h)));
-        QpStatus status = residual <= ACCEPTED_RESIDUAL * scale ? QpStatus.OPTIMAL : QpStatus.NUMERICAL_FAILURE;
+        Status status = residual <= ACCEPTED_RESIDUAL * scale ? Status.OPTIMAL : Status.NUMERICAL_FAILURE;
         return new QpSolution(point[0], point[1], point[2], status, 0, residual);
     }
 
@@ -90,7 +91,7 @@ public final class OjAlgoQpSolver implements QpSolver {
     }
 
     /** A solution that carries only a status: all vectors are zero. */
-    private static QpSolution statusOnly(QpProblem pr, QpStatus status) {
+    private static QpSolution statusOnly(QpProblem pr, Status status) {
         double[] z = new double[pr.n];
         double[] nu = new double[pr.p];
         double[] lambda = new double[pr.m];

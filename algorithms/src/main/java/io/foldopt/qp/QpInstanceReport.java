@@ -1,5 +1,7 @@
 package io.foldopt.qp;
 
+import io.foldopt.status.Status;
+
 /**
  * How one instance of a {@link DifferentiableQp} call went.
  *
@@ -11,7 +13,7 @@ package io.foldopt.qp;
  *     above it) dropped from the differentiated system, i.e. treated as inactive
  * @param derivative how the VJP of this instance is computed
  */
-public record QpInstanceReport(QpStatus status, int iterations, double kktResidual, int activeConstraints,
+public record QpInstanceReport(Status status, int iterations, double kktResidual, int activeConstraints,
         int weaklyActive, QpDerivative derivative) {
 
     /** @return true if the KKT matrix was singular and the VJP is regularized */

@@ -1,5 +1,6 @@
 package io.foldopt.qp;
 
+import io.foldopt.status.Status;
 import java.util.Arrays;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
@@ -13,12 +14,12 @@ public record QpReport(QpInstanceReport[] instances) {
 
     /** @return true if every instance is optimal */
     public boolean allOptimal() {
-        return Arrays.stream(instances).allMatch(r -> r.status() == QpStatus.OPTIMAL);
+        return Arrays.stream(instances).allMatch(r -> r.status().ok());
     }
 
     /** @return the indices of the instances that are not optimal */
     public int[] failedInstances() {
-        return indices(r -> r.status() != QpStatus.OPTIMAL);
+        return indices(r -> !r.status().ok());
     }
 
     /** @return the indices of the instances whose VJP is regularized */

@@ -1,8 +1,8 @@
 package io.foldopt.qp;
 
 /**
- * Thrown by {@link DifferentiableQp} when {@link QpOptions#failOnNonOptimal()} is set and some instance is
- * not optimal; the message names the instances and their statuses.
+ * Thrown by {@link DifferentiableQp} when {@link QpOptions#failurePolicy()} is {@code THROW} and some
+ * instance is not optimal; the message names the instances and their statuses.
  */
 public final class QpSolveException extends RuntimeException {
     private static final long serialVersionUID = 1L;

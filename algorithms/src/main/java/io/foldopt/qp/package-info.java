@@ -6,7 +6,7 @@
  *   <li>{@link io.foldopt.qp.QpProblem} and {@link io.foldopt.qp.QpBatch}: validated instances and batches
  *       (each parameter shared or per instance).
  *   <li>{@link io.foldopt.qp.QpSolver}: one instance to a {@link io.foldopt.qp.QpSolution} (primal-dual point,
- *       {@link io.foldopt.qp.QpStatus}, KKT residual). Implementations:
+ *       {@link io.foldopt.status.Status}, KKT residual). Implementations:
  *       {@link io.foldopt.qp.InteriorPointQpSolver} (Mehrotra predictor-corrector on a homogeneous embedding,
  *       with infeasibility and unboundedness certificates and an active-set polish) and
  *       {@link io.foldopt.qp.OjAlgoQpSolver} (ojAlgo's {@code ConvexSolver}).

@@ -10,6 +10,8 @@ import io.foldopt.autodiff.GradMode;
 import io.foldopt.autodiff.Structure;
 import io.foldopt.autodiff.Var;
 import io.foldopt.check.GradientCheck;
+import io.foldopt.status.FailurePolicy;
+import io.foldopt.status.Status;
 import io.foldopt.tensor.Tensor;
 import java.util.SplittableRandom;
 import java.util.function.Function;
@@ -106,7 +108,7 @@ class DifferentiableQpTest {
                 assertEquals(d.lambda()[k][i], out.lambda().value().get(k, i), 1e-8);
             }
             QpInstanceReport r = out.report().instances()[k];
-            assertEquals(QpStatus.OPTIMAL, r.status());
+            assertEquals(Status.OPTIMAL, r.status());
             assertEquals(3, r.activeConstraints());
             assertEquals(0, r.weaklyActive());
             assertEquals(QpDerivative.EXACT, r.derivative());
@@ -249,12 +251,12 @@ class DifferentiableQpTest {
         Var qv = Var.param(d.q());
         QpSolveException e = assertThrows(QpSolveException.class, () -> DifferentiableQp.solve(
                 Var.constant(d.pm()), qv, null, null, Var.constant(gt), Var.constant(ht), QpOptions.defaults()));
-        assertTrue(e.getMessage().contains("instance 1 (INFEASIBLE"), e.getMessage());
+        assertTrue(e.getMessage().contains("instance 1 (infeasible"), e.getMessage());
         assertArrayEquals(new int[] {1}, e.report().failedInstances());
 
         QpOutput out = DifferentiableQp.solveWithMultipliers(Var.constant(d.pm()), qv, null, null,
-                Var.constant(gt), Var.constant(ht), QpOptions.defaults().withFailOnNonOptimal(false));
-        assertEquals(QpStatus.INFEASIBLE, out.report().instances()[1].status());
+                Var.constant(gt), Var.constant(ht), QpOptions.defaults().withFailurePolicy(FailurePolicy.FLAG));
+        assertEquals(Status.INFEASIBLE, out.report().instances()[1].status());
         assertEquals(QpDerivative.ZERO, out.report().instances()[1].derivative());
         assertTrue(out.z().value().isFinite() && out.lambda().value().isFinite());
         Tensor grad = Autodiff.vjp(new Var[] {out.z()}, new Var[] {qv}, new Tensor[] {Tensor.full(1.0, 3, 4)})[0];

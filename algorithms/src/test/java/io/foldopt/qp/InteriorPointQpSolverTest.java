@@ -3,6 +3,7 @@ package io.foldopt.qp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.foldopt.status.Status;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -38,8 +39,8 @@ class InteriorPointQpSolverTest {
             QpSolution ref = OJALGO.solve(pr);
             String where = "seed " + seed + " (n " + n + ", p " + p + ", m " + m + ", active " + active + ", weak "
                     + weak + ") instance " + k;
-            assertEquals(QpStatus.OPTIMAL, ipm.status(), where);
-            assertEquals(QpStatus.OPTIMAL, ref.status(), where);
+            assertEquals(Status.OPTIMAL, ipm.status(), where);
+            assertEquals(Status.OPTIMAL, ref.status(), where);
             assertTrue(ipm.kktResidual() <= 1e-9, where + ": KKT residual " + ipm.kktResidual());
             assertTrue(maxDiff(ipm.z(), ref.z()) <= 1e-7, where + ": |z - z_ojalgo| " + maxDiff(ipm.z(), ref.z()));
             double obj = pr.objective(ipm.z());
@@ -90,8 +91,8 @@ class InteriorPointQpSolverTest {
                 QpSolution ipm = IPM.solve(pr);
                 QpSolution ref = OJALGO.solve(pr);
                 String where = "q scale " + qScale + ", instance " + k;
-                assertEquals(QpStatus.OPTIMAL, ipm.status(), where);
-                assertEquals(QpStatus.OPTIMAL, ref.status(), where);
+                assertEquals(Status.OPTIMAL, ipm.status(), where);
+                assertEquals(Status.OPTIMAL, ref.status(), where);
                 assertTrue(ipm.kktResidual() <= 1e-9, where + ": KKT residual " + ipm.kktResidual());
                 double scale = 1 + Dense.normInf(ref.z());
                 assertTrue(maxDiff(ipm.z(), ref.z()) <= 1e-7 * scale, where + ": |z - z_ojalgo| "
@@ -108,8 +109,8 @@ class InteriorPointQpSolverTest {
         QpProblem pr = QpProblem.of(Tensor.eye(2), Tensor.vector(1, 1), null, null,
                 Tensor.matrix(new double[][] {{1, 0}, {-1, 0}}), Tensor.vector(0, -1));
         QpSolution s = IPM.solve(pr);
-        assertEquals(QpStatus.INFEASIBLE, s.status());
-        assertEquals(QpStatus.INFEASIBLE, OJALGO.solve(pr).status());
+        assertEquals(Status.INFEASIBLE, s.status());
+        assertEquals(Status.INFEASIBLE, OJALGO.solve(pr).status());
         assertFarkasCertificate(pr, s);
     }
 
@@ -119,8 +120,8 @@ class InteriorPointQpSolverTest {
         QpProblem pr = QpProblem.of(Tensor.eye(2), Tensor.vector(1, -1), Tensor.matrix(new double[][] {{1, 1}}),
                 Tensor.vector(3), Tensor.eye(2), Tensor.vector(1, 1));
         QpSolution s = IPM.solve(pr);
-        assertEquals(QpStatus.INFEASIBLE, s.status());
-        assertEquals(QpStatus.INFEASIBLE, OJALGO.solve(pr).status());
+        assertEquals(Status.INFEASIBLE, s.status());
+        assertEquals(Status.INFEASIBLE, OJALGO.solve(pr).status());
         assertFarkasCertificate(pr, s);
     }
 
@@ -146,8 +147,8 @@ class InteriorPointQpSolverTest {
         QpProblem pr = QpProblem.of(Tensor.zeros(2, 2), Tensor.vector(-1, 0), null, null,
                 Tensor.matrix(new double[][] {{0, 1}}), Tensor.vector(1));
         QpSolution s = IPM.solve(pr);
-        assertEquals(QpStatus.UNBOUNDED, s.status());
-        assertEquals(QpStatus.UNBOUNDED, OJALGO.solve(pr).status());
+        assertEquals(Status.UNBOUNDED, s.status());
+        assertEquals(Status.UNBOUNDED, OJALGO.solve(pr).status());
         assertImprovingDirection(pr, s.z());
     }
 
@@ -158,7 +159,7 @@ class InteriorPointQpSolverTest {
                 Tensor.vector(0, -1, 1), Tensor.matrix(new double[][] {{0, 1, 1}}), Tensor.vector(1),
                 Tensor.matrix(new double[][] {{1, 0, 0}}), Tensor.vector(1));
         QpSolution s = IPM.solve(pr);
-        assertEquals(QpStatus.UNBOUNDED, s.status());
+        assertEquals(Status.UNBOUNDED, s.status());
         assertImprovingDirection(pr, s.z());
     }
 
@@ -184,14 +185,14 @@ class InteriorPointQpSolverTest {
         QpProblem lp = QpProblem.of(Tensor.zeros(2, 2), Tensor.vector(-1, -1), null, null,
                 Tensor.matrix(new double[][] {{1, 0}, {0, 1}, {-1, 0}, {0, -1}}), Tensor.vector(1, 2, 0, 0));
         QpSolution s = IPM.solve(lp);
-        assertEquals(QpStatus.OPTIMAL, s.status());
+        assertEquals(Status.OPTIMAL, s.status());
         assertEquals(0.0, maxDiff(s.z(), new double[] {1, 2}), 1e-9);
         assertTrue(s.kktResidual() <= 1e-9);
         // The same inequality twice (LICQ fails, the polish system is singular) and redundant equalities.
         QpProblem dup = QpProblem.of(Tensor.eye(2), Tensor.vector(-2, -2), Tensor.matrix(new double[][] {{0, 1},
                 {0, 2}}), Tensor.vector(2, 4), Tensor.matrix(new double[][] {{1, 0}, {1, 0}}), Tensor.vector(1, 1));
         QpSolution d = IPM.solve(dup);
-        assertEquals(QpStatus.OPTIMAL, d.status());
+        assertEquals(Status.OPTIMAL, d.status());
         assertEquals(0.0, maxDiff(d.z(), new double[] {1, 2}), 1e-7);
         assertTrue(d.kktResidual() <= 1e-7, "KKT residual " + d.kktResidual());
     }
@@ -200,7 +201,7 @@ class InteriorPointQpSolverTest {
     void iterationLimitIsReportedWithFiniteIterates() {
         RandomQp.Planted data = RandomQp.planted(12, 1, 20, 4, 10, 3, 0, true);
         QpSolution s = new InteriorPointQpSolver(1e-8, 1e-8, 1, false).solve(data.batch().instance(0));
-        assertEquals(QpStatus.ITERATION_LIMIT, s.status());
+        assertEquals(Status.ITERATION_LIMIT, s.status());
         assertEquals(1, s.iterations());
         assertTrue(Dense.allFinite(s.z()) && Double.isFinite(s.kktResidual()));
     }

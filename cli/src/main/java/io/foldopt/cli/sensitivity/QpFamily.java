@@ -5,9 +5,9 @@ import io.foldopt.qp.DifferentiableQp;
 import io.foldopt.qp.QpInstanceReport;
 import io.foldopt.qp.QpOptions;
 import io.foldopt.qp.QpOutput;
+import io.foldopt.status.FailurePolicy;
 import io.foldopt.tensor.Tensor;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -36,7 +36,7 @@ final class QpFamily implements Family {
             out = DifferentiableQp.solveWithMultipliers(params.get("P"), params.get("q").reshape(1, n), ab[0],
                     ab[1] == null ? null : ab[1].reshape(1, ab[1].dim(0)), gh[0],
                     gh[1] == null ? null : gh[1].reshape(1, gh[1].dim(0)),
-                    QpOptions.defaults().withFailOnNonOptimal(false));
+                    QpOptions.defaults().withFailurePolicy(FailurePolicy.FLAG));
         } catch (IllegalArgumentException e) {
             throw file.invalid(e.getMessage());
         }
@@ -47,7 +47,7 @@ final class QpFamily implements Family {
         backward.put("active_constraints", r.activeConstraints());
         backward.put("degenerate", r.degenerate());
         backward.put("regularized", r.regularized());
-        return new Instance(params, out.z().reshape(n), r.status().name().toLowerCase(Locale.ROOT), () -> backward);
+        return new Instance(params, out.z().reshape(n), r.status().label(), () -> backward);
     }
 
     /**
