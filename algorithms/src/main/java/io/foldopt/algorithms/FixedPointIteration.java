@@ -112,8 +112,15 @@ public final class FixedPointIteration {
         return batch;
     }
 
-    /** @return {@link #checkParams(String, Tensor[], String[], int[])} for at least one parameter of any width */
-    static int checkParams(String algorithm, Tensor[] params) {
+    /**
+     * Checks that there is at least one parameter and that each is a finite batch {@code (B, p_i)} with a common
+     * {@code B}.
+     *
+     * @param algorithm the name used in messages
+     * @return the batch size {@code B}
+     * @throws IllegalArgumentException naming the parameter (and instance) that is wrong
+     */
+    public static int checkParams(String algorithm, Tensor[] params) {
         if (params.length == 0) {
             throw new IllegalArgumentException(algorithm + " needs at least one parameter (B, p)");
         }

@@ -1,6 +1,7 @@
 package io.foldopt.qp;
 
 import io.foldopt.linalg.DenseLU;
+import io.foldopt.linalg.Vec;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 
@@ -73,7 +74,7 @@ final class ActiveSetKkt {
         if (!(regularization > 0)) {
             return null;
         }
-        double eps = regularization * Math.max(1.0, Dense.normInf(k));
+        double eps = regularization * Math.max(1.0, Vec.normInf(k));
         int two = 2 * dim;
         double[] aug = new double[two * two];
         for (int i = 0; i < dim; i++) {
@@ -124,7 +125,7 @@ final class ActiveSetKkt {
                 r[n + p + k] = problem.h[active[k]];
             }
             double[] y = kkt.solve(r);
-            if (!Dense.allFinite(y)) {
+            if (!Vec.allFinite(y)) {
                 break;
             }
             double[] z = Arrays.copyOf(y, n);
@@ -172,7 +173,7 @@ final class ActiveSetKkt {
         double[] x = lu.solve(r);
         double[] res = new double[dim];
         for (int i = 0; i < dim; i++) {
-            res[i] = r[i] - Dense.dot(k, i * dim, x, 0, dim);
+            res[i] = r[i] - Vec.dot(k, i * dim, x, 0, dim);
         }
         double[] dx = lu.solve(res);
         for (int i = 0; i < dim; i++) {

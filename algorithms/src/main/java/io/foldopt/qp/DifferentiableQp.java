@@ -3,6 +3,7 @@ package io.foldopt.qp;
 import io.foldopt.autodiff.Backward;
 import io.foldopt.autodiff.GradMode;
 import io.foldopt.autodiff.Var;
+import io.foldopt.linalg.Vec;
 import io.foldopt.parallel.Parallel;
 import io.foldopt.status.FailurePolicy;
 import io.foldopt.tensor.Shapes;
@@ -184,7 +185,7 @@ public final class DifferentiableQp {
             double[] z = sol.z();
             double[] lambda = sol.lambda();
             double[] slack = pr.slacks(z);
-            double lambdaTol = t * (1 + Dense.normInf(lambda));
+            double lambdaTol = t * (1 + Vec.normInf(lambda));
             int[] kind = new int[pr.m];
             for (int i = 0; i < pr.m; i++) {
                 double scale = 1 + Math.abs(pr.h[i]);

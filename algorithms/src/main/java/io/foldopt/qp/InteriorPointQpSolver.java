@@ -1,5 +1,6 @@
 package io.foldopt.qp;
 
+import io.foldopt.linalg.Vec;
 import io.foldopt.status.Status;
 import java.util.Arrays;
 import java.util.stream.IntStream;
@@ -209,9 +210,9 @@ public final class InteriorPointQpSolver implements QpSolver {
             p = pr.p;
             m = pr.m;
             dim = n + p;
-            normQ = Dense.normInf(pr.q);
-            normB = Dense.normInf(pr.b);
-            normH = Dense.normInf(pr.h);
+            normQ = Vec.normInf(pr.q);
+            normB = Vec.normInf(pr.b);
+            normH = Vec.normInf(pr.h);
             dataScale = 1 + Math.max(normQ, Math.max(normB, normH));
             negQ = new double[n];
             for (int j = 0; j < n; j++) {
@@ -360,8 +361,8 @@ public final class InteriorPointQpSolver implements QpSolver {
             for (int i = 0; i < m; i++) {
                 rlam[i] += s[i] - pr.h[i] * tau;
             }
-            xpx = Dense.dot(x, px);
-            rtau = Dense.dot(pr.q, x) + dualObjectiveTerm() + kappa + xpx / tau;
+            xpx = Vec.dot(x, px);
+            rtau = Vec.dot(pr.q, x) + dualObjectiveTerm() + kappa + xpx / tau;
         }
 
         /**
@@ -384,7 +385,7 @@ public final class InteriorPointQpSolver implements QpSolver {
 
         /** @return {@code b^T nu + h^T lambda} */
         private double dualObjectiveTerm() {
-            return Dense.dot(pr.b, nu) + Dense.dot(pr.h, lam);
+            return Vec.dot(pr.b, nu) + Vec.dot(pr.h, lam);
         }
 
         /**
@@ -392,13 +393,13 @@ public final class InteriorPointQpSolver implements QpSolver {
          *     scale (see the class comment): the iterate is optimal when this is at most the tolerance
          */
         private double merit() {
-            double primal = Math.max(Dense.normInf(rnu), Dense.normInf(rlam)) / tau;
-            double dual = Dense.normInf(rx) / tau;
-            double gap = Dense.dot(s, lam) / (tau * tau);
-            double pobj = 0.5 * xpx / (tau * tau) + Dense.dot(pr.q, x) / tau;
+            double primal = Math.max(Vec.normInf(rnu), Vec.normInf(rlam)) / tau;
+            double dual = Vec.normInf(rx) / tau;
+            double gap = Vec.dot(s, lam) / (tau * tau);
+            double pobj = 0.5 * xpx / (tau * tau) + Vec.dot(pr.q, x) / tau;
             double dobj = -0.5 * xpx / (tau * tau) - dualObjectiveTerm() / tau;
-            double primalScale = 1 + Math.max(Math.max(normB, normH), Math.max(Dense.normInf(x), Dense.normInf(s)) / tau);
-            double dualScale = 1 + Math.max(normQ, Math.max(Dense.normInf(px), Dense.normInf(aty)) / tau);
+            double primalScale = 1 + Math.max(Math.max(normB, normH), Math.max(Vec.normInf(x), Vec.normInf(s)) / tau);
+            double dualScale = 1 + Math.max(normQ, Math.max(Vec.normInf(px), Vec.normInf(aty)) / tau);
             double merit = Math.max(Math.max(primal / primalScale, dual / dualScale),
                     gap / (1 + Math.min(Math.abs(pobj), Math.abs(dobj))));
             return Double.isNaN(merit) ? Double.POSITIVE_INFINITY : merit;
@@ -410,7 +411,7 @@ public final class InteriorPointQpSolver implements QpSolver {
                 return null;
             }
             double by = dualObjectiveTerm();
-            if (by < 0 && Dense.normInf(aty) <= infeasibilityTolerance * -by) {
+            if (by < 0 && Vec.normInf(aty) <= infeasibilityTolerance * -by) {
                 double[] nuC = new double[p];
                 double[] lamC = new double[m];
                 for (int i = 0; i < p; i++) {
@@ -421,10 +422,10 @@ public final class InteriorPointQpSolver implements QpSolver {
                 }
                 return result(new double[n], nuC, lamC, Status.INFEASIBLE, iter);
             }
-            double qx = Dense.dot(pr.q, x);
+            double qx = Vec.dot(pr.q, x);
             if (qx < 0) {
                 double bound = infeasibilityTolerance * -qx;
-                double violation = Dense.normInf(px);
+                double violation = Vec.normInf(px);
                 for (int i = 0; i < p; i++) {
                     violation = Math.max(violation, Math.abs(rnu[i] + pr.b[i] * tau));
                 }
@@ -454,7 +455,10 @@ public final class InteriorPointQpSolver implements QpSolver {
             for (int i = 0; i < m; i++) {
                 int gi = i * n;
                 for (int r = 0; r < n; r++) {
-                    Dense.axpy(w[i] * pr.g[gi + r], pr.g, gi + r, kkt, r * dim + r, n - r);
+                    double coef = w[i] * pr.g[gi + r];
+                    if (coef != 0) {
+                        Vec.axpy(coef, pr.g, gi + r, kkt, r * dim + r, n - r);
+                    }
                 }
             }
             for (int i = 0; i < p; i++) {
@@ -478,14 +482,14 @@ public final class InteriorPointQpSolver implements QpSolver {
             double best = unreducedResidual(ax, anu, alam, dxOut, dnuOut, dlamOut);
             for (int it = 0; it < FULL_REFINEMENTS && best > 0; it++) {
                 reducedSolve(resX, resNu, resLam, corrX, corrNu, corrLam);
-                Dense.axpy(1.0, corrX, 0, dxOut, 0, n);
-                Dense.axpy(1.0, corrNu, 0, dnuOut, 0, p);
-                Dense.axpy(1.0, corrLam, 0, dlamOut, 0, m);
+                Vec.axpy(1.0, corrX, 0, dxOut, 0, n);
+                Vec.axpy(1.0, corrNu, 0, dnuOut, 0, p);
+                Vec.axpy(1.0, corrLam, 0, dlamOut, 0, m);
                 double next = unreducedResidual(ax, anu, alam, dxOut, dnuOut, dlamOut);
                 if (!(next < best)) {
-                    Dense.axpy(-1.0, corrX, 0, dxOut, 0, n);
-                    Dense.axpy(-1.0, corrNu, 0, dnuOut, 0, p);
-                    Dense.axpy(-1.0, corrLam, 0, dlamOut, 0, m);
+                    Vec.axpy(-1.0, corrX, 0, dxOut, 0, n);
+                    Vec.axpy(-1.0, corrNu, 0, dnuOut, 0, p);
+                    Vec.axpy(-1.0, corrLam, 0, dlamOut, 0, m);
                     return;
                 }
                 best = next;
@@ -523,7 +527,7 @@ public final class InteriorPointQpSolver implements QpSolver {
                 double[] dlamIn) {
             multiplyP(dxIn, resX);
             Dense.multiplyTranspose(pr.a, p, n, dnuIn, tmpN);
-            Dense.axpy(1.0, tmpN, 0, resX, 0, n);
+            Vec.axpy(1.0, tmpN, 0, resX, 0, n);
             Dense.multiplyTranspose(pr.g, m, n, dlamIn, tmpN);
             double worst = 0;
             for (int j = 0; j < n; j++) {
@@ -558,7 +562,7 @@ public final class InteriorPointQpSolver implements QpSolver {
             for (int j = 0; j < n; j++) {
                 qp[j] = pr.q[j] + 2 * px[j] / tau;
             }
-            double denominator = Dense.dot(qp, x1) + Dense.dot(pr.b, nu1) + Dense.dot(pr.h, lam1) - kappa / tau
+            double denominator = Vec.dot(qp, x1) + Vec.dot(pr.b, nu1) + Vec.dot(pr.h, lam1) - kappa / tau
                     - xpx / (tau * tau);
             // Predictor: eta = 1, target complementarity 0.
             for (int i = 0; i < m; i++) {
@@ -570,7 +574,7 @@ public final class InteriorPointQpSolver implements QpSolver {
             System.arraycopy(dlam, 0, dlamAff, 0, m);
             double dtauAff = dtau;
             double dkappaAff = dkappa;
-            double mu = (Dense.dot(s, lam) + tau * kappa) / (m + 1);
+            double mu = (Vec.dot(s, lam) + tau * kappa) / (m + 1);
             double muAff = (tau + alphaAff * dtau) * (kappa + alphaAff * dkappa);
             for (int i = 0; i < m; i++) {
                 muAff += (s[i] + alphaAff * ds[i]) * (lam[i] + alphaAff * dlam[i]);
@@ -582,7 +586,7 @@ public final class InteriorPointQpSolver implements QpSolver {
                 comp[i] = s[i] * lam[i] + dsAff[i] * dlamAff[i] - sigma * mu;
             }
             newtonStep(1 - sigma, tau * kappa + dtauAff * dkappaAff - sigma * mu, denominator);
-            if (!Dense.allFinite(dx) || !Dense.allFinite(dnu) || !Dense.allFinite(dlam) || !Dense.allFinite(ds)
+            if (!Vec.allFinite(dx) || !Vec.allFinite(dnu) || !Vec.allFinite(dlam) || !Vec.allFinite(ds)
                     || !Double.isFinite(dtau) || !Double.isFinite(dkappa)) {
                 return false;
             }
@@ -590,10 +594,10 @@ public final class InteriorPointQpSolver implements QpSolver {
             if (!(alpha >= MIN_STEP)) {
                 return false;
             }
-            Dense.axpy(alpha, dx, 0, x, 0, n);
-            Dense.axpy(alpha, dnu, 0, nu, 0, p);
-            Dense.axpy(alpha, dlam, 0, lam, 0, m);
-            Dense.axpy(alpha, ds, 0, s, 0, m);
+            Vec.axpy(alpha, dx, 0, x, 0, n);
+            Vec.axpy(alpha, dnu, 0, nu, 0, p);
+            Vec.axpy(alpha, dlam, 0, lam, 0, m);
+            Vec.axpy(alpha, ds, 0, s, 0, m);
             tau += alpha * dtau;
             kappa += alpha * dkappa;
             return true;
@@ -616,7 +620,7 @@ public final class InteriorPointQpSolver implements QpSolver {
                 rlamStep[i] = -eta * rlam[i] + comp[i] / lam[i];
             }
             direction(rxStep, rnuStep, rlamStep, x2, nu2, lam2);
-            dtau = (-eta * rtau + dk / tau - Dense.dot(qp, x2) - Dense.dot(pr.b, nu2) - Dense.dot(pr.h, lam2))
+            dtau = (-eta * rtau + dk / tau - Vec.dot(qp, x2) - Vec.dot(pr.b, nu2) - Vec.dot(pr.h, lam2))
                     / denominator;
             for (int j = 0; j < n; j++) {
                 dx[j] = x2[j] + dtau * x1[j];
@@ -665,7 +669,7 @@ public final class InteriorPointQpSolver implements QpSolver {
             for (int i = 0; i < m; i++) {
                 lamS[i] = Math.max(0.0, bestLam[i] / bestTau);
             }
-            if (!Dense.allFinite(z) || !Dense.allFinite(nuS) || !Dense.allFinite(lamS)) {
+            if (!Vec.allFinite(z) || !Vec.allFinite(nuS) || !Vec.allFinite(lamS)) {
                 return result(new double[n], new double[p], new double[m], Status.NUMERICAL_FAILURE, iter);
             }
             QpSolution best = result(z, nuS, lamS, status, iter);

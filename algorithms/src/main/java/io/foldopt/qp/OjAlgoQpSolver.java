@@ -1,5 +1,6 @@
 package io.foldopt.qp;
 
+import io.foldopt.linalg.Vec;
 import io.foldopt.status.Status;
 import java.util.stream.IntStream;
 import org.ojalgo.matrix.store.R064Store;
@@ -52,7 +53,7 @@ public final class OjAlgoQpSolver implements QpSolver {
         for (int j = 0; j < n; j++) {
             z[j] = result.doubleValue(j);
         }
-        if (!state.isOptimal() || !Dense.allFinite(z)) {
+        if (!state.isOptimal() || !Vec.allFinite(z)) {
             return statusOnly(pr, Status.NUMERICAL_FAILURE);
         }
         double[][] point = multipliers(pr, z, result.getMultipliers().orElse(null));
@@ -60,7 +61,7 @@ public final class OjAlgoQpSolver implements QpSolver {
             return statusOnly(pr, Status.NUMERICAL_FAILURE);
         }
         double residual = pr.kktResidual(point[0], point[1], point[2]);
-        double scale = 1 + Math.max(Dense.normInf(pr.q), Math.max(Dense.normInf(pr.b), Dense.normInf(pr.h)));
+        double scale = 1 + Math.max(Vec.normInf(pr.q), Math.max(Vec.normInf(pr.b), Vec.normInf(pr.h)));
         Status status = residual <= ACCEPTED_RESIDUAL * scale ? Status.OPTIMAL : Status.NUMERICAL_FAILURE;
         return new QpSolution(point[0], point[1], point[2], status, 0, residual);
     }
@@ -79,7 +80,7 @@ public final class OjAlgoQpSolver implements QpSolver {
             for (int i = 0; i < pr.m; i++) {
                 lambda[i] = Math.max(0.0, raw.doubleValue(pr.p + i));
             }
-            if (Dense.allFinite(nu) && Dense.allFinite(lambda)) {
+            if (Vec.allFinite(nu) && Vec.allFinite(lambda)) {
                 return new double[][] {z, nu, lambda};
             }
         }

@@ -1,5 +1,7 @@
 package io.foldopt.qp;
 
+import io.foldopt.linalg.Cholesky;
+import io.foldopt.linalg.Vec;
 import io.foldopt.tensor.Tensor;
 
 /**
@@ -76,7 +78,7 @@ public final class QpProblem {
     public double objective(double[] z) {
         double[] pz = new double[n];
         Dense.multiply(pm, n, n, z, pz);
-        return 0.5 * Dense.dot(z, pz) + Dense.dot(q, z);
+        return 0.5 * Vec.dot(z, pz) + Vec.dot(q, z);
     }
 
     /**
@@ -87,23 +89,33 @@ public final class QpProblem {
      * absolute; the point is a KKT point exactly when the residual is 0.
      */
     public double kktResidual(double[] z, double[] nu, double[] lambda) {
-        double[] r = new double[n];
-        double[] t = new double[n];
-        Dense.multiply(pm, n, n, z, r);
-        Dense.multiplyTranspose(a, p, n, nu, t);
-        double worst = 0;
-        for (int j = 0; j < n; j++) {
-            r[j] += q[j] + t[j];
+        double[] grad = new double[n];
+        Dense.multiply(pm, n, n, z, grad);
+        Vec.axpy(1.0, q, 0, grad, 0, n);
+        return kktResidual(grad, a, b, g, h, z, nu, lambda);
+    }
+
+    /**
+     * The KKT residual of {@code min f(z) s.t. A z = b, G z <= h} at {@code (z, nu, lambda)} given
+     * {@code grad = grad f(z)}: as {@link #kktResidual(double[], double[], double[])} with
+     * {@code P z + q} replaced by {@code grad} (infinity if a term is NaN).
+     */
+    static double kktResidual(double[] grad, double[] a, double[] b, double[] g, double[] h, double[] z,
+            double[] nu, double[] lambda) {
+        int n = z.length;
+        double[] stat = grad.clone();
+        for (int i = 0; i < b.length; i++) {
+            Vec.axpy(nu[i], a, i * n, stat, 0, n);
         }
-        Dense.multiplyTranspose(g, m, n, lambda, t);
-        for (int j = 0; j < n; j++) {
-            worst = Math.max(worst, Math.abs(r[j] + t[j]));
+        for (int i = 0; i < h.length; i++) {
+            Vec.axpy(lambda[i], g, i * n, stat, 0, n);
         }
-        for (int i = 0; i < p; i++) {
-            worst = Math.max(worst, Math.abs(Dense.dot(a, i * n, z, 0, n) - b[i]));
+        double worst = Vec.normInf(stat);
+        for (int i = 0; i < b.length; i++) {
+            worst = Math.max(worst, Math.abs(Vec.dot(a, i * n, z, 0, n) - b[i]));
         }
-        for (int i = 0; i < m; i++) {
-            double slack = h[i] - Dense.dot(g, i * n, z, 0, n);
+        for (int i = 0; i < h.length; i++) {
+            double slack = h[i] - Vec.dot(g, i * n, z, 0, n);
             worst = Math.max(worst, Math.max(Math.max(-slack, -lambda[i]), Math.abs(lambda[i] * slack)));
         }
         return Double.isNaN(worst) ? Double.POSITIVE_INFINITY : worst;
@@ -113,14 +125,14 @@ public final class QpProblem {
     double[] slacks(double[] z) {
         double[] s = new double[m];
         for (int i = 0; i < m; i++) {
-            s[i] = h[i] - Dense.dot(g, i * n, z, 0, n);
+            s[i] = h[i] - Vec.dot(g, i * n, z, 0, n);
         }
         return s;
     }
 
     /**
      * @return true if the symmetric {@code n x n} matrix {@code pm} is positive semidefinite up to a
-     *     relative tolerance: the Cholesky factorization of {@code P + 1e-9 max(1, max_i P_ii) I}
+     *     relative tolerance: the {@link Cholesky} factorization of {@code P + 1e-9 max(1, max_i P_ii) I}
      *     succeeds
      */
     static boolean isPositiveSemidefinite(double[] pm, int n) {
@@ -128,22 +140,6 @@ public final class QpProblem {
         for (int i = 0; i < n; i++) {
             maxDiag = Math.max(maxDiag, Math.abs(pm[i * n + i]));
         }
-        double shift = 1e-9 * maxDiag;
-        double[] l = new double[n * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j <= i; j++) {
-                double s = pm[i * n + j] - Dense.dot(l, i * n, l, j * n, j);
-                if (i == j) {
-                    s += shift;
-                    if (!(s > 0)) {
-                        return false;
-                    }
-                    l[i * n + i] = Math.sqrt(s);
-                } else {
-                    l[i * n + j] = s / l[j * n + j];
-                }
-            }
-        }
-        return true;
+        return Cholesky.factor(pm, n, 1e-9 * maxDiag, 0.0).isPositiveDefinite();
     }
 }

@@ -1,5 +1,6 @@
 package io.foldopt.qp;
 
+import io.foldopt.linalg.Vec;
 /**
  * {@code L D L^T} factorization without pivoting of a symmetric quasi-definite matrix
  * {@code K = [H, C^T; C, 0]} ({@code H} of order {@code n} positive semidefinite, {@code C} of {@code k}
@@ -57,7 +58,7 @@ final class QuasiDefiniteLdl {
             for (int i = k + 1; i < dim; i++) {
                 double f = u[rk + i] / dk;
                 if (f != 0) {
-                    Dense.axpy(-f, u, rk + i, u, i * dim + i, dim - i);
+                    Vec.axpy(-f, u, rk + i, u, i * dim + i, dim - i);
                 }
             }
         }
@@ -69,10 +70,10 @@ final class QuasiDefiniteLdl {
      */
     void solve(double[] x) {
         for (int k = 0; k < dim - 1; k++) {
-            Dense.axpy(-x[k] / d[k], u, k * dim + k + 1, x, k + 1, dim - k - 1);
+            Vec.axpy(-x[k] / d[k], u, k * dim + k + 1, x, k + 1, dim - k - 1);
         }
         for (int k = dim - 1; k >= 0; k--) {
-            x[k] = (x[k] - Dense.dot(u, k * dim + k + 1, x, k + 1, dim - k - 1)) / d[k];
+            x[k] = (x[k] - Vec.dot(u, k * dim + k + 1, x, k + 1, dim - k - 1)) / d[k];
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.foldopt.qp;
 
+import io.foldopt.linalg.Vec;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -81,17 +82,17 @@ public final class RandomQp {
             double[] t = new double[n];
             Dense.multiply(Arrays.copyOfRange(pd, c * n * n, (c + 1) * n * n), n, n, z, grad);
             Dense.multiplyTranspose(Arrays.copyOfRange(ad, c * p * n, (c + 1) * p * n), p, n, nu, t);
-            Dense.axpy(1.0, t, 0, grad, 0, n);
+            Vec.axpy(1.0, t, 0, grad, 0, n);
             Dense.multiplyTranspose(Arrays.copyOfRange(gd, c * m * n, (c + 1) * m * n), m, n, lam, t);
-            Dense.axpy(1.0, t, 0, grad, 0, n);
+            Vec.axpy(1.0, t, 0, grad, 0, n);
             for (int j = 0; j < n; j++) {
                 qd[k * n + j] = -grad[j];
             }
             for (int i = 0; i < p; i++) {
-                bd[k * p + i] = Dense.dot(ad, (c * p + i) * n, z, 0, n);
+                bd[k * p + i] = Vec.dot(ad, (c * p + i) * n, z, 0, n);
             }
             for (int i = 0; i < m; i++) {
-                hd[k * m + i] = Dense.dot(gd, (c * m + i) * n, z, 0, n) + slack[i];
+                hd[k * m + i] = Vec.dot(gd, (c * m + i) * n, z, 0, n) + slack[i];
             }
             zs[k] = z;
             nus[k] = nu;
@@ -120,10 +121,10 @@ public final class RandomQp {
         double[] h = new double[batch * m];
         for (int k = 0; k < batch; k++) {
             for (int i = 0; i < p; i++) {
-                b[k * p + i] = Dense.dot(a.data(), (k * p + i) * n, z0, k * n, n);
+                b[k * p + i] = Vec.dot(a.data(), (k * p + i) * n, z0, k * n, n);
             }
             for (int i = 0; i < m; i++) {
-                h[k * m + i] = Dense.dot(g.data(), (k * m + i) * n, z0, k * n, n) + rng.nextDouble();
+                h[k * m + i] = Vec.dot(g.data(), (k * m + i) * n, z0, k * n, n) + rng.nextDouble();
             }
         }
         return new Tensor[] {pm, q, a, Tensor.wrap(b, batch, p), g, Tensor.wrap(h, batch, m)};
@@ -136,7 +137,7 @@ public final class RandomQp {
             double[] mm = Tensor.randn(rng, n, n).data();
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < n; j++) {
-                    out[(c * n + i) * n + j] = (i == j ? 0.5 : 0.0) + Dense.dot(mm, i * n, mm, j * n, n) / n;
+                    out[(c * n + i) * n + j] = (i == j ? 0.5 : 0.0) + Vec.dot(mm, i * n, mm, j * n, n) / n;
                 }
             }
         }

@@ -1,6 +1,7 @@
 package io.foldopt.algorithms;
 
 import io.foldopt.autodiff.Var;
+import io.foldopt.qp.PolyhedralSqp;
 import io.foldopt.tensor.Kernels;
 import io.foldopt.tensor.Tensor;
 import java.util.SplittableRandom;

@@ -11,6 +11,7 @@ import io.foldopt.autodiff.GradMode;
 import io.foldopt.autodiff.Var;
 import io.foldopt.qp.DifferentiableQp;
 import io.foldopt.qp.InteriorPointQpSolver;
+import io.foldopt.qp.PolyhedralSqp;
 import io.foldopt.qp.QpOptions;
 import io.foldopt.tensor.Tensor;
 import java.util.SplittableRandom;

@@ -12,6 +12,7 @@ import io.foldopt.autodiff.Var;
 import io.foldopt.fold.BackwardMethod;
 import io.foldopt.fold.FoldedLayer;
 import io.foldopt.qp.DifferentiableQp;
+import io.foldopt.qp.PolyhedralSqp;
 import io.foldopt.qp.QpOptions;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;

@@ -3,6 +3,7 @@ package io.foldopt.qp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.foldopt.linalg.Vec;
 import io.foldopt.status.Status;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
@@ -94,7 +95,7 @@ class InteriorPointQpSolverTest {
                 assertEquals(Status.OPTIMAL, ipm.status(), where);
                 assertEquals(Status.OPTIMAL, ref.status(), where);
                 assertTrue(ipm.kktResidual() <= 1e-9, where + ": KKT residual " + ipm.kktResidual());
-                double scale = 1 + Dense.normInf(ref.z());
+                double scale = 1 + Vec.normInf(ref.z());
                 assertTrue(maxDiff(ipm.z(), ref.z()) <= 1e-7 * scale, where + ": |z - z_ojalgo| "
                         + maxDiff(ipm.z(), ref.z()));
                 double obj = pr.objective(ipm.z());
@@ -127,7 +128,7 @@ class InteriorPointQpSolverTest {
 
     /** {@code lambda >= 0}, {@code A^T nu + G^T lambda ~ 0}, {@code b^T nu + h^T lambda = -1}, nothing NaN. */
     private static void assertFarkasCertificate(QpProblem pr, QpSolution s) {
-        assertTrue(Dense.allFinite(s.z()) && Dense.allFinite(s.nu()) && Dense.allFinite(s.lambda()));
+        assertTrue(Vec.allFinite(s.z()) && Vec.allFinite(s.nu()) && Vec.allFinite(s.lambda()));
         double[] aty = new double[pr.n];
         double[] t = new double[pr.n];
         Dense.multiplyTranspose(pr.a, pr.p, pr.n, s.nu(), aty);
@@ -138,7 +139,7 @@ class InteriorPointQpSolverTest {
         for (double l : s.lambda()) {
             assertTrue(l >= 0);
         }
-        assertEquals(-1.0, Dense.dot(pr.b, s.nu()) + Dense.dot(pr.h, s.lambda()), 1e-12);
+        assertEquals(-1.0, Vec.dot(pr.b, s.nu()) + Vec.dot(pr.h, s.lambda()), 1e-12);
     }
 
     @Test
@@ -165,10 +166,10 @@ class InteriorPointQpSolverTest {
 
     /** {@code q^T d = -1}, {@code P d ~ 0}, {@code A d ~ 0}, {@code G d <~ 0}. */
     private static void assertImprovingDirection(QpProblem pr, double[] d) {
-        assertEquals(-1.0, Dense.dot(pr.q, d), 1e-12);
+        assertEquals(-1.0, Vec.dot(pr.q, d), 1e-12);
         double[] t = new double[Math.max(pr.n, Math.max(pr.p, pr.m))];
         Dense.multiply(pr.pm, pr.n, pr.n, d, t);
-        assertTrue(Dense.normInf(Arrays.copyOf(t, pr.n)) <= 1e-7);
+        assertTrue(Vec.normInf(Arrays.copyOf(t, pr.n)) <= 1e-7);
         Dense.multiply(pr.a, pr.p, pr.n, d, t);
         for (int i = 0; i < pr.p; i++) {
             assertEquals(0.0, t[i], 1e-7);
@@ -203,7 +204,7 @@ class InteriorPointQpSolverTest {
         QpSolution s = new InteriorPointQpSolver(1e-8, 1e-8, 1, false).solve(data.batch().instance(0));
         assertEquals(Status.ITERATION_LIMIT, s.status());
         assertEquals(1, s.iterations());
-        assertTrue(Dense.allFinite(s.z()) && Double.isFinite(s.kktResidual()));
+        assertTrue(Vec.allFinite(s.z()) && Double.isFinite(s.kktResidual()));
     }
 
     @Test

@@ -26,6 +26,14 @@ public final class Vec {
         return (s0 + s1) + (s2 + s3);
     }
 
+    /** @return {@code x^T y} over the full arrays, which must have equal lengths */
+    public static double dot(double[] x, double[] y) {
+        if (x.length != y.length) {
+            throw new IllegalArgumentException("dot of vectors of lengths " + x.length + " and " + y.length);
+        }
+        return dot(x, 0, y, 0, x.length);
+    }
+
     /**
      * @return the Euclidean norm {@code ||x[xo .. xo+n)||}; rescaled by {@code max|x_i|} when the plain sum of squares
      *     overflows or underflows, NaN if an entry is NaN
@@ -52,6 +60,20 @@ public final class Vec {
             scaled += v * v;
         }
         return max * Math.sqrt(scaled);
+    }
+
+    /** @return the infinity norm {@code max_i |x[xo+i]|} over {@code i < n} (0 if {@code n = 0}, NaN if an entry is) */
+    public static double normInf(double[] x, int xo, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            s = Math.max(s, Math.abs(x[xo + i]));
+        }
+        return s;
+    }
+
+    /** @return {@code max_i |x_i|} over the full array (0 if empty, NaN if an entry is NaN) */
+    public static double normInf(double[] x) {
+        return normInf(x, 0, x.length);
     }
 
     /** {@code y[yo+i] += alpha x[xo+i]} for {@code i < n}. */
@@ -90,6 +112,11 @@ public final class Vec {
             }
         }
         return true;
+    }
+
+    /** @return whether every entry of {@code x} is finite */
+    public static boolean allFinite(double[] x) {
+        return allFinite(x, 0, x.length);
     }
 
     /** @return whether every {@code x[xo+i]}, {@code i < n}, is finite */

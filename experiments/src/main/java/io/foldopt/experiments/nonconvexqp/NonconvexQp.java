@@ -1,6 +1,5 @@
 package io.foldopt.experiments.nonconvexqp;
 
-import io.foldopt.algorithms.PolyhedralSqp;
 import io.foldopt.algorithms.Polyhedron;
 import io.foldopt.algorithms.ProjectedGradient;
 import io.foldopt.algorithms.SmoothObjective;
@@ -9,7 +8,9 @@ import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
 import io.foldopt.fold.ForwardSolver;
 import io.foldopt.linalg.DenseLU;
+import io.foldopt.linalg.Vec;
 import io.foldopt.qp.InteriorPointQpSolver;
+import io.foldopt.qp.PolyhedralSqp;
 import io.foldopt.qp.QpOptions;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
@@ -106,7 +107,7 @@ public final class NonconvexQp implements SmoothObjective, PolyhedralSqp.Objecti
         double[] aat = new double[eq * eq];
         for (int i = 0; i < eq; i++) {
             for (int j = 0; j < eq; j++) {
-                aat[i * eq + j] = dot(a, i * n, a, j * n, n);
+                aat[i * eq + j] = Vec.dot(a, i * n, a, j * n, n);
             }
         }
         DenseLU lu = DenseLU.factor(aat, eq);
@@ -117,7 +118,7 @@ public final class NonconvexQp implements SmoothObjective, PolyhedralSqp.Objecti
         for (int i = 0; i < ineq; i++) {
             double[] agi = new double[eq];
             for (int j = 0; j < eq; j++) {
-                agi[j] = dot(a, j * n, g, i * n, n);
+                agi[j] = Vec.dot(a, j * n, g, i * n, n);
             }
             System.arraycopy(lu.solve(agi), 0, out, i * eq, eq);
         }
@@ -188,13 +189,5 @@ public final class NonconvexQp implements SmoothObjective, PolyhedralSqp.Objecti
     public FoldedLayer foldedLayer(FoldOptions options) {
         ProjectedGradient pgd = new ProjectedGradient(n, this, set.projection(QpOptions.defaults()), ALPHA);
         return new FoldedLayer(solver, pgd.updateMap(), options);
-    }
-
-    private static double dot(double[] x, int xo, double[] y, int yo, int len) {
-        double s = 0;
-        for (int i = 0; i < len; i++) {
-            s += x[xo + i] * y[yo + i];
-        }
-        return s;
     }
 }

@@ -1,4 +1,4 @@
-package io.foldopt.algorithms;
+package io.foldopt.qp;
 
 import io.foldopt.linalg.DenseLU;
 import java.util.Arrays;

@@ -1,15 +1,18 @@
-package io.foldopt.algorithms;
+package io.foldopt.qp;
 
+import io.foldopt.algorithms.FixedPointIteration;
+import io.foldopt.algorithms.Polyhedron;
+import io.foldopt.algorithms.ProjectedGradient;
+import io.foldopt.algorithms.SmoothObjective;
 import io.foldopt.autodiff.Autodiff;
 import io.foldopt.autodiff.GradMode;
 import io.foldopt.autodiff.Var;
 import io.foldopt.autodiff.VjpPlan;
 import io.foldopt.fold.ForwardSolver;
+import io.foldopt.linalg.Cholesky;
 import io.foldopt.linalg.DenseLU;
-import io.foldopt.qp.InteriorPointQpSolver;
-import io.foldopt.qp.QpProblem;
-import io.foldopt.qp.QpSolution;
-import io.foldopt.qp.QpSolver;
+import io.foldopt.linalg.HouseholderQr;
+import io.foldopt.linalg.Vec;
 import io.foldopt.status.Status;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
@@ -182,14 +185,14 @@ public final class PolyhedralSqp {
         this.b = p == 0 ? new double[0] : set.b().data();
         this.g = m == 0 ? new double[0] : set.g().data();
         this.h = m == 0 ? new double[0] : set.h().data();
-        double[][] qr = householderQr();
+        double[][] qr = nullSpaceBasis();
         this.q1 = qr[0];
         this.rr = qr[1];
         this.z = qr[2];
         this.gz = new double[m * r];
         for (int i = 0; i < m; i++) {
             for (int k = 0; k < n; k++) {
-                axpy(g[i * n + k], z, k * r, gz, i * r, r);
+                Vec.axpy(g[i * n + k], z, k * r, gz, i * r, r);
             }
         }
         if (start != null && (start.size() != n || !start.isFinite())) {
@@ -245,7 +248,7 @@ public final class PolyhedralSqp {
             double fx = f.value(x, c);
             f.gradient(x, c, grad);
             f.hessian(x, c, hess);
-            if (!Double.isFinite(fx) || !allFinite(grad) || !allFinite(hess)) {
+            if (!Double.isFinite(fx) || !Vec.allFinite(grad) || !Vec.allFinite(hess)) {
                 throw new ArithmeticException(NAME + " failed on instance " + instance + ": non-finite objective,"
                         + " gradient or Hessian at iteration " + it);
             }
@@ -257,7 +260,7 @@ public final class PolyhedralSqp {
             working = step.working();
             double[] lambda = step.lambda();
             double[] nu = equalityMultipliers(grad, lambda);
-            double scale = Math.max(1.0, normInf(grad));
+            double scale = Math.max(1.0, Vec.normInf(grad));
             residual = kktResidual(x, grad, nu, lambda);
             if (residual <= tol * scale) {
                 return new Result(x, nu, lambda, it, residual, false);
@@ -269,7 +272,7 @@ public final class PolyhedralSqp {
                 }
             }
             double[] d = expand(step.d());
-            double slope = dot(grad, d);
+            double slope = Vec.dot(grad, d);
             double t = 1.0;
             while (true) {
                 for (int j = 0; j < n; j++) {
@@ -321,7 +324,7 @@ public final class PolyhedralSqp {
                     kkt[(r + s) * size + j] = gz[row * r + j];
                     kkt[j * size + r + s] = gz[row * r + j];
                 }
-                rhs[r + s] = h[row] - dot(g, row * n, x);
+                rhs[r + s] = h[row] - Vec.dot(g, row * n, x, 0, n);
             }
             DenseLU lu = DenseLU.factor(kkt, size);
             if (lu.isSingular()) {
@@ -342,7 +345,7 @@ public final class PolyhedralSqp {
             if (!Double.isFinite(residual) || residual > previous) {
                 return null;
             }
-            if (residual <= tol * Math.max(1.0, normInf(grad))) {
+            if (residual <= tol * Math.max(1.0, Vec.normInf(grad))) {
                 double fx = f.value(x, c);
                 return fx <= fStart + ROUNDING_SLACK * (1 + Math.abs(fStart))
                         ? new Result(x, nu, lambda, iterations, residual, true) : null;
@@ -373,7 +376,7 @@ public final class PolyhedralSqp {
         int[] set = new int[m];
         int k = 0;
         for (int i = 0; i < m; i++) {
-            if (sol.lambda()[i] > slack[i] - dot(gz, i * r, sol.z(), 0, r)) {
+            if (sol.lambda()[i] > slack[i] - Vec.dot(gz, i * r, sol.z(), 0, r)) {
                 set[k++] = i;
             }
         }
@@ -395,7 +398,7 @@ public final class PolyhedralSqp {
         double beta = 1e-3 * maxDiag;
         double pivot = 1e-8 * maxDiag;
         double tau = minDiag > pivot ? 0 : beta - minDiag;
-        while (!choleskySucceeds(hr, tau, pivot)) {
+        while (!Cholesky.factor(hr, r, tau, pivot).isPositiveDefinite()) {
             tau = Math.max(2 * tau, beta);
         }
         for (int i = 0; i < r; i++) {
@@ -403,38 +406,18 @@ public final class PolyhedralSqp {
         }
     }
 
-    /** @return whether the Cholesky factorization of {@code H + tau I} has all pivots above {@code pivot} */
-    private boolean choleskySucceeds(double[] hr, double tau, double pivot) {
-        double[] l = new double[r * r];
-        for (int i = 0; i < r; i++) {
-            for (int j = 0; j <= i; j++) {
-                double s = hr[i * r + j] - dot(l, i * r, l, j * r, j);
-                if (i == j) {
-                    s += tau;
-                    if (!(s > pivot)) {
-                        return false;
-                    }
-                    l[i * r + i] = Math.sqrt(s);
-                } else {
-                    l[i * r + j] = s / l[j * r + j];
-                }
-            }
-        }
-        return true;
-    }
-
     /** @return {@code nu = -R^{-1} Q_1^T (grad + G^T lambda)}, the least-squares equality multipliers */
     private double[] equalityMultipliers(double[] grad, double[] lambda) {
         double[] v = grad.clone();
         for (int i = 0; i < m; i++) {
-            axpy(lambda[i], g, i * n, v, 0, n);
+            Vec.axpy(lambda[i], g, i * n, v, 0, n);
         }
         double[] u = new double[p];
         for (int k = 0; k < n; k++) {
-            axpy(v[k], q1, k * p, u, 0, p);
+            Vec.axpy(v[k], q1, k * p, u, 0, p);
         }
         for (int i = p - 1; i >= 0; i--) {
-            double s = u[i] - dot(rr, i * p + i + 1, u, i + 1, p - i - 1);
+            double s = u[i] - Vec.dot(rr, i * p + i + 1, u, i + 1, p - i - 1);
             u[i] = s / rr[i * p + i];
         }
         for (int i = 0; i < p; i++) {
@@ -445,22 +428,7 @@ public final class PolyhedralSqp {
 
     /** @return the absolute KKT residual of {@code (x, nu, lambda)} (see the class comment) */
     private double kktResidual(double[] x, double[] grad, double[] nu, double[] lambda) {
-        double[] stat = grad.clone();
-        for (int i = 0; i < p; i++) {
-            axpy(nu[i], a, i * n, stat, 0, n);
-        }
-        for (int i = 0; i < m; i++) {
-            axpy(lambda[i], g, i * n, stat, 0, n);
-        }
-        double worst = normInf(stat);
-        for (int i = 0; i < p; i++) {
-            worst = Math.max(worst, Math.abs(dot(a, i * n, x) - b[i]));
-        }
-        for (int i = 0; i < m; i++) {
-            double s = h[i] - dot(g, i * n, x);
-            worst = Math.max(worst, Math.max(Math.max(-s, -lambda[i]), Math.abs(lambda[i] * s)));
-        }
-        return Double.isNaN(worst) ? Double.POSITIVE_INFINITY : worst;
+        return QpProblem.kktResidual(grad, a, b, g, h, x, nu, lambda);
     }
 
     /** @return the start projected onto the polyhedron (within the affine set by construction) */
@@ -468,10 +436,14 @@ public final class PolyhedralSqp {
         double[] xp = new double[n];
         double[] y = new double[p];
         for (int i = 0; i < p; i++) {
-            y[i] = (b[i] - columnDot(rr, i, p, y, i)) / rr[i * p + i];
+            double s = b[i];
+            for (int k = 0; k < i; k++) {
+                s -= rr[k * p + i] * y[k];
+            }
+            y[i] = s / rr[i * p + i];
         }
         for (int k = 0; k < n; k++) {
-            xp[k] = dot(q1, k * p, y, 0, p);
+            xp[k] = Vec.dot(q1, k * p, y, 0, p);
         }
         double[] w = new double[r];
         if (start != null) {
@@ -481,7 +453,8 @@ public final class PolyhedralSqp {
             }
             w = reduce(diff);
         }
-        double[] x = add(xp, expand(w));
+        double[] x = xp;
+        Vec.axpy(1.0, expand(w), 0, x, 0, n);
         double[] slack = slacks(x);
         boolean feasible = true;
         for (double s : slack) {
@@ -500,104 +473,43 @@ public final class PolyhedralSqp {
             throw new IllegalArgumentException(NAME + ": projecting the start onto the polyhedron ended "
                     + proj.status());
         }
-        return add(x, expand(proj.z()));
+        Vec.axpy(1.0, expand(proj.z()), 0, x, 0, n);
+        return x;
     }
 
     /**
-     * Householder QR of {@code A^T (n x p)}.
+     * The {@link HouseholderQr} of {@code A^T (n x p)}.
      *
      * @return {@code {Q_1 (n x p), R (p x p), Z = Q_2 (n x r)}}
      * @throws IllegalArgumentException if {@code A} does not have full row rank
      */
-    private double[][] householderQr() {
+    private double[][] nullSpaceBasis() {
         double[] at = new double[n * p];
         for (int i = 0; i < p; i++) {
             for (int j = 0; j < n; j++) {
                 at[j * p + i] = a[i * n + j];
             }
         }
-        double[][] reflectors = new double[p][];
-        double[] diag = new double[p];
-        for (int k = 0; k < p; k++) {
-            double norm = 0;
-            for (int i = k; i < n; i++) {
-                norm += at[i * p + k] * at[i * p + k];
-            }
-            norm = Math.sqrt(norm);
-            double alpha = at[k * p + k] > 0 ? -norm : norm;
-            double[] v = new double[n - k];
-            for (int i = k; i < n; i++) {
-                v[i - k] = at[i * p + k];
-            }
-            v[0] -= alpha;
-            double vv = dot(v, 0, v, 0, v.length);
-            if (vv > 0) {
-                for (int j = k; j < p; j++) {
-                    double s = 0;
-                    for (int i = k; i < n; i++) {
-                        s += v[i - k] * at[i * p + j];
-                    }
-                    s *= 2 / vv;
-                    for (int i = k; i < n; i++) {
-                        at[i * p + j] -= s * v[i - k];
-                    }
-                }
-            }
-            reflectors[k] = vv > 0 ? v : null;
-            diag[k] = Math.abs(at[k * p + k]);
+        HouseholderQr qr = HouseholderQr.factor(at, n, p);
+        if (!(qr.diagonalRatio() > 1e-10)) {
+            throw new IllegalArgumentException(NAME + ": A must have full row rank (min |R_kk| / max |R_kk| = "
+                    + qr.diagonalRatio() + ")");
         }
-        double maxDiag = 0;
-        double minDiag = Double.POSITIVE_INFINITY;
-        for (double d : diag) {
-            maxDiag = Math.max(maxDiag, d);
-            minDiag = Math.min(minDiag, d);
-        }
-        if (p > 0 && !(minDiag > 1e-10 * maxDiag)) {
-            throw new IllegalArgumentException(NAME + ": A must have full row rank (|R_kk| from " + minDiag + " to "
-                    + maxDiag + ")");
-        }
-        double[] r1 = new double[p * p];
-        for (int i = 0; i < p; i++) {
-            for (int j = i; j < p; j++) {
-                r1[i * p + j] = at[i * p + j];
-            }
-        }
-        // Q = H_0 H_1 ... H_{p-1}: apply the reflectors to the identity, last first.
-        double[] q = new double[n * n];
-        for (int i = 0; i < n; i++) {
-            q[i * n + i] = 1.0;
-        }
-        for (int k = p - 1; k >= 0; k--) {
-            double[] v = reflectors[k];
-            if (v == null) {
-                continue;
-            }
-            double vv = dot(v, 0, v, 0, v.length);
-            for (int j = 0; j < n; j++) {
-                double s = 0;
-                for (int i = k; i < n; i++) {
-                    s += v[i - k] * q[i * n + j];
-                }
-                s *= 2 / vv;
-                for (int i = k; i < n; i++) {
-                    q[i * n + j] -= s * v[i - k];
-                }
-            }
-        }
+        double[] q = qr.q();
         double[] first = new double[n * p];
         double[] rest = new double[n * r];
         for (int i = 0; i < n; i++) {
             System.arraycopy(q, i * n, first, i * p, p);
             System.arraycopy(q, i * n + p, rest, i * r, r);
         }
-        return new double[][] {first, r1, rest};
+        return new double[][] {first, qr.r(), rest};
     }
 
     /** @return {@code Z^T v (r)} */
     private double[] reduce(double[] v) {
         double[] out = new double[r];
         for (int k = 0; k < n; k++) {
-            axpy(v[k], z, k * r, out, 0, r);
+            Vec.axpy(v[k], z, k * r, out, 0, r);
         }
         return out;
     }
@@ -606,7 +518,7 @@ public final class PolyhedralSqp {
     private double[] expand(double[] w) {
         double[] out = new double[n];
         for (int k = 0; k < n; k++) {
-            out[k] = dot(z, k * r, w, 0, r);
+            out[k] = Vec.dot(z, k * r, w, 0, r);
         }
         return out;
     }
@@ -618,7 +530,7 @@ public final class PolyhedralSqp {
             for (int k = 0; k < n; k++) {
                 double hik = hess[i * n + k];
                 if (hik != 0) {
-                    axpy(hik, z, k * r, hz, i * r, r);
+                    Vec.axpy(hik, z, k * r, hz, i * r, r);
                 }
             }
         }
@@ -627,7 +539,7 @@ public final class PolyhedralSqp {
             for (int j = 0; j < r; j++) {
                 double zkj = z[k * r + j];
                 if (zkj != 0) {
-                    axpy(zkj, hz, k * r, out, j * r, r);
+                    Vec.axpy(zkj, hz, k * r, out, j * r, r);
                 }
             }
         }
@@ -645,62 +557,8 @@ public final class PolyhedralSqp {
     private double[] slacks(double[] x) {
         double[] s = new double[m];
         for (int i = 0; i < m; i++) {
-            s[i] = h[i] - dot(g, i * n, x);
+            s[i] = h[i] - Vec.dot(g, i * n, x, 0, n);
         }
         return s;
-    }
-
-    private double dot(double[] mat, int off, double[] x) {
-        return dot(mat, off, x, 0, n);
-    }
-
-    /** @return {@code sum_i M[i][col] y_i} for {@code i < count}, {@code M} row-major with {@code stride} columns */
-    private static double columnDot(double[] mat, int col, int stride, double[] y, int count) {
-        double s = 0;
-        for (int i = 0; i < count; i++) {
-            s += mat[i * stride + col] * y[i];
-        }
-        return s;
-    }
-
-    private static double dot(double[] x, int xo, double[] y, int yo, int len) {
-        double s = 0;
-        for (int i = 0; i < len; i++) {
-            s += x[xo + i] * y[yo + i];
-        }
-        return s;
-    }
-
-    private static double dot(double[] x, double[] y) {
-        return dot(x, 0, y, 0, x.length);
-    }
-
-    private static void axpy(double alpha, double[] x, int xo, double[] y, int yo, int len) {
-        for (int i = 0; i < len; i++) {
-            y[yo + i] += alpha * x[xo + i];
-        }
-    }
-
-    private static double[] add(double[] x, double[] y) {
-        double[] out = x.clone();
-        axpy(1.0, y, 0, out, 0, out.length);
-        return out;
-    }
-
-    private static double normInf(double[] x) {
-        double s = 0;
-        for (double v : x) {
-            s = Math.max(s, Math.abs(v));
-        }
-        return s;
-    }
-
-    private static boolean allFinite(double[] x) {
-        for (double v : x) {
-            if (!Double.isFinite(v)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

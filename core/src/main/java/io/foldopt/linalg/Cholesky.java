@@ -1,0 +1,109 @@
+package io.foldopt.linalg;
+
+import java.util.Objects;
+
+/**
+ * Cholesky factorization {@code A + shift I = L L^T} of a symmetric {@code n x n} row-major matrix, with a
+ * diagonal shift and a pivot threshold: the factorization fails (the matrix is not declared positive definite)
+ * as soon as a pivot {@code d_j = a_jj + shift - sum_{k<j} l_jk^2} (the square of {@code l_jj}) is not above
+ * {@code minPivot} or an entry is not finite.
+ *
+ * <p>Used as a test of (semi)definiteness ({@code shift > 0} tests {@code A >= -shift I} up to rounding), for the
+ * convexification of a Hessian by the smallest shift that makes it definite (Nocedal and Wright, Algorithm 3.3),
+ * and to solve {@code (A + shift I) x = b}. Only the lower triangle of {@code A} is read. The factorization is
+ * row-oriented: {@code l_ij = (a_ij - l_i[0..j) . l_j[0..j)) / l_jj}, about {@code n^3 / 6} multiply-adds.
+ */
+public final class Cholesky {
+    private final double[] l;
+    private final int n;
+    private final boolean positiveDefinite;
+
+    private Cholesky(double[] l, int n, boolean positiveDefinite) {
+        this.l = l;
+        this.n = n;
+        this.positiveDefinite = positiveDefinite;
+    }
+
+    /** @return the factorization of {@code A} itself (no shift, pivots must be positive) */
+    public static Cholesky factor(double[] a, int n) {
+        return factor(a, n, 0.0, 0.0);
+    }
+
+    /**
+     * Factors {@code A + shift I = L L^T}, stopping at the first pivot that is not above {@code minPivot}.
+     *
+     * @param a the symmetric matrix, {@code n x n} row-major (lower triangle read); not modified
+     * @param n the order, at least 0
+     * @param shift the diagonal shift (any finite value)
+     * @param minPivot the pivot threshold, at least 0
+     * @return the factorization; {@link #isPositiveDefinite()} tells whether it succeeded
+     */
+    public static Cholesky factor(double[] a, int n, double shift, double minPivot) {
+        Objects.requireNonNull(a, "a");
+        if (n < 0 || a.length != (long) n * n) {
+            throw new IllegalArgumentException("expected an " + n + " x " + n + " matrix, got length " + a.length);
+        }
+        if (!Double.isFinite(shift) || !(minPivot >= 0) || minPivot == Double.POSITIVE_INFINITY) {
+            throw new IllegalArgumentException("shift must be finite and minPivot finite and >= 0, got " + shift
+                    + " and " + minPivot);
+        }
+        double[] l = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            int ri = i * n;
+            for (int j = 0; j < i; j++) {
+                l[ri + j] = (a[ri + j] - Vec.dot(l, ri, l, j * n, j)) / l[j * n + j];
+            }
+            double d = a[ri + i] + shift - Vec.dot(l, ri, l, ri, i);
+            if (!(d > minPivot) || d == Double.POSITIVE_INFINITY) {
+                return new Cholesky(l, n, false);
+            }
+            l[ri + i] = Math.sqrt(d);
+        }
+        return new Cholesky(l, n, Vec.allFinite(l));
+    }
+
+    /** @return the order n */
+    public int size() {
+        return n;
+    }
+
+    /** @return whether every pivot was above the threshold and the factor is finite */
+    public boolean isPositiveDefinite() {
+        return positiveDefinite;
+    }
+
+    /**
+     * @param b the right-hand side, length n; not modified
+     * @return x with {@code (A + shift I) x = b}
+     * @throws IllegalStateException if the factorization failed
+     */
+    public double[] solve(double[] b) {
+        double[] x = b.clone();
+        solveInPlace(x);
+        return x;
+    }
+
+    /**
+     * Overwrites b with x such that {@code L L^T x = b}: {@code L y = b} forward (row dot products), then
+     * {@code L^T x = y} backward (column sweeps over the rows of {@code L}).
+     *
+     * @throws IllegalStateException if the factorization failed
+     */
+    public void solveInPlace(double[] b) {
+        Objects.requireNonNull(b, "b");
+        if (!positiveDefinite) {
+            throw new IllegalStateException("the Cholesky factorization failed (a pivot was not above the threshold):"
+                    + " cannot solve");
+        }
+        if (b.length != n) {
+            throw new IllegalArgumentException("right-hand side has length " + b.length + ", expected " + n);
+        }
+        for (int i = 0; i < n; i++) {
+            b[i] = (b[i] - Vec.dot(l, i * n, b, 0, i)) / l[i * n + i];
+        }
+        for (int k = n - 1; k >= 0; k--) {
+            b[k] /= l[k * n + k];
+            Vec.axpy(-b[k], l, k * n, b, 0, k);
+        }
+    }
+}
