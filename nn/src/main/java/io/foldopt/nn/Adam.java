@@ -16,6 +16,11 @@ public class Adam extends Optimizer {
     private final double[][] m;
     private final double[][] v;
 
+    /** Adam with PyTorch's defaults {@code β1 = 0.9}, {@code β2 = 0.999}, {@code ε = 1e-8}. */
+    public Adam(List<Parameter> parameters, double learningRate) {
+        this(parameters, learningRate, 0.9, 0.999, 1e-8);
+    }
+
     /**
      * @param learningRate {@code η}
      * @param beta1 {@code β1 ∈ [0, 1)}, the decay of the first moment (typically 0.9)

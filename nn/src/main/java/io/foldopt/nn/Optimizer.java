@@ -1,5 +1,7 @@
 package io.foldopt.nn;
 
+import io.foldopt.autodiff.Autodiff;
+import io.foldopt.autodiff.Var;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -68,6 +70,26 @@ public abstract class Optimizer {
                 apply(i, g);
             }
         }
+    }
+
+    /**
+     * One training step on a scalar loss: computes {@code dL/dθ} for every parameter by reverse mode
+     * (one backward pass through the loss's graph, folded layers included) and updates them.
+     *
+     * @param loss a one-element node of a graph that uses this optimizer's parameters
+     * @return the value of the loss before the update
+     */
+    public final double minimize(Var loss) {
+        if (loss.value().size() != 1) {
+            throw new IllegalArgumentException("the loss must have one element, it has shape "
+                    + Arrays.toString(loss.shape()));
+        }
+        Var[] vars = new Var[parameters.size()];
+        for (int i = 0; i < vars.length; i++) {
+            vars[i] = parameters.get(i).var();
+        }
+        step(Arrays.asList(Autodiff.vjp(new Var[] {loss}, vars, new Tensor[] {Tensor.scalar(1.0)})));
+        return loss.item();
     }
 
     /**
