@@ -18,7 +18,7 @@ import io.foldopt.tensor.Tensor;
  *
  * <p>One step {@code U(s, c)} solves the QP model at {@code x}
  * <pre>
- *   min_d 1/2 d^T H d + grad f^T d   s.t.   g + J_g d <= 0,   h + J_h d = 0
+ *   min_d 1/2 d^T H d + grad f^T d   s.t.   g + J_g d &lt;= 0,   h + J_h d = 0
  * </pre>
  * with {@code H} the Hessian of the Lagrangian {@code f + lambda^T g + nu^T h} (from autodiff, or given
  * by the {@link Problem}) and QP multipliers {@code (lambda_QP, nu_QP)}, then sets

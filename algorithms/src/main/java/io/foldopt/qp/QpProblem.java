@@ -8,7 +8,7 @@ import io.foldopt.tensor.Tensor;
  * One validated instance of the convex QP
  *
  * <pre>
- *   min_z 1/2 z^T P z + q^T z   s.t.   A z = b,   G z <= h
+ *   min_z 1/2 z^T P z + q^T z   s.t.   A z = b,   G z &lt;= h
  * </pre>
  *
  * with {@code z} of size {@code n}, {@code p} equalities and {@code m} inequalities (either count may be 0).

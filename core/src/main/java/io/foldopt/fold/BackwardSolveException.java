@@ -1,6 +1,6 @@
 package io.foldopt.fold;
 
-/** Thrown by a folded layer with {@link FailurePolicy#THROW} when a backward solve fails. */
+/** Thrown by a folded layer with {@link io.foldopt.status.FailurePolicy#THROW} when a backward solve fails. */
 public final class BackwardSolveException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final transient BackwardReport report;

@@ -6,7 +6,9 @@ package io.foldopt.nn;
  */
 public final class TrainingDivergedException extends ArithmeticException {
     private static final long serialVersionUID = 1L;
+    /** The epoch in which training diverged, from 0. */
     private final int epoch;
+    /** The batch of that epoch, from 0. */
     private final int batch;
 
     TrainingDivergedException(int epoch, int batch, String what) {

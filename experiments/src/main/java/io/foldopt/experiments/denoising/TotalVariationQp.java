@@ -9,7 +9,7 @@ import io.foldopt.tensor.Tensor;
  * as the equivalent QP in {@code z = (x, t) (n + k)}:
  *
  * <pre>
- *   min_z 1/2 z^T P z + q^T z   s.t.   D x - t <= 0,   -D x - t <= 0
+ *   min_z 1/2 z^T P z + q^T z   s.t.   D x - t &lt;= 0,   -D x - t &lt;= 0
  *   P = diag(1_n, 0_k),   q = (-y, lambda 1_k)
  * </pre>
  *

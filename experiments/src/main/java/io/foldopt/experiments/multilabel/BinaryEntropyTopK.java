@@ -14,7 +14,7 @@ import io.foldopt.topk.TopK;
  * The LML top-k problem (Amos et al. 2019) and the three layers that solve it:
  *
  * <pre>
- *   x*(c) = argmax_x  c^T x + eps H_b(x)   s.t.   0 <= x <= 1,  1^T x = k,
+ *   x*(c) = argmax_x  c^T x + eps H_b(x)   s.t.   0 &lt;= x &lt;= 1,  1^T x = k,
  *   H_b(x) = -sum_i [x_i log x_i + (1 - x_i) log(1 - x_i)],
  * </pre>
  *

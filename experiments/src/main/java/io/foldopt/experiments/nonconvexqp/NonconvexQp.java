@@ -21,7 +21,7 @@ import java.util.random.RandomGenerator;
  * experiment, with the sine weights {@code p} as the predicted parameter:
  *
  * <pre>
- *   min_y  f(y; p) = 1/2 y^T Q y + p^T sin(y)   s.t.   A y = b,   G y <= h
+ *   min_y  f(y; p) = 1/2 y^T Q y + p^T sin(y)   s.t.   A y = b,   G y &lt;= h
  * </pre>
  *
  * with {@code Q = diag(q)}, {@code q ~ U[0, 1]^n}, {@code A (n_eq, n)} and {@code G (n_ineq, n)} standard

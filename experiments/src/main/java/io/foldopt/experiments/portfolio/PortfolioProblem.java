@@ -13,7 +13,7 @@ import io.foldopt.tensor.Tensor;
  * The risk-constrained portfolio problem of the brief (section 6.3), for predicted returns {@code c}:
  *
  * <pre>
- *   max_x  c^T x - 0.1 ||x||^2   s.t.   x^T Sigma x <= gamma,   1^T x <= 1,   x >= 0
+ *   max_x  c^T x - 0.1 ||x||^2   s.t.   x^T Sigma x &lt;= gamma,   1^T x &lt;= 1,   x >= 0
  * </pre>
  *
  * written for {@link Sqp} as {@code min f(x, c) = -c^T x + 0.1 ||x||^2} subject to {@code m = n + 2}
