@@ -80,15 +80,11 @@ public abstract class Optimizer {
      * @return the value of the loss before the update
      */
     public final double minimize(Var loss) {
-        if (loss.value().size() != 1) {
-            throw new IllegalArgumentException("the loss must have one element, it has shape "
-                    + Arrays.toString(loss.shape()));
-        }
         Var[] vars = new Var[parameters.size()];
         for (int i = 0; i < vars.length; i++) {
             vars[i] = parameters.get(i).var();
         }
-        step(Arrays.asList(Autodiff.vjp(new Var[] {loss}, vars, new Tensor[] {Tensor.scalar(1.0)})));
+        step(Arrays.asList(Autodiff.grad(loss, vars)));
         return loss.item();
     }
 

@@ -30,6 +30,22 @@ class OptimizerTest {
     }
 
     @Test
+    void minimizeTakesTheStepOfTheLossGradient() {
+        Parameter a = start();
+        Parameter b = start();
+        Adam byLoss = new Adam(List.of(a), 0.1);
+        Adam byGradient = new Adam(List.of(b), 0.1, 0.9, 0.999, 1e-8);
+        for (int k = 0; k < 3; k++) {
+            Var lossA = a.var().sub(Var.constant(TARGET)).pow(2).sum();
+            Var lossB = b.var().sub(Var.constant(TARGET)).pow(2).sum();
+            assertEquals(lossB.item(), byLoss.minimize(lossA), 0.0);
+            byGradient.step(List.of(Autodiff.grad(lossB, b.var())[0]));
+            assertArrayEquals(b.value().data(), a.value().data(), 0.0);
+        }
+        assertThrows(IllegalArgumentException.class, () -> byLoss.minimize(a.var()));
+    }
+
+    @Test
     void sgdWithMomentum() {
         Parameter w = start();
         Sgd sgd = new Sgd(List.of(w), 0.1, 0.9);
