@@ -130,7 +130,7 @@ final class AffineProjection extends ProjectionOp {
     }
 
     @Override
-    Tensor vjp(int input, Tensor g) {
+    Tensor[] vjp(Tensor g, boolean[] needsGrad) {
         double[] gd = g.data();
         double[] w = new double[batch * m];
         double[] ng = gd.clone();
@@ -140,10 +140,11 @@ final class AffineProjection extends ProjectionOp {
             System.arraycopy(wr, 0, w, r * m, m);
             subtractTransposed(r, wr, ng);
         });
-        return switch (input) {
-            case 0 -> Tensor.wrap(ng, batch, n);
-            case 2 -> b.reduce(w);
-            default -> matrixGradient(w, ng);
+        // One multiplier solve per instance serves the three operands (x, A, b).
+        return new Tensor[] {
+            needsGrad[0] ? Tensor.wrap(ng, batch, n) : null,
+            needsGrad[1] ? matrixGradient(w, ng) : null,
+            needsGrad[2] ? b.reduce(w) : null
         };
     }
 

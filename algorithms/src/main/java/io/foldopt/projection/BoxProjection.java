@@ -66,7 +66,12 @@ final class BoxProjection extends ProjectionOp {
     }
 
     @Override
-    Tensor vjp(int input, Tensor g) {
+    Tensor[] vjp(Tensor g, boolean[] needsGrad) {
+        return eachNeeded(needsGrad, i -> vjp(i, g));
+    }
+
+    /** @return the VJP for operand {@code input} alone */
+    private Tensor vjp(int input, Tensor g) {
         double[] gd = g.data();
         return switch (input) {
             case 0 -> Tensor.wrap(select(gd, state, FREE), batch, n);

@@ -80,7 +80,12 @@ final class HalfspaceProjection extends ProjectionOp {
     }
 
     @Override
-    Tensor vjp(int input, Tensor g) {
+    Tensor[] vjp(Tensor g, boolean[] needsGrad) {
+        return eachNeeded(needsGrad, i -> vjp(i, g));
+    }
+
+    /** @return the VJP for operand {@code input} alone */
+    private Tensor vjp(int input, Tensor g) {
         double[] gd = g.data();
         double[] xs = x.data();
         double[] out = new double[input == 2 ? batch : gd.length];

@@ -2,6 +2,7 @@ package io.foldopt.projection;
 
 import io.foldopt.autodiff.Autodiff;
 import io.foldopt.autodiff.GradMode;
+import io.foldopt.autodiff.Operation;
 import io.foldopt.autodiff.Reductions;
 import io.foldopt.autodiff.Structure;
 import io.foldopt.autodiff.Var;
@@ -10,10 +11,13 @@ import io.foldopt.tensor.Kernels;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
 import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 
 /**
  * One evaluated projection {@code P(x, theta)} of a batch {@code x (B, n)}: the data its forward pass cached
- * (active sets, thresholds, norms, factorizations) and its two VJP rules.
+ * (active sets, thresholds, norms, factorizations) and its VJP rule, which gives the gradients of all operands
+ * in one call.
  *
  * <p>First-order VJPs ({@link GradMode} off, as in the folded backward solvers, which call them hundreds of
  * times) run {@link #vjp}: the closed-form Jacobian applied with flat loops in {@code O(n)} per instance from
@@ -38,11 +42,22 @@ abstract class ProjectionOp {
     }
 
     /**
-     * @param input index of the operand, as passed to {@link #record}
      * @param g the cotangent of the projection, {@code (B, n)}
-     * @return {@code (dP/d input)^T g}, shaped like the operand
+     * @param needsGrad whether each operand, in the order passed to {@link #record}, needs a gradient
+     * @return {@code (dP/d input_i)^T g}, shaped like operand {@code i}, for every operand that needs one
      */
-    abstract Tensor vjp(int input, Tensor g);
+    abstract Tensor[] vjp(Tensor g, boolean[] needsGrad);
+
+    /** @return {@code vjp.apply(i)} for every operand {@code i} that needs a gradient, null for the others */
+    static Tensor[] eachNeeded(boolean[] needsGrad, IntFunction<Tensor> vjp) {
+        Tensor[] out = new Tensor[needsGrad.length];
+        for (int i = 0; i < out.length; i++) {
+            if (needsGrad[i]) {
+                out[i] = vjp.apply(i);
+            }
+        }
+        return out;
+    }
 
     /**
      * @param inputs stand-ins for the operands, with their values
@@ -53,24 +68,41 @@ abstract class ProjectionOp {
 
     /** @return {@code value} recorded as this projection of {@code inputs} */
     final Var record(Tensor value, Var... inputs) {
-        return Var.op(value, inputs, (i, g) -> GradMode.isEnabled()
-                ? frozenVjp(inputs, i, g)
-                : Var.constant(vjp(i, g.value())));
+        return Operation.record("projection", new Tensor[] {value}, inputs, (g, needsGrad) -> {
+            if (GradMode.isEnabled()) {
+                return frozenVjp(inputs, needsGrad, g[0]);
+            }
+            Tensor[] t = vjp(g[0].value(), needsGrad);
+            Var[] out = new Var[t.length];
+            for (int i = 0; i < t.length; i++) {
+                out[i] = t[i] == null ? null : Var.constant(t[i]);
+            }
+            return out;
+        })[0];
     }
 
     /**
-     * The VJP of {@link #frozen} for operand {@code i}, recorded. The frozen form is built on identity
-     * stand-ins of the operands, so that its VJP is the partial derivative in operand {@code i} alone even
-     * when operands depend on one another, and stays differentiable in the operands themselves.
+     * The VJP of {@link #frozen} for the operands that need a gradient, recorded. The frozen form is built on
+     * identity stand-ins of the operands, so that its VJP is the partial derivative in each operand alone
+     * even when operands depend on one another, and stays differentiable in the operands themselves.
      */
-    private Var frozenVjp(Var[] inputs, int i, Var g) {
+    private Var[] frozenVjp(Var[] inputs, boolean[] needsGrad, Var g) {
         Var[] standIns = new Var[inputs.length];
         for (int k = 0; k < inputs.length; k++) {
             Var in = inputs[k];
             standIns[k] = Var.op(in.value(), new Var[] {in}, (j, h) -> h);
         }
         Var out = frozen(standIns);
-        return Autodiff.vjp(new Var[] {out}, new Var[] {standIns[i]}, new Var[] {g}, true)[0];
+        Var[] needed = IntStream.range(0, inputs.length).filter(k -> needsGrad[k]).mapToObj(k -> standIns[k])
+                .toArray(Var[]::new);
+        Var[] grads = Autodiff.vjp(new Var[] {out}, needed, new Var[] {g}, true);
+        Var[] result = new Var[inputs.length];
+        for (int k = 0, c = 0; k < inputs.length; k++) {
+            if (needsGrad[k]) {
+                result[k] = grads[c++];
+            }
+        }
+        return result;
     }
 
     /** Runs {@code body} for every instance, in parallel when the work ({@code workPerRow} flops each) is large. */

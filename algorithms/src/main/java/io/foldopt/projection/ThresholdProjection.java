@@ -238,7 +238,12 @@ final class ThresholdProjection extends ProjectionOp {
     }
 
     @Override
-    Tensor vjp(int input, Tensor g) {
+    Tensor[] vjp(Tensor g, boolean[] needsGrad) {
+        return eachNeeded(needsGrad, i -> vjp(i, g));
+    }
+
+    /** @return the VJP for operand {@code input} alone */
+    private Tensor vjp(int input, Tensor g) {
         double[] gd = g.data();
         if (input == levelInput) {
             double[] out = new double[batch];

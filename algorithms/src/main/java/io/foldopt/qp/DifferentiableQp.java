@@ -1,7 +1,8 @@
 package io.foldopt.qp;
 
-import io.foldopt.autodiff.Backward;
+import io.foldopt.autodiff.FirstOrderRule;
 import io.foldopt.autodiff.GradMode;
+import io.foldopt.autodiff.Operation;
 import io.foldopt.autodiff.Var;
 import io.foldopt.linalg.Vec;
 import io.foldopt.parallel.Parallel;
@@ -38,8 +39,9 @@ import java.util.stream.IntStream;
  *
  * (the reduced form of OptNet's equations, with {@code d = -w}). A shared parameter receives the sum over the
  * batch. The factorization of {@code K_S} is done in the forward pass when the output is recorded, so the
- * report describes the derivative before any backward pass; the backward pass only solves. The VJP is
- * first order: its results are constants of the graph, so a QP cannot be differentiated twice.
+ * report describes the derivative before any backward pass; the backward pass only solves, once per instance
+ * for the cotangents of all three outputs. The VJP is first order: differentiating it again (a second-order
+ * VJP through the QP) throws {@link UnsupportedOperationException}.
  *
  * <p><b>Degenerate instances.</b> A weakly active inequality ({@code lambda_i = 0} and {@code s_i = 0}) makes
  * the full KKT Jacobian singular and the solution map non-differentiable; such constraints (and constraints
@@ -114,30 +116,23 @@ public final class DifferentiableQp {
         int n = batch.n();
         int pe = batch.equalities();
         int m = batch.inequalities();
-        int width = n + pe + m;
-        double[] out = new double[size * width];
+        double[] z = new double[size * n];
+        double[] nu = new double[size * pe];
+        double[] lambda = new double[size * m];
         for (int k = 0; k < size; k++) {
-            System.arraycopy(solutions[k].z(), 0, out, k * width, n);
-            System.arraycopy(solutions[k].nu(), 0, out, k * width + n, pe);
-            System.arraycopy(solutions[k].lambda(), 0, out, k * width + n + pe, m);
+            System.arraycopy(solutions[k].z(), 0, z, k * n, n);
+            System.arraycopy(solutions[k].nu(), 0, nu, k * pe, pe);
+            System.arraycopy(solutions[k].lambda(), 0, lambda, k * m, m);
         }
         Var[] in = inputs.toArray(new Var[0]);
         int[][] shapes = new int[in.length][];
         for (int i = 0; i < in.length; i++) {
             shapes[i] = in[i].shape();
         }
-        Var y = Var.op(Tensor.wrap(out, size, width), in,
+        Var[] y = Operation.recordFirstOrder("QP", new Tensor[] {Tensor.wrap(z, size, n), Tensor.wrap(nu, size, pe),
+                Tensor.wrap(lambda, size, m)}, in,
                 new KktVjp(n, pe, m, solutions, lin, roles.stream().mapToInt(Integer::intValue).toArray(), shapes));
-        return new QpOutput(y.slice(0, n), part(y, n, n + pe), part(y, n + pe, width), report);
-    }
-
-    /**
-     * @return columns {@code [from, to)} of {@code y}; an empty part (no equalities or no inequalities) is a
-     *     constant, which keeps zero-width slices out of the graph (the backward of a slice,
-     *     {@code Structure.embed}, cannot size a zero-width cotangent)
-     */
-    private static Var part(Var y, int from, int to) {
-        return from == to ? Var.constant(Tensor.zeros(y.dim(0), 0)) : y.slice(from, to);
+        return new QpOutput(y[0], y[1], y[2], report);
     }
 
     private static Tensor valueOf(Var v) {
@@ -208,10 +203,10 @@ public final class DifferentiableQp {
     }
 
     /**
-     * The VJP rule: one {@code K_S} solve per instance for the output cotangent (computed once per cotangent
-     * and shared by the rules of all six inputs), then the outer products of the class comment.
+     * The VJP rule: one {@code K_S} solve per instance for the cotangents of {@code (z, nu, lambda)}, shared by
+     * the gradients of all inputs, then the outer products of the class comment.
      */
-    private static final class KktVjp implements Backward {
+    private static final class KktVjp implements FirstOrderRule {
         private final int n;
         private final int pe;
         private final int m;
@@ -219,8 +214,6 @@ public final class DifferentiableQp {
         private final Linearization[] lin;
         private final int[] roles;
         private final int[][] shapes;
-        private Var cachedCotangent;
-        private double[][] cachedAdjoints;
 
         KktVjp(int n, int pe, int m, QpSolution[] solutions, Linearization[] lin, int[] roles, int[][] shapes) {
             this.n = n;
@@ -233,8 +226,19 @@ public final class DifferentiableQp {
         }
 
         @Override
-        public Var grad(int input, Var gradOutput) {
-            double[][] w = adjoints(gradOutput);
+        public Tensor[] vjp(Tensor[] cotangents, boolean[] needsGrad) {
+            double[][] w = adjoints(cotangents[0].data(), cotangents[1].data(), cotangents[2].data());
+            Tensor[] grads = new Tensor[roles.length];
+            for (int input = 0; input < roles.length; input++) {
+                if (needsGrad[input]) {
+                    grads[input] = gradient(input, w);
+                }
+            }
+            return grads;
+        }
+
+        /** @return the gradient of input {@code input}, summed over the batch for a shared parameter */
+        private Tensor gradient(int input, double[][] w) {
             int role = roles[input];
             int[] shape = shapes[input];
             boolean batched = shape.length == (role == 0 || role == 2 || role == 4 ? 3 : 2);
@@ -245,35 +249,31 @@ public final class DifferentiableQp {
                     accumulate(role, k, w[k], out, k * stride);
                 }
             }
-            return Var.constant(Tensor.wrap(out, shape));
+            return Tensor.wrap(out, shape);
         }
 
         /**
          * @return per instance the solution {@code (w_z, w_nu, w_S)} of {@code K_S w = (g_z, g_nu, g_S)}, or
          *     null for an instance with a zero gradient
          */
-        private synchronized double[][] adjoints(Var cotangent) {
-            if (cotangent != cachedCotangent) {
-                double[] g = cotangent.value().data();
-                int width = n + pe + m;
-                double[][] w = new double[lin.length][];
-                Parallel.forEach(lin.length, (long) width * width, k -> {
-                    ActiveSetKkt kkt = lin[k].kkt;
-                    if (kkt == null) {
-                        return;
-                    }
-                    int[] active = lin[k].active;
-                    double[] r = new double[n + pe + active.length];
-                    System.arraycopy(g, k * width, r, 0, n + pe);
-                    for (int s = 0; s < active.length; s++) {
-                        r[n + pe + s] = g[k * width + n + pe + active[s]];
-                    }
-                    w[k] = kkt.solve(r);
-                });
-                cachedCotangent = cotangent;
-                cachedAdjoints = w;
-            }
-            return cachedAdjoints;
+        private double[][] adjoints(double[] gz, double[] gnu, double[] glambda) {
+            double[][] w = new double[lin.length][];
+            int width = n + pe + m;
+            Parallel.forEach(lin.length, (long) width * width, k -> {
+                ActiveSetKkt kkt = lin[k].kkt;
+                if (kkt == null) {
+                    return;
+                }
+                int[] active = lin[k].active;
+                double[] r = new double[n + pe + active.length];
+                System.arraycopy(gz, k * n, r, 0, n);
+                System.arraycopy(gnu, k * pe, r, n, pe);
+                for (int s = 0; s < active.length; s++) {
+                    r[n + pe + s] = glambda[k * m + active[s]];
+                }
+                w[k] = kkt.solve(r);
+            });
+            return w;
         }
 
         /** Adds instance {@code k}'s gradient of parameter {@code role} to {@code out} at {@code off}. */

@@ -1,5 +1,6 @@
 package io.foldopt.topk;
 
+import io.foldopt.autodiff.Operation;
 import io.foldopt.autodiff.Var;
 import io.foldopt.parallel.Parallel;
 import io.foldopt.tensor.Tensor;
@@ -18,7 +19,8 @@ import java.util.Arrays;
  * </ul>
  * In both, with {@code s_i = dx_i / d((c_i - nu))} on the free coordinates, the VJP is
  * {@code dL/dc_i = s_i (g_i - sum_j s_j g_j / sum_j s_j)}: differentiating
- * {@code x_i = phi(c_i - nu)} under {@code sum_i dx_i = 0}.
+ * {@code x_i = phi(c_i - nu)} under {@code sum_i dx_i = 0}. The VJP is first order: differentiating it
+ * again throws {@link UnsupportedOperationException}.
  */
 public final class TopK {
     private static final int BISECTION_STEPS = 200;
@@ -74,7 +76,8 @@ public final class TopK {
         Parallel.forEach(batch, (long) n * BISECTION_STEPS, b -> solveInstance(cd, b * n, n, k, eps, entropy, x,
                 slope));
         Tensor slopes = Tensor.wrap(slope, batch, n);
-        return Var.op(Tensor.wrap(x, batch, n), new Var[] {c}, (i, g) -> Var.constant(vjp(g.value(), slopes)));
+        return Operation.recordFirstOrder("top-k layer", new Tensor[] {Tensor.wrap(x, batch, n)}, new Var[] {c},
+                (g, needsGrad) -> new Tensor[] {vjp(g[0], slopes)})[0];
     }
 
     /**
