@@ -1,11 +1,11 @@
 package example;
 
 import io.foldopt.autodiff.Var;
-import io.foldopt.fold.BackwardMethod;
 import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
 import io.foldopt.fold.ForwardSolver;
 import io.foldopt.fold.UpdateMap;
+import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.nn.Adam;
 import io.foldopt.nn.Linear;
 import io.foldopt.tensor.Tensor;
@@ -32,7 +32,7 @@ public final class Main {
             return x.value();
         };
         FoldedLayer layer = new FoldedLayer(solver, step,
-                FoldOptions.defaults().withMethod(BackwardMethod.GMRES).withTolerance(1e-10));
+                FoldOptions.defaults().withSolver(BatchedLinearSolver.GMRES).withTolerance(1e-10));
 
         // Learn c = W u + b so that the layer's solutions x*(c(u)) match the targets.
         Linear model = new Linear(features, n, new SplittableRandom(0));

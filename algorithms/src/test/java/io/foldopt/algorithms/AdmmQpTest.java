@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.foldopt.autodiff.LinearAlgebra;
 import io.foldopt.autodiff.Structure;
 import io.foldopt.autodiff.Var;
-import io.foldopt.fold.BackwardMethod;
 import io.foldopt.fold.FoldedLayer;
+import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.tensor.Tensor;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
@@ -80,7 +80,8 @@ class AdmmQpTest {
         AdmmQp alg = new AdmmQp(p, a, RHO, SIGMA);
         Tensor state = alg.solver(1e-14, 1_000_000).solve(new Tensor[] {Q0, L0, U0});
         Var[] params = params();
-        FoldingAssertions.Pass folded = FoldingAssertions.fold(alg, BackwardMethod.GMRES, params, new Var[] {p, a}, G);
+        FoldingAssertions.Pass folded =
+                FoldingAssertions.fold(alg, BatchedLinearSolver.GMRES, params, new Var[] {p, a}, G);
         Tensor[] total = new Tensor[] {Tensor.zeros(N, N), Tensor.zeros(M, N)};
         for (int b = 0; b < B; b++) {
             double[] y = state.row(b);
@@ -126,7 +127,7 @@ class AdmmQpTest {
         assertFiniteDifferences(v -> {
             AdmmQp alg = new AdmmQp(v[4], v[5], RHO, SIGMA);
             FoldedLayer layer = new FoldedLayer(alg.solver(1e-14, 1_000_000), alg.updateMap(),
-                    FoldingAssertions.OPTIONS.withMethod(BackwardMethod.GMRES));
+                    FoldingAssertions.OPTIONS.withSolver(BatchedLinearSolver.GMRES));
             return alg.output(layer.apply(v[0], Structure.concat(v[1], v[2]), Structure.concat(v[1], v[3])));
         }, new Tensor[] {Q0, EQUAL, LOWER, UPPER, P0, A0}, 1e-6, 1e-6);
     }

@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.foldopt.autodiff.LinearAlgebra;
 import io.foldopt.autodiff.Var;
-import io.foldopt.fold.BackwardMethod;
 import io.foldopt.fold.FoldedLayer;
+import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.tensor.Tensor;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -84,7 +84,8 @@ class DualProximalGradientTest {
         Var lambda = Var.param(LAMBDA);
         DualProximalGradient alg = new DualProximalGradient(dm, lambda);
         Tensor state = alg.solver(1e-14, 1_000_000).solve(new Tensor[] {DATA});
-        FoldingAssertions.Pass folded = FoldingAssertions.fold(alg, BackwardMethod.GMRES, new Var[] {Var.param(DATA)},
+        FoldingAssertions.Pass folded = FoldingAssertions.fold(alg, BatchedLinearSolver.GMRES,
+                new Var[] {Var.param(DATA)},
                 new Var[] {dm, lambda}, G);
         double[] gradD = new double[K * N];
         double gradLambda = 0;
@@ -116,7 +117,7 @@ class DualProximalGradientTest {
         assertFiniteDifferences(p -> {
             DualProximalGradient alg = new DualProximalGradient(p[1], p[2]);
             FoldedLayer layer = new FoldedLayer(alg.solver(1e-14, 1_000_000), alg.updateMap(),
-                    FoldingAssertions.OPTIONS.withMethod(BackwardMethod.BICGSTAB));
+                    FoldingAssertions.OPTIONS.withSolver(BatchedLinearSolver.BICGSTAB));
             return alg.output(layer.apply(p[0]));
         }, new Tensor[] {DATA, D0, LAMBDA}, 1e-6, 1e-6);
     }

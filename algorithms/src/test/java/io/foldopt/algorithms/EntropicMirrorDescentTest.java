@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.foldopt.autodiff.LinearAlgebra;
 import io.foldopt.autodiff.Structure;
 import io.foldopt.autodiff.Var;
-import io.foldopt.fold.BackwardMethod;
 import io.foldopt.fold.FoldedLayer;
+import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -61,7 +61,7 @@ class EntropicMirrorDescentTest {
         Var q = Var.param(Q0);
         EntropicMirrorDescent alg = new EntropicMirrorDescent(N, quadratic(q), ETA);
         Var c = Var.param(C0);
-        FoldingAssertions.Pass folded = FoldingAssertions.fold(alg, BackwardMethod.BICGSTAB, new Var[] {c},
+        FoldingAssertions.Pass folded = FoldingAssertions.fold(alg, BatchedLinearSolver.BICGSTAB, new Var[] {c},
                 new Var[] {q}, G);
         Var ones = Var.constant(Tensor.full(1.0, 1, N));
         Var top = Structure.concat(q.add(q.transpose()).mul(0.5), ones.transpose());
@@ -80,7 +80,7 @@ class EntropicMirrorDescentTest {
         assertFiniteDifferences(p -> {
             EntropicMirrorDescent alg = new EntropicMirrorDescent(N, quadratic(p[1]), ETA);
             FoldedLayer layer = new FoldedLayer(alg.solver(1e-14, 1_000_000), alg.updateMap(),
-                    FoldingAssertions.OPTIONS.withMethod(BackwardMethod.GMRES));
+                    FoldingAssertions.OPTIONS.withSolver(BatchedLinearSolver.GMRES));
             return alg.output(layer.apply(p[0]));
         }, new Tensor[] {C0, Q0}, 1e-6, 1e-6);
     }
@@ -99,7 +99,7 @@ class EntropicMirrorDescentTest {
         Tensor x = assertFixedPoint(alg, new Tensor[] {p}, 1e-12);
         assertEquals(0.45, x.data()[0], 1e-12);
         assertTrue(x.data()[2] < 1e-13 && x.data()[5] < 1e-13, x.toString());
-        FoldedLayer layer = alg.folded(FoldingAssertions.OPTIONS.withMethod(BackwardMethod.DIRECT));
+        FoldedLayer layer = alg.folded(FoldingAssertions.OPTIONS.withSolver(BatchedLinearSolver.DIRECT));
         assertFiniteDifferences(v -> layer.apply(v[0]), new Tensor[] {p}, 1e-6, 1e-6);
     }
 

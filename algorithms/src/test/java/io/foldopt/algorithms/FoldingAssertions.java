@@ -8,14 +8,15 @@ import io.foldopt.autodiff.Var;
 import io.foldopt.autodiff.VjpPlan;
 import io.foldopt.check.GradientCheck;
 import io.foldopt.check.RandomMatrices;
-import io.foldopt.fold.BackwardMethod;
 import io.foldopt.fold.BackwardReport;
 import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
+import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.linalg.BatchedOperator;
 import io.foldopt.linalg.SpectralRadius;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 
@@ -98,9 +99,9 @@ final class FoldingAssertions {
      * @return the read-out solution and the gradients of {@code <g, output>} with respect to
      *     {@code params} then {@code captured}, through a folded layer with the given method
      */
-    static Pass fold(FoldableAlgorithm alg, BackwardMethod method, Var[] params, Var[] captured, Tensor g) {
+    static Pass fold(FoldableAlgorithm alg, BatchedLinearSolver method, Var[] params, Var[] captured, Tensor g) {
         FoldedLayer layer = new FoldedLayer(alg.solver(SOLVE_TOL, 1_000_000), alg.updateMap(),
-                OPTIONS.withMethod(method));
+                OPTIONS.withSolver(method));
         Var out = alg.output(layer.apply(params));
         Var[] wrt = new Var[params.length + captured.length];
         System.arraycopy(params, 0, wrt, 0, params.length);
@@ -119,16 +120,16 @@ final class FoldingAssertions {
      */
     static Pass assertMethodsAgree(String label, FoldableAlgorithm alg, Var[] params, Var[] captured, Tensor g,
             double tol) {
-        Pass direct = fold(alg, BackwardMethod.DIRECT, params, captured, g);
+        Pass direct = fold(alg, BatchedLinearSolver.DIRECT, params, captured, g);
         for (int i = params.length; i < direct.grads().length; i++) {
             assertTrue(direct.grads()[i].norm() > 0, label + ": captured variable " + (i - params.length)
                     + " gets no gradient");
         }
         Tensor state = GradMode.noGrad(() -> alg.solver(SOLVE_TOL, 1_000_000).solve(values(params)));
         double rho = Arrays.stream(spectralRadius(alg, values(params), state)).max().orElseThrow();
-        for (BackwardMethod m : new BackwardMethod[] {BackwardMethod.GMRES, BackwardMethod.BICGSTAB,
-                BackwardMethod.LFPI}) {
-            if (m == BackwardMethod.LFPI && rho >= 0.999) {
+        for (BatchedLinearSolver m : List.of(BatchedLinearSolver.GMRES,
+                BatchedLinearSolver.BICGSTAB, BatchedLinearSolver.LFPI)) {
+            if (m == BatchedLinearSolver.LFPI && rho >= 0.999) {
                 continue;
             }
             Pass pass = fold(alg, m, params, captured, g);

@@ -9,13 +9,14 @@ import static io.foldopt.algorithms.FoldingAssertions.spd;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.foldopt.autodiff.Var;
-import io.foldopt.fold.BackwardMethod;
 import io.foldopt.fold.FoldedLayer;
+import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.qp.DifferentiableQp;
 import io.foldopt.qp.PolyhedralSqp;
 import io.foldopt.qp.QpOptions;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,9 +34,10 @@ class ProjectedGradientPolyhedronTest {
     private static final Polyhedron SET = PolyhedralProblems.randomPolyhedron(N, P, M, 21);
 
     /** @return a folded PGD-b layer over the SQP forward solver, with the given projection */
-    private static FoldedLayer layer(SmoothObjective f, ProjectedGradient.Projection projection, BackwardMethod m) {
+    private static FoldedLayer layer(SmoothObjective f, ProjectedGradient.Projection projection,
+            BatchedLinearSolver m) {
         return new FoldedLayer(new PolyhedralSqp(f, SET).solver(1e-12, 500),
-                new ProjectedGradient(N, f, projection, ALPHA).updateMap(), OPTIONS.withMethod(m));
+                new ProjectedGradient(N, f, projection, ALPHA).updateMap(), OPTIONS.withSolver(m));
     }
 
     @Test
@@ -44,12 +46,12 @@ class ProjectedGradientPolyhedronTest {
         ProjectedGradient.Projection projection = SET.projection(QpOptions.defaults());
         Var c = Var.param(randn(23, B, N).map(v -> 2 * v));
         Tensor g = randn(24, B, N);
-        FoldedLayer direct = layer(f, projection, BackwardMethod.DIRECT);
+        FoldedLayer direct = layer(f, projection, BatchedLinearSolver.DIRECT);
         Tensor reference = gradients(direct.apply(c), new Var[] {c}, g)[0];
         assertTrue(direct.lastReport().allOk(), Arrays.toString(direct.lastReport().instances()));
         assertTrue(reference.norm() > 0);
-        for (BackwardMethod m : new BackwardMethod[] {BackwardMethod.GMRES, BackwardMethod.BICGSTAB,
-                BackwardMethod.LFPI}) {
+        for (BatchedLinearSolver m : List.of(BatchedLinearSolver.GMRES,
+                BatchedLinearSolver.BICGSTAB, BatchedLinearSolver.LFPI)) {
             FoldedLayer layer = layer(f, projection, m);
             Tensor grad = gradients(layer.apply(c), new Var[] {c}, g)[0];
             assertTrue(layer.lastReport().allOk(), m + ": " + Arrays.toString(layer.lastReport().instances()));
@@ -71,7 +73,7 @@ class ProjectedGradientPolyhedronTest {
         Tensor cValue = randn(26, B, N).map(v -> 3 * v);
         Tensor g = randn(27, B, N);
         Var c = Var.param(cValue);
-        FoldedLayer folded = layer(f, projection, BackwardMethod.AUTO);
+        FoldedLayer folded = layer(f, projection, BatchedLinearSolver.AUTO);
         Tensor[] fold = gradients(folded.apply(c), new Var[] {c, b, h}, g);
         assertTrue(folded.lastReport().allOk(), Arrays.toString(folded.lastReport().instances()));
 

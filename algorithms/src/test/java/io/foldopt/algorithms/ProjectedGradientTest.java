@@ -11,9 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.foldopt.autodiff.Autodiff;
 import io.foldopt.autodiff.Var;
-import io.foldopt.fold.BackwardMethod;
 import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
+import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.projection.Projections;
 import io.foldopt.tensor.Tensor;
 import io.foldopt.topk.TopK;
@@ -37,7 +37,7 @@ class ProjectedGradientTest {
         Var c = Var.param(randn(2, B, N).map(v -> 0.5 * v));
         assertFixedPoint(pgd, new Tensor[] {c.value()}, 1e-12);
         assertMethodsAgree("pgd simplex", pgd, new Var[] {c}, new Var[0], randn(3, B, N), 1e-8);
-        FoldedLayer layer = pgd.folded(FoldingAssertions.OPTIONS.withMethod(BackwardMethod.GMRES));
+        FoldedLayer layer = pgd.folded(FoldingAssertions.OPTIONS.withSolver(BatchedLinearSolver.GMRES));
         assertFiniteDifferences(p -> layer.apply(p[0]), new Tensor[] {c.value()}, 1e-6, 1e-6);
     }
 
@@ -54,7 +54,7 @@ class ProjectedGradientTest {
         Tensor g = randn(5, B, N);
         Var c = Var.param(scores);
         FoldedLayer layer = new FoldedLayer(p -> TopK.binaryEntropy(Var.constant(p[0]), k, eps).value(),
-                pgd.updateMap(), FoldOptions.defaults().withMethod(BackwardMethod.GMRES).withTolerance(1e-12));
+                pgd.updateMap(), FoldOptions.defaults().withSolver(BatchedLinearSolver.GMRES).withTolerance(1e-12));
         Tensor folded = Autodiff.vjp(new Var[] {layer.apply(c)}, new Var[] {c}, new Tensor[] {g})[0];
         Var c2 = Var.param(scores);
         Tensor lml = Autodiff.vjp(new Var[] {TopK.binaryEntropy(c2, k, eps)}, new Var[] {c2}, new Tensor[] {g})[0];

@@ -13,9 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.foldopt.autodiff.LinearAlgebra;
 import io.foldopt.autodiff.Var;
-import io.foldopt.fold.BackwardMethod;
 import io.foldopt.fold.FoldedLayer;
 import io.foldopt.fold.UnrolledLayer;
+import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.prox.ProximalOperator;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
@@ -114,7 +114,7 @@ class ProximalGradientTest {
         assertFiniteDifferences(p -> {
             ProximalGradient alg = problem(p[1], term.make.apply(Arrays.copyOfRange(p, 2, p.length)));
             FoldedLayer layer = new FoldedLayer(alg.solver(1e-14, 100_000), alg.updateMap(),
-                    FoldingAssertions.OPTIONS.withMethod(BackwardMethod.GMRES));
+                    FoldingAssertions.OPTIONS.withSolver(BatchedLinearSolver.GMRES));
             return alg.output(layer.apply(p[0]));
         }, at, 1e-6, 1e-6);
     }
@@ -129,7 +129,8 @@ class ProximalGradientTest {
         Var a = Var.param(A0);
         Var w = Var.param(Term.L1.params[0]);
         ProximalGradient alg = problem(a, ProximalOperator.l1(w));
-        FoldingAssertions.Pass folded = FoldingAssertions.fold(alg, BackwardMethod.GMRES, new Var[] {Var.param(C0)},
+        FoldingAssertions.Pass folded = FoldingAssertions.fold(alg, BatchedLinearSolver.GMRES,
+                new Var[] {Var.param(C0)},
                 new Var[] {a, w}, G);
         double[] gradA = new double[M * N];
         double gradW = 0;
@@ -159,7 +160,8 @@ class ProximalGradientTest {
         Var a = Var.constant(A0);
         ProximalGradient alg = problem(a, ProximalOperator.l1(Var.constant(Term.L1.params[0])));
         Var c = Var.param(C0);
-        Tensor folded = FoldingAssertions.fold(alg, BackwardMethod.DIRECT, new Var[] {c}, new Var[0], G).grads()[0];
+        Tensor folded =
+                FoldingAssertions.fold(alg, BatchedLinearSolver.DIRECT, new Var[] {c}, new Var[0], G).grads()[0];
         UnrolledLayer unrolled = new UnrolledLayer(alg.updateMap(), p -> Tensor.zeros(B, N), 3000);
         Tensor viaUnrolling = gradients(unrolled.apply(c), new Var[] {c}, G)[0];
         assertTrue(relErr(viaUnrolling, folded) < 1e-7, "unrolled 3000: " + relErr(viaUnrolling, folded));

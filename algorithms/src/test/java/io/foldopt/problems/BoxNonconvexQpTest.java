@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.foldopt.autodiff.Autodiff;
 import io.foldopt.autodiff.Var;
 import io.foldopt.check.GradientCheck;
-import io.foldopt.fold.BackwardMethod;
 import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
 import io.foldopt.fold.OptimizationLayer;
 import io.foldopt.fold.UnrolledLayer;
+import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.tensor.Tensor;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -44,7 +44,7 @@ class BoxNonconvexQpTest {
         Tensor g = Tensor.randn(new SplittableRandom(3), B, N);
         FoldOptions opts = FoldOptions.defaults().withTolerance(1e-12).withMaxIterations(20000);
         Tensor[] direct = solveAndGrad(new FoldedLayer(problem.solver(1e-14, 100000), problem.updateMap(),
-                opts.withMethod(BackwardMethod.DIRECT)), c, g);
+                opts.withSolver(BatchedLinearSolver.DIRECT)), c, g);
         int active = 0;
         int inactive = 0;
         for (double v : direct[0].data()) {
@@ -55,9 +55,9 @@ class BoxNonconvexQpTest {
             }
         }
         assertTrue(active >= 5 && inactive >= 5, "active " + active + ", inactive " + inactive);
-        for (BackwardMethod m : new BackwardMethod[] {BackwardMethod.LFPI, BackwardMethod.GMRES,
-                BackwardMethod.BICGSTAB, BackwardMethod.AUTO}) {
-            FoldedLayer layer = new FoldedLayer(problem.solver(1e-14, 100000), problem.updateMap(), opts.withMethod(m));
+        for (BatchedLinearSolver m : new BatchedLinearSolver[] {BatchedLinearSolver.LFPI, BatchedLinearSolver.GMRES,
+                BatchedLinearSolver.BICGSTAB, BatchedLinearSolver.AUTO}) {
+            FoldedLayer layer = new FoldedLayer(problem.solver(1e-14, 100000), problem.updateMap(), opts.withSolver(m));
             Tensor grad = solveAndGrad(layer, c, g)[1];
             assertTrue(relErr(grad, direct[1]) < 1e-9, m + ": " + relErr(grad, direct[1]));
             assertTrue(layer.lastReport().allOk(), m + " report");
@@ -73,7 +73,7 @@ class BoxNonconvexQpTest {
     void foldedGradientMatchesFiniteDifferences() {
         BoxNonconvexQp problem = BoxNonconvexQp.random(N, 4);
         FoldedLayer layer = new FoldedLayer(problem.solver(1e-14, 100000), problem.updateMap(),
-                FoldOptions.defaults().withMethod(BackwardMethod.GMRES).withTolerance(1e-12));
+                FoldOptions.defaults().withSolver(BatchedLinearSolver.GMRES).withTolerance(1e-12));
         Tensor c = problem.randomParameters(B, 5);
         GradientCheck.Result r = GradientCheck.check(p -> layer.apply(p[0]), new Tensor[] {c}, 4, 1e-6, 6);
         assertTrue(r.passes(1e-6), "worst relative error " + r.worstRelativeError());

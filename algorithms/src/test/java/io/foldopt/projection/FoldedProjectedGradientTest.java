@@ -7,14 +7,15 @@ import io.foldopt.autodiff.Autodiff;
 import io.foldopt.autodiff.GradMode;
 import io.foldopt.autodiff.Var;
 import io.foldopt.check.GradientCheck;
-import io.foldopt.fold.BackwardMethod;
 import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
 import io.foldopt.fold.ForwardSolver;
 import io.foldopt.fold.UpdateMap;
+import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.linalg.DenseLU;
 import io.foldopt.tensor.Kernels;
 import io.foldopt.tensor.Tensor;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -136,10 +137,10 @@ class FoldedProjectedGradientTest {
         Tensor g = randn(3, 1.0, B, N);
         UpdateMap map = step(false);
         Tensor direct = null;
-        for (BackwardMethod method : new BackwardMethod[] {BackwardMethod.DIRECT, BackwardMethod.GMRES,
-            BackwardMethod.BICGSTAB, BackwardMethod.LFPI}) {
+        for (BatchedLinearSolver method : List.of(BatchedLinearSolver.DIRECT,
+                BatchedLinearSolver.GMRES, BatchedLinearSolver.BICGSTAB, BatchedLinearSolver.LFPI)) {
             FoldedLayer layer = new FoldedLayer(iterate(map), map,
-                    FoldOptions.defaults().withMethod(method).withTolerance(1e-12).withMaxIterations(20_000));
+                    FoldOptions.defaults().withSolver(method).withTolerance(1e-12).withMaxIterations(20_000));
             Var cv = Var.param(c);
             Var x = layer.apply(cv);
             Tensor grad = Autodiff.vjp(new Var[] {x}, new Var[] {cv}, new Tensor[] {g})[0];
@@ -153,7 +154,8 @@ class FoldedProjectedGradientTest {
                 assertTrue(relErr(grad, direct) < 1e-9, method + " vs direct: " + relErr(grad, direct));
             }
         }
-        FoldedLayer layer = new FoldedLayer(iterate(map), map, FoldOptions.defaults().withMethod(BackwardMethod.GMRES));
+        FoldedLayer layer =
+                new FoldedLayer(iterate(map), map, FoldOptions.defaults().withSolver(BatchedLinearSolver.GMRES));
         GradientCheck.Result r = GradientCheck.check(p -> layer.apply(p[0]), new Tensor[] {c}, 4, 1e-6, 4);
         assertTrue(r.passes(1e-6), "folded layer vs finite differences: " + r.worstRelativeError());
     }
@@ -165,10 +167,10 @@ class FoldedProjectedGradientTest {
         Tensor g = randn(6, 1.0, B, N);
         UpdateMap map = step(true);
         Tensor[] direct = null;
-        for (BackwardMethod method : new BackwardMethod[] {BackwardMethod.DIRECT, BackwardMethod.GMRES,
-            BackwardMethod.LFPI}) {
+        for (BatchedLinearSolver method : List.of(BatchedLinearSolver.DIRECT,
+                BatchedLinearSolver.GMRES, BatchedLinearSolver.LFPI)) {
             FoldedLayer layer = new FoldedLayer(iterate(map), map,
-                    FoldOptions.defaults().withMethod(method).withTolerance(1e-12).withMaxIterations(20_000));
+                    FoldOptions.defaults().withSolver(method).withTolerance(1e-12).withMaxIterations(20_000));
             Var cv = Var.param(c);
             Var kv = Var.param(k);
             Var x = layer.apply(cv, kv);

@@ -8,9 +8,9 @@ import io.foldopt.algorithms.ProximalGradient;
 import io.foldopt.algorithms.SmoothObjective;
 import io.foldopt.autodiff.Autodiff;
 import io.foldopt.autodiff.Var;
-import io.foldopt.fold.BackwardMethod;
 import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
+import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.projection.Projections;
 import io.foldopt.prox.ProximalOperator;
 import io.foldopt.tensor.Kernels;
@@ -80,7 +80,7 @@ public class AlgorithmBackwardBenchmark {
         cotangent = Tensor.randn(rng, B, N);
         Tensor state = alg.solver(1e-12, 1_000_000).solve(new Tensor[] {params});
         layer = new FoldedLayer(p -> state, alg.updateMap(),
-                FoldOptions.defaults().withMethod(BackwardMethod.GMRES).withMaxIterations(20_000));
+                FoldOptions.defaults().withSolver(BatchedLinearSolver.GMRES).withMaxIterations(20_000));
     }
 
     /** The first-difference operator {@code (n - 1) x n}: {@code (D x)_i = x_{i+1} - x_i}. */

@@ -2,8 +2,8 @@ package io.foldopt.bench;
 
 import io.foldopt.autodiff.Var;
 import io.foldopt.cli.bench.AnchorSetup;
-import io.foldopt.fold.BackwardMethod;
 import io.foldopt.fold.FoldedLayer;
+import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.tensor.Tensor;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -38,7 +38,7 @@ public class FoldedBackwardBenchmark {
 
     /** Backward method of the folded layer. */
     @Param({"LFPI", "GMRES", "BICGSTAB", "DIRECT"})
-    public BackwardMethod method;
+    public String method;
 
     private AnchorSetup setup;
     private FoldedLayer layer;
@@ -50,7 +50,7 @@ public class FoldedBackwardBenchmark {
     public void solveForward() {
         setup = Sizes.anchor(size);
         Tensor solution = setup.solver().solve(new Tensor[] {setup.c()});
-        layer = setup.folded(params -> solution, method, 1e-10);
+        layer = setup.folded(params -> solution, BatchedLinearSolver.named(method), 1e-10);
     }
 
     /** Records the layer output (one update step at the stored solution) for the next backward. */

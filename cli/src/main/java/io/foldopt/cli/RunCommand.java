@@ -7,12 +7,11 @@ import io.foldopt.experiments.ExperimentConfig.Size;
 import io.foldopt.experiments.ExperimentResult;
 import io.foldopt.experiments.Experiments;
 import io.foldopt.experiments.report.Report;
-import io.foldopt.fold.BackwardMethod;
+import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.parallel.Parallel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -104,21 +103,11 @@ final class RunCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("--size must be small or paper, got '" + size + "'");
             };
             ExperimentConfig d = e.defaults(s);
-            BackwardMethod method = backward == null ? d.backward() : parseMethod(backward);
+            BatchedLinearSolver method = backward == null ? d.backward() : BatchedLinearSolver.named(backward);
             return new ExperimentConfig(s, epochs == null ? d.epochs() : epochs, batch == null ? d.batch() : batch,
                     lr == null ? d.learningRate() : lr, method, tol == null ? d.tolerance() : tol, seed);
         } catch (IllegalArgumentException ex) {
             throw new ParameterException(spec.commandLine(), "invalid option value: " + ex.getMessage());
         }
-    }
-
-    private static BackwardMethod parseMethod(String name) {
-        for (BackwardMethod m : BackwardMethod.values()) {
-            if (m.name().toLowerCase(Locale.ROOT).equals(name)) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("--backward must be lfpi, gmres, bicgstab, direct or auto, got '" + name
-                + "'");
     }
 }

@@ -1,137 +1,91 @@
 package io.foldopt.fold;
 
+import io.foldopt.linalg.AutoSolver;
+import io.foldopt.linalg.BatchedLinearSolver;
+import io.foldopt.linalg.SolverOptions;
 import io.foldopt.status.FailurePolicy;
-import java.util.function.Consumer;
+import java.util.Objects;
 
 /**
- * Settings of a {@link FoldedLayer}'s backward pass.
+ * Settings of a {@link FoldedLayer}: how its backward pass solves {@code (I - Phi)^T v = g}, and when a forward
+ * solution counts as a fixed point. Start from {@link #defaults()} and change what differs with the withers, for
+ * example {@code FoldOptions.defaults().withSolver(new Gmres(30)).withTolerance(1e-8)}.
  *
- * @param method how to solve {@code (I - Phi)^T v = g} (see {@link BackwardMethod} for AUTO's rule)
- * @param tolerance stop when {@code ||(I - Phi)^T v - g|| <= tolerance * ||g||}, per instance
- * @param maxIterations operator applications allowed per instance (iterative methods)
- * @param restart GMRES restart length {@code m}
+ * @param solver the linear solver of the backward pass: one of the constants of {@link BatchedLinearSolver}, a
+ *     configured solver such as {@code new Gmres(30)} or {@code new AutoSolver(100, 0.5)}, or any implementation
+ * @param tolerance stop when {@code ||(I - Phi)^T v - g|| <= tolerance * ||g||}, per instance; in (0, 1)
+ * @param maxIterations operator applications allowed per instance (iterative methods), at least 1
  * @param warmStart start from the previous call's {@code v} when the batch shape matches
- * @param onFailure what an unconverged instance does
- * @param estimateSpectralRadius always report a power-iteration estimate of {@code rho(Phi)}
- * @param directMaxDim AUTO uses DIRECT up to this dimension {@code n}
- * @param lfpiMaxRho AUTO uses LFPI when the estimated {@code rho(Phi)} is at most this
- * @param fixedPointTolerance largest accepted {@code ||U(x*, c) - x*|| / max(1, ||x*||)} per
- *     instance; a forward solution that is not a fixed point of {@code U} is a failure
+ * @param onFailure what a failed instance does: THROW a {@link BackwardSolveException}, or FLAG it in the report
+ * @param estimateSpectralRadius report a power-iteration estimate of {@code rho(Phi)} for every instance, also when
+ *     the solver did not compute one
+ * @param fixedPointTolerance largest accepted {@code ||U(x*, c) - x*|| / max(1, ||x*||)} per instance, in (0, 1); a
+ *     forward solution that is not a fixed point of {@code U} is a failure
  */
-public record FoldOptions(BackwardMethod method, double tolerance, int maxIterations, int restart,
-        boolean warmStart, FailurePolicy onFailure, boolean estimateSpectralRadius, int directMaxDim,
-        double lfpiMaxRho, double fixedPointTolerance) {
+public record FoldOptions(BatchedLinearSolver solver, double tolerance, int maxIterations, boolean warmStart,
+        FailurePolicy onFailure, boolean estimateSpectralRadius, double fixedPointTolerance) {
 
-    /** Validates the settings. */
+    /** Validates the settings; every message names the setting and what it expects. */
     public FoldOptions {
-        if (method == null || onFailure == null) {
-            throw new IllegalArgumentException("method and onFailure must not be null");
+        Objects.requireNonNull(solver, "solver");
+        Objects.requireNonNull(onFailure, "onFailure");
+        SolverOptions.checkTolerance("tolerance", tolerance);
+        if (maxIterations < 1) {
+            throw new IllegalArgumentException("maxIterations must be >= 1, got " + maxIterations);
         }
-        if (!(tolerance > 0) || !Double.isFinite(tolerance)) {
-            throw new IllegalArgumentException("tolerance must be positive and finite, got " + tolerance);
-        }
-        if (maxIterations < 1 || restart < 1) {
-            throw new IllegalArgumentException("maxIterations and restart must be >= 1, got " + maxIterations
-                    + " and " + restart);
-        }
-        if (directMaxDim < 0) {
-            throw new IllegalArgumentException("directMaxDim must be >= 0, got " + directMaxDim);
-        }
-        if (!(lfpiMaxRho >= 0 && lfpiMaxRho < 1)) {
-            throw new IllegalArgumentException("lfpiMaxRho must be in [0, 1), got " + lfpiMaxRho);
-        }
-        if (!(fixedPointTolerance > 0)) {
-            throw new IllegalArgumentException("fixedPointTolerance must be positive, got " + fixedPointTolerance);
-        }
+        SolverOptions.checkTolerance("fixedPointTolerance", fixedPointTolerance);
     }
 
-    /** @return AUTO, tolerance 1e-10, 1000 iterations, restart 50, no warm start, THROW */
+    /**
+     * @return {@link AutoSolver} with its default thresholds, tolerance 1e-10, 1000 iterations, no warm start, THROW,
+     *     no forced spectral-radius estimate, fixed-point tolerance 1e-6
+     */
     public static FoldOptions defaults() {
-        return new FoldOptions(BackwardMethod.AUTO, 1e-10, 1000, 50, false, FailurePolicy.THROW, false, 64, 0.3,
-                1e-6);
+        return new FoldOptions(BatchedLinearSolver.AUTO, 1e-10, 1000, false, FailurePolicy.THROW, false, 1e-6);
     }
 
-    /** @return a copy with another method */
-    public FoldOptions withMethod(BackwardMethod m) {
-        return with(b -> b.method = m);
+    /** @return the stopping rule passed to the backward solver */
+    public SolverOptions solverOptions() {
+        return new SolverOptions(tolerance, maxIterations);
     }
 
-    /** @return a copy with another tolerance */
+    /** @return a copy with another backward solver */
+    public FoldOptions withSolver(BatchedLinearSolver s) {
+        return new FoldOptions(s, tolerance, maxIterations, warmStart, onFailure, estimateSpectralRadius,
+                fixedPointTolerance);
+    }
+
+    /** @return a copy with another backward tolerance */
     public FoldOptions withTolerance(double t) {
-        return with(b -> b.tolerance = t);
+        return new FoldOptions(solver, t, maxIterations, warmStart, onFailure, estimateSpectralRadius,
+                fixedPointTolerance);
     }
 
     /** @return a copy with another iteration limit */
     public FoldOptions withMaxIterations(int k) {
-        return with(b -> b.maxIterations = k);
-    }
-
-    /** @return a copy with another GMRES restart length */
-    public FoldOptions withRestart(int m) {
-        return with(b -> b.restart = m);
+        return new FoldOptions(solver, tolerance, k, warmStart, onFailure, estimateSpectralRadius,
+                fixedPointTolerance);
     }
 
     /** @return a copy with warm starts on or off */
     public FoldOptions withWarmStart(boolean w) {
-        return with(b -> b.warmStart = w);
+        return new FoldOptions(solver, tolerance, maxIterations, w, onFailure, estimateSpectralRadius,
+                fixedPointTolerance);
     }
 
     /** @return a copy with another failure policy */
     public FoldOptions withOnFailure(FailurePolicy p) {
-        return with(b -> b.onFailure = p);
+        return new FoldOptions(solver, tolerance, maxIterations, warmStart, p, estimateSpectralRadius,
+                fixedPointTolerance);
     }
 
-    /** @return a copy that always (or only when AUTO needs it) estimates the spectral radius */
+    /** @return a copy that always (or only when the solver computes one) reports a spectral-radius estimate */
     public FoldOptions withSpectralRadiusEstimate(boolean e) {
-        return with(b -> b.estimateSpectralRadius = e);
-    }
-
-    /** @return a copy with another largest dimension for which AUTO uses DIRECT */
-    public FoldOptions withDirectMaxDim(int n) {
-        return with(b -> b.directMaxDim = n);
-    }
-
-    /** @return a copy with another spectral-radius threshold below which AUTO uses LFPI */
-    public FoldOptions withLfpiMaxRho(double rho) {
-        return with(b -> b.lfpiMaxRho = rho);
+        return new FoldOptions(solver, tolerance, maxIterations, warmStart, onFailure, e, fixedPointTolerance);
     }
 
     /** @return a copy with another fixed-point tolerance for the forward solution */
     public FoldOptions withFixedPointTolerance(double t) {
-        return with(b -> b.fixedPointTolerance = t);
-    }
-
-    private FoldOptions with(Consumer<Copy> change) {
-        Copy c = new Copy(this);
-        change.accept(c);
-        return new FoldOptions(c.method, c.tolerance, c.maxIterations, c.restart, c.warmStart, c.onFailure,
-                c.estimateSpectralRadius, c.directMaxDim, c.lfpiMaxRho, c.fixedPointTolerance);
-    }
-
-    /** Mutable copy of the components, changed by one wither. */
-    private static final class Copy {
-        BackwardMethod method;
-        double tolerance;
-        int maxIterations;
-        int restart;
-        boolean warmStart;
-        FailurePolicy onFailure;
-        boolean estimateSpectralRadius;
-        int directMaxDim;
-        double lfpiMaxRho;
-        double fixedPointTolerance;
-
-        Copy(FoldOptions o) {
-            method = o.method;
-            tolerance = o.tolerance;
-            maxIterations = o.maxIterations;
-            restart = o.restart;
-            warmStart = o.warmStart;
-            onFailure = o.onFailure;
-            estimateSpectralRadius = o.estimateSpectralRadius;
-            directMaxDim = o.directMaxDim;
-            lfpiMaxRho = o.lfpiMaxRho;
-            fixedPointTolerance = o.fixedPointTolerance;
-        }
+        return new FoldOptions(solver, tolerance, maxIterations, warmStart, onFailure, estimateSpectralRadius, t);
     }
 }

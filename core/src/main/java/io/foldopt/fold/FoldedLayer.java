@@ -6,11 +6,8 @@ import io.foldopt.autodiff.Operation;
 import io.foldopt.autodiff.Var;
 import io.foldopt.autodiff.VjpPlan;
 import io.foldopt.linalg.BatchSolution;
-import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.linalg.BatchedOperator;
 import io.foldopt.linalg.InstanceStats;
-import io.foldopt.linalg.SolverMethod;
-import io.foldopt.linalg.SolverOptions;
 import io.foldopt.linalg.SpectralRadius;
 import io.foldopt.status.FailurePolicy;
 import io.foldopt.tensor.Tensor;
@@ -22,6 +19,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The folded optimization layer: {@code x*(c)} from any forward solver, differentiated through the
@@ -37,9 +35,13 @@ import java.util.OptionalDouble;
  * <p>The VJP of the layer is first order: differentiating its result again (a second-order VJP) throws
  * {@link UnsupportedOperationException}. Under
  * {@link GradMode#noGrad} the layer only runs the forward solver and returns a constant.
+ *
+ * <p>A layer can be shared by threads: {@link #call} returns each application's own report, while
+ * {@link #lastReport()} is only the most recent report of any call.
  */
 public final class FoldedLayer implements OptimizationLayer {
-    private static final int RHO_ITERATIONS = 12;
+    /** Power iterations of the spectral-radius estimate requested by {@link FoldOptions#estimateSpectralRadius}. */
+    private static final int RHO_ITERATIONS = 48;
     private static final long RHO_SEED = 0x5eedL;
 
     private final ForwardSolver solver;
@@ -60,13 +62,27 @@ public final class FoldedLayer implements OptimizationLayer {
         return options;
     }
 
-    /** @return the report of the most recent backward pass, or null before the first one */
+    /**
+     * @return the report of the most recent backward pass of any call, or null before the first one; use
+     *     {@link #call} to get the report of one particular call
+     */
     public synchronized BackwardReport lastReport() {
         return lastReport;
     }
 
+    /** @return {@code call(params).output()} */
     @Override
     public Var apply(Var... params) {
+        return call(params).output();
+    }
+
+    /**
+     * Applies the layer: runs the forward solver and records the folded node.
+     *
+     * @param params the parameters {@code c_i}, each {@code (B, p_i)}
+     * @return the output {@code x*(c) (B, n)} and, once its backward pass has run, that pass's report
+     */
+    public LayerCall call(Var... params) {
         int batch = checkParams(params);
         Tensor[] values = new Tensor[params.length];
         for (int i = 0; i < params.length; i++) {
@@ -83,7 +99,7 @@ public final class FoldedLayer implements OptimizationLayer {
                     + bad / xStar.dim(1) + " (coordinate " + bad % xStar.dim(1) + ")");
         }
         if (!GradMode.isEnabled()) {
-            return Var.constant(xStar);
+            return new LayerCall(Var.constant(xStar), new AtomicReference<>());
         }
         Var xLeaf = Var.param(xStar);
         Var step = GradMode.withGrad(() -> update.apply(xLeaf, params));
@@ -92,10 +108,12 @@ public final class FoldedLayer implements OptimizationLayer {
                     + ", the forward solution has shape " + Arrays.toString(xStar.shape()));
         }
         Var[] boundary = externalInputs(step, xLeaf);
-        Step recorded = new Step(xLeaf, step, boundary, fixedPointResiduals(step.value(), xStar));
+        Step recorded = new Step(xLeaf, step, boundary, fixedPointResiduals(step.value(), xStar),
+                new AtomicReference<>());
         // One linear solve gives the gradients of all boundary inputs.
-        return Operation.recordFirstOrder("folded layer", new Tensor[] {xStar}, boundary,
+        Var output = Operation.recordFirstOrder("folded layer", new Tensor[] {xStar}, boundary,
                 (g, needsGrad) -> backward(recorded, g[0]))[0];
+        return new LayerCall(output, recorded.report());
     }
 
     /** Checks that the parameters are finite batches with a common leading dimension. */
@@ -169,8 +187,9 @@ public final class FoldedLayer implements OptimizationLayer {
         return res;
     }
 
-    /** One recorded application of {@code U} at the forward solution. */
-    private record Step(Var xLeaf, Var output, Var[] boundary, double[] fixedPointResiduals) {}
+    /** One recorded application of {@code U} at the forward solution, and where its call's report goes. */
+    private record Step(Var xLeaf, Var output, Var[] boundary, double[] fixedPointResiduals,
+            AtomicReference<BackwardReport> report) {}
 
     /** Solves {@code (I - Phi)^T v = g} and returns {@code (dU/dp)^T v} for every boundary input. */
     private Tensor[] backward(Step step, Tensor g) {
@@ -188,41 +207,30 @@ public final class FoldedLayer implements OptimizationLayer {
                 y[i] = x[i] - p[i];
             }
         });
-        double[] rho = null;
-        SolverMethod method;
-        if (options.method() == BackwardMethod.AUTO && n <= options.directMaxDim()) {
-            method = SolverMethod.DIRECT;
-        } else if (options.method() == BackwardMethod.AUTO) {
-            rho = SpectralRadius.estimate(SpectralRadius.identityMinus(a), RHO_ITERATIONS, RHO_SEED);
-            double worst = Arrays.stream(rho).max().orElse(0);
-            method = worst <= options.lfpiMaxRho() ? SolverMethod.LFPI : SolverMethod.GMRES;
-        } else {
-            method = SolverMethod.valueOf(options.method().name());
-        }
-        if (rho == null && options.estimateSpectralRadius()) {
-            rho = SpectralRadius.estimate(SpectralRadius.identityMinus(a), 4 * RHO_ITERATIONS, RHO_SEED);
-        }
         double[] guess;
         synchronized (this) {
             guess = options.warmStart() && lastV != null && lastV.length == g.size() ? lastV : null;
         }
-        SolverOptions so = new SolverOptions(options.tolerance(), options.maxIterations(), options.restart());
-        BatchSolution sol = BatchedLinearSolver.of(method).solve(a, g.data(), guess, so);
+        BatchSolution sol = options.solver().solve(a, g.data(), guess, options.solverOptions());
         double[] v = sol.solution();
+        double[] rho = null;
+        if (options.estimateSpectralRadius()
+                && !Arrays.stream(sol.stats()).allMatch(s -> s.spectralRadius().isPresent())) {
+            rho = SpectralRadius.estimate(SpectralRadius.identityMinus(a), RHO_ITERATIONS, RHO_SEED);
+        }
         InstanceReport[] reports = new InstanceReport[batch];
         for (int b = 0; b < batch; b++) {
             InstanceStats s = sol.stats()[b];
             double fp = step.fixedPointResiduals()[b];
-            reports[b] = new InstanceReport(s.method(), s.iterations(), s.relativeResidual(), s.status(),
-                    rho == null ? OptionalDouble.empty() : OptionalDouble.of(rho[b]), fp,
+            reports[b] = new InstanceReport(s.method(), s.iterations(), s.relativeResidual(), s.status(), s.detail(),
+                    rho == null ? s.spectralRadius() : OptionalDouble.of(rho[b]), fp,
                     fp <= options.fixedPointTolerance());
         }
         if (options.onFailure() == FailurePolicy.THROW && !Arrays.stream(reports).allMatch(InstanceReport::ok)) {
-            BackwardReport report = new BackwardReport(reports, (System.nanoTime() - t0) * 1e-9);
-            synchronized (this) {
-                lastReport = report;
-            }
-            throw new BackwardSolveException(describeFailures(report), report);
+            BackwardReport report = record(step, reports, t0, null);
+            throw new BackwardSolveException("folded backward failed for " + report.failedInstances().length + " of "
+                    + batch + " instances (tolerance " + options.tolerance() + ", fixed-point tolerance "
+                    + options.fixedPointTolerance() + "); " + report.failures(5), report);
         }
         Tensor[] grads = Autodiff.partialPlan(new Var[] {step.output()}, step.boundary())
                 .apply(Tensor.wrap(v, batch, n));
@@ -233,29 +241,20 @@ public final class FoldedLayer implements OptimizationLayer {
                         + " produced NaN or infinity at the forward solution");
             }
         }
-        synchronized (this) {
-            lastReport = new BackwardReport(reports, (System.nanoTime() - t0) * 1e-9);
-            lastV = v;
-        }
+        record(step, reports, t0, v);
         return grads;
     }
 
-    private String describeFailures(BackwardReport report) {
-        int[] failed = report.failedInstances();
-        StringBuilder sb = new StringBuilder("folded backward failed for ").append(failed.length).append(" of ")
-                .append(report.instances().length).append(" instances (tolerance ").append(options.tolerance())
-                .append(")");
-        for (int k = 0; k < Math.min(failed.length, 5); k++) {
-            InstanceReport r = report.instances()[failed[k]];
-            sb.append("; instance ").append(failed[k]).append(": ");
-            if (!r.atFixedPoint()) {
-                sb.append(String.format("forward solution is not a fixed point of U (residual %.3g > %.3g)",
-                        r.fixedPointResidual(), options.fixedPointTolerance()));
-            } else {
-                sb.append(String.format("%s %s after %d iterations, relative residual %.3g", r.method(), r.status(),
-                        r.iterations(), r.relativeResidual()));
+    /** Completes the call's report and the layer's latest report (and solution, if given, for warm starts). */
+    private BackwardReport record(Step step, InstanceReport[] reports, long t0, double[] v) {
+        BackwardReport report = new BackwardReport(reports, (System.nanoTime() - t0) * 1e-9);
+        step.report().set(report);
+        synchronized (this) {
+            lastReport = report;
+            if (v != null) {
+                lastV = v;
             }
         }
-        return sb.append(failed.length > 5 ? "; ..." : "").toString();
+        return report;
     }
 }

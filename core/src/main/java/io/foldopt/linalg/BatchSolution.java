@@ -1,5 +1,6 @@
 package io.foldopt.linalg;
 
+import io.foldopt.status.Status;
 import java.util.Objects;
 
 /**
@@ -17,10 +18,10 @@ public record BatchSolution(double[] solution, InstanceStats[] stats) {
         Objects.requireNonNull(stats, "stats");
     }
 
-    /** @return whether every instance has status {@link SolveStatus#CONVERGED} */
-    public boolean allConverged() {
+    /** @return whether every instance has status {@link Status#OPTIMAL} */
+    public boolean allOk() {
         for (InstanceStats s : stats) {
-            if (!s.converged()) {
+            if (!s.ok()) {
                 return false;
             }
         }

@@ -1,6 +1,7 @@
 package io.foldopt.linalg;
 
 import io.foldopt.parallel.Parallel;
+import io.foldopt.status.Status;
 import java.util.Arrays;
 
 /**
@@ -18,16 +19,25 @@ import java.util.Arrays;
  * <p>Breakdown, any of {@code |rho| <= eps ||r^|| ||r||}, {@code |(r^, v)| <= eps ||r^|| ||v||},
  * {@code |(t, s)| <= eps ||t|| ||s||} with {@code eps =} {@value SolveBatch#BREAKDOWN_TOL}: the instance restarts
  * from its current iterate (for an omega breakdown, {@code x + alpha p}) with its true residual as fresh shadow
- * residual; this happens at most once per instance, a second breakdown ends it with BREAKDOWN. A non-finite inner
- * product (the operator produced a non-finite value) ends the instance with NON_FINITE. Unconverged instances return
- * their best iterate, the one with the smallest residual norm observed (recurrence or true).
+ * residual; this happens at most once per instance, a second breakdown ends it with NUMERICAL_FAILURE. A non-finite
+ * inner product (the operator produced a non-finite value) ends the instance with NUMERICAL_FAILURE. Unconverged
+ * instances return their best iterate, the one with the smallest residual norm observed (recurrence or true).
  */
-final class BiCgStab implements BatchedLinearSolver {
+public final class BiCgStab implements BatchedLinearSolver {
+    /** Creates the solver; it has no settings of its own. */
+    public BiCgStab() {}
+
+    /** @return {@code "BICGSTAB"} */
+    @Override
+    public String name() {
+        return "BICGSTAB";
+    }
+
     @Override
     public BatchSolution solve(BatchedOperator a, double[] rhs, double[] initialGuess, SolverOptions options) {
         SolveBatch s = SolveBatch.start(a, rhs, initialGuess, options);
         new Run(s).run();
-        return s.finish(SolverMethod.BICGSTAB);
+        return s.finish(name());
     }
 
     /** Workspace of one solve; instance {@code b} owns row {@code b} of every {@code B x n} array. */
@@ -83,9 +93,9 @@ final class BiCgStab implements BatchedLinearSolver {
                     double norm = Vec.norm(r, b * n, n);
                     bestNorm[b] = norm;
                     if (s.meets(b, norm)) {
-                        stop(b, SolveStatus.CONVERGED);
+                        stop(b, Status.OPTIMAL, "");
                     } else if (!Double.isFinite(norm)) {
-                        stop(b, SolveStatus.NON_FINITE);
+                        stop(b, Status.NUMERICAL_FAILURE, SolveBatch.NON_FINITE);
                     } else {
                         reset(b, norm);
                     }
@@ -113,7 +123,7 @@ final class BiCgStab implements BatchedLinearSolver {
             int o = b * n;
             double rhoNew = Vec.dot(rHat, o, r, o, n);
             if (!Double.isFinite(rhoNew)) {
-                stopWithBest(b, SolveStatus.NON_FINITE);
+                stopWithBest(b, Status.NUMERICAL_FAILURE, SolveBatch.NON_FINITE);
                 return;
             }
             if (!(Math.abs(rhoNew) > SolveBatch.BREAKDOWN_TOL * rHatNorm[b] * rNorm[b])) {
@@ -137,7 +147,7 @@ final class BiCgStab implements BatchedLinearSolver {
             int o = b * n;
             double sigma = Vec.dot(rHat, o, v, o, n);
             if (!Double.isFinite(sigma)) {
-                stopWithBest(b, SolveStatus.NON_FINITE);
+                stopWithBest(b, Status.NUMERICAL_FAILURE, SolveBatch.NON_FINITE);
                 return;
             }
             if (!(Math.abs(sigma) > SolveBatch.BREAKDOWN_TOL * rHatNorm[b] * Vec.norm(v, o, n))) {
@@ -166,7 +176,7 @@ final class BiCgStab implements BatchedLinearSolver {
             double tt = Vec.dot(t, o, t, o, n);
             double ts = Vec.dot(t, o, r, o, n);
             if (!Double.isFinite(tt) || !Double.isFinite(ts)) {
-                stopWithBest(b, SolveStatus.NON_FINITE);
+                stopWithBest(b, Status.NUMERICAL_FAILURE, SolveBatch.NON_FINITE);
                 return;
             }
             Vec.axpy(a, p, o, s.x, o, n);
@@ -195,18 +205,18 @@ final class BiCgStab implements BatchedLinearSolver {
                 check[b] = false;
                 double norm = Vec.norm(r, b * n, n);
                 if (s.meets(b, norm)) {
-                    stop(b, SolveStatus.CONVERGED);
+                    stop(b, Status.OPTIMAL, "");
                     return;
                 }
                 offerBest(b, norm);
                 if (!Double.isFinite(norm)) {
-                    stopWithBest(b, SolveStatus.NON_FINITE);
+                    stopWithBest(b, Status.NUMERICAL_FAILURE, SolveBatch.NON_FINITE);
                     return;
                 }
                 if (brokeDown[b]) {
                     brokeDown[b] = false;
                     if (restarted[b]) {
-                        stopWithBest(b, SolveStatus.BREAKDOWN);
+                        stopWithBest(b, Status.NUMERICAL_FAILURE, SolveBatch.BREAKDOWN);
                         return;
                     }
                     restarted[b] = true;
@@ -214,7 +224,7 @@ final class BiCgStab implements BatchedLinearSolver {
                 reset(b, norm);
             }
             if (s.iterations[b] >= s.options.maxIterations()) {
-                stopWithBest(b, SolveStatus.MAX_ITERATIONS);
+                stopWithBest(b, Status.ITERATION_LIMIT, "");
             }
         }
 
@@ -247,13 +257,13 @@ final class BiCgStab implements BatchedLinearSolver {
             }
         }
 
-        private void stopWithBest(int b, SolveStatus status) {
+        private void stopWithBest(int b, Status status, String why) {
             System.arraycopy(best, b * n, s.x, b * n, n);
-            stop(b, status);
+            stop(b, status, why);
         }
 
-        private void stop(int b, SolveStatus status) {
-            s.stop(b, status);
+        private void stop(int b, Status status, String why) {
+            s.stop(b, status, why);
             int o = b * n;
             Arrays.fill(p, o, o + n, 0.0);
             Arrays.fill(r, o, o + n, 0.0);

@@ -1,6 +1,7 @@
 package io.foldopt.linalg;
 
 import io.foldopt.parallel.Parallel;
+import io.foldopt.status.Status;
 import java.util.Arrays;
 
 /**
@@ -12,28 +13,87 @@ import java.util.Arrays;
  *       depend on {@code x_j}, e.g. a clamped coordinate) and R the others. Then {@code A_RZ = 0} and
  *       {@code A_ZZ = I}, so {@code A v = g} splits into {@code A_RR v_R = g_R} and
  *       {@code v_Z = g_Z - A_ZR v_R}, and {@code det A = det A_RR};
- *   <li>LU with partial pivoting of {@code A_RR} ({@link DenseLU}): CONVERGED (the tolerance is not used);
+ *   <li>LU with partial pivoting of {@code A_RR} ({@link DenseLU}): OPTIMAL (the tolerance is not used);
  *   <li>if {@code A_RR} is singular, the Tikhonov-regularized least-squares solution
  *       {@code (A_RR^T A_RR + mu I) v_R = A_RR^T g_R} with {@code mu =} {@value #TIKHONOV}
  *       {@code * ||A_RR||_F^2} (Cholesky of the normal equations): SINGULAR, whatever the residual.
  * </ol>
- * A matrix with a non-finite entry gives {@code v_b = 0} and NON_FINITE. Memory: {@code B n^2} doubles.
+ * A matrix with a non-finite entry gives {@code v_b = 0} and NUMERICAL_FAILURE.
+ *
+ * <p>Memory: {@link #memoryBytes}, about {@code 8 n^2 B} bytes for the matrices plus the LU workspace of the
+ * instances factored concurrently. A solve whose estimate exceeds the free heap is refused before any work, with an
+ * exception that gives the estimate and the alternatives.
  */
-final class DirectSolver implements BatchedLinearSolver {
+public final class DirectSolver implements BatchedLinearSolver {
     /** Tikhonov weight relative to {@code ||A||_F^2} for singular systems. */
     static final double TIKHONOV = 1e-12;
+    /** Largest length of a Java array. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
+    /** Creates the solver; it has no settings of its own. */
+    public DirectSolver() {}
+
+    /** @return {@code "DIRECT"} */
+    @Override
+    public String name() {
+        return "DIRECT";
+    }
+
+    /**
+     * @param batch the number of instances B
+     * @param dim the dimension n
+     * @return the estimated heap use in bytes of a DIRECT solve: {@code 8 n^2 (B + 3 T) + 32 n B}, the B matrices plus
+     *     the LU and least-squares workspace of the {@code T = min(B, threads)} instances factored concurrently
+     */
+    public static long memoryBytes(int batch, int dim) {
+        double concurrent = Math.min(batch, Parallel.threads());
+        double bytes = 8.0 * dim * dim * (batch + 3 * concurrent) + 32.0 * dim * batch;
+        return bytes >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) bytes;
+    }
+
+    /**
+     * @param batch the number of instances B
+     * @param dim the dimension n
+     * @return why a DIRECT solve of this size cannot run here (its memory estimate against the free heap, or the size
+     *     of one Java array), or null if it fits
+     */
+    static String refusal(int batch, int dim) {
+        long need = memoryBytes(batch, dim);
+        long matrices = (long) batch * dim * dim;
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - rt.totalMemory() + rt.freeMemory();
+        if (matrices <= MAX_ARRAY && need <= free) {
+            return null;
+        }
+        String sizes = "DIRECT needs about " + bytes(need) + " for " + batch + " dense Jacobians of dimension " + dim
+                + " (8 n^2 B bytes plus LU workspace)";
+        return matrices > MAX_ARRAY ? sizes + ", more than one Java array holds (" + MAX_ARRAY + " doubles)"
+                : sizes + ", but only " + bytes(free) + " of the heap is free";
+    }
+
+    /** @return a byte count in MB or GB with three significant digits */
+    static String bytes(long count) {
+        return count >= 1L << 30 ? String.format("%.3g GB", count / (double) (1L << 30))
+                : String.format("%.3g MB", count / (double) (1L << 20));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException before any work, if the solve would not fit in the free heap (the message gives
+     *     the estimate and the alternatives)
+     */
     @Override
     public BatchSolution solve(BatchedOperator a, double[] rhs, double[] initialGuess, SolverOptions options) {
         SolveBatch s = SolveBatch.start(a, rhs, initialGuess, options);
         int batch = s.batch;
         int n = s.dim;
-        long size = (long) batch * n * n;
-        if (size > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException(
-                    "DIRECT needs batch * n^2 = " + size + " doubles, more than an array holds");
+        String refused = refusal(batch, n);
+        if (refused != null) {
+            throw new IllegalArgumentException(refused
+                    + "; use an iterative solver (GMRES, BiCGSTAB, LFPI, or AUTO, which picks one) or a larger -Xmx");
         }
-        double[] matrices = new double[(int) size];
+        double[] matrices = new double[batch * n * n];
         boolean[] identityColumn = new boolean[batch * n];
         boolean[] finite = new boolean[batch];
         materialize(s, matrices, identityColumn, finite);
@@ -42,7 +102,7 @@ final class DirectSolver implements BatchedLinearSolver {
                 solveInstance(s, b, matrices, identityColumn, finite[b]);
             }
         });
-        return s.finish(SolverMethod.DIRECT);
+        return s.finish(name());
     }
 
     /** Stores {@code A_b} row-major at {@code b n^2} and flags its columns that equal {@code e_j}. */
@@ -93,7 +153,7 @@ final class DirectSolver implements BatchedLinearSolver {
         double[] x = s.x;
         if (!finite) {
             Arrays.fill(x, o, o + n, 0.0);
-            s.stop(b, SolveStatus.NON_FINITE);
+            s.fail(b, SolveBatch.NON_FINITE);
             return;
         }
         int[] rest = new int[n];
@@ -109,13 +169,13 @@ final class DirectSolver implements BatchedLinearSolver {
             solutionR[p] = s.rhs[o + rest[p]];
         }
         DenseLU lu = DenseLU.factorInPlace(gather(matrices, base, n, rest), r);
-        SolveStatus status;
+        Status status;
         if (lu.isSingular()) {
             solutionR = regularizedLeastSquares(gather(matrices, base, n, rest), r, solutionR);
-            status = SolveStatus.SINGULAR;
+            status = Status.SINGULAR;
         } else {
             lu.solveInPlace(solutionR);
-            status = SolveStatus.CONVERGED;
+            status = Status.OPTIMAL;
         }
         Arrays.fill(x, o, o + n, 0.0);
         for (int p = 0; p < r; p++) {

@@ -1,6 +1,7 @@
 package io.foldopt.linalg;
 
 import io.foldopt.parallel.Parallel;
+import io.foldopt.status.Status;
 import java.util.Arrays;
 
 /**
@@ -18,20 +19,54 @@ import java.util.Arrays;
  * iteration), which decides: converged, or a new cycle from that residual, or a final status. Breakdowns:
  * <ul>
  *   <li>{@code h_{k+1,k} ~ 0}: the Krylov space is invariant (e.g. {@code A = I}, or step n when
- *       {@code n <= restart}); the update with all k columns is exact up to rounding, and the instance is CONVERGED
- *       if its true residual meets the tolerance, else BREAKDOWN;
+ *       {@code n <= restart}); the update with all k columns is exact up to rounding, and the instance is OPTIMAL
+ *       if its true residual meets the tolerance, else a NUMERICAL_FAILURE (breakdown);
  *   <li>a rotated diagonal {@code r_kk ~ 0}: {@code A} is singular on the Krylov space; the update uses the first k-1
- *       columns (the least-squares optimum over that space) and the instance ends with BREAKDOWN unless converged.
+ *       columns (the least-squares optimum over that space) and the instance ends with NUMERICAL_FAILURE
+ *       (breakdown) unless converged.
  * </ul>
  * Both tests are relative to {@code ||A v_k||} with threshold {@value SolveBatch#BREAKDOWN_TOL}. The cycle length is
  * {@code min(restart, maxIterations, n)}, since a Krylov space of {@code R^n} has dimension at most n.
  */
-final class Gmres implements BatchedLinearSolver {
+public final class Gmres implements BatchedLinearSolver {
+    /** The cycle length of {@link #Gmres()}. */
+    public static final int DEFAULT_RESTART = 50;
+
+    private final int restart;
+
+    /** Creates GMRES({@value #DEFAULT_RESTART}). */
+    public Gmres() {
+        this(DEFAULT_RESTART);
+    }
+
+    /**
+     * Creates GMRES(m).
+     *
+     * @param restart the cycle length m (Krylov dimension before a restart), at least 1
+     */
+    public Gmres(int restart) {
+        if (restart < 1) {
+            throw new IllegalArgumentException("GMRES restart must be >= 1, got " + restart);
+        }
+        this.restart = restart;
+    }
+
+    /** @return the cycle length m */
+    public int restart() {
+        return restart;
+    }
+
+    /** @return {@code "GMRES"} */
+    @Override
+    public String name() {
+        return "GMRES";
+    }
+
     @Override
     public BatchSolution solve(BatchedOperator a, double[] rhs, double[] initialGuess, SolverOptions options) {
         SolveBatch s = SolveBatch.start(a, rhs, initialGuess, options);
-        new Run(s).run();
-        return s.finish(SolverMethod.GMRES);
+        new Run(s, restart).run();
+        return s.finish(name());
     }
 
     /** Workspace of one solve; instance {@code b} owns row {@code b} of every {@code B x n} array. */
@@ -55,14 +90,14 @@ final class Gmres implements BatchedLinearSolver {
         /** Number of usable Arnoldi columns of the current cycle. */
         private final int[] steps;
         private final boolean[] extending;
-        /** Status to report unless the true residual converges: BREAKDOWN or NON_FINITE, null if none. */
-        private final SolveStatus[] pending;
+        /** Why the instance fails unless its true residual converges (breakdown, non-finite value), null if none. */
+        private final String[] pending;
 
-        Run(SolveBatch s) {
+        Run(SolveBatch s, int restart) {
             this.s = s;
             this.batch = s.batch;
             this.n = s.dim;
-            this.m = Math.max(1, Math.min(Math.min(s.options.restart(), s.options.maxIterations()), n));
+            this.m = Math.max(1, Math.min(Math.min(restart, s.options.maxIterations()), n));
             this.basis = new double[m][batch * n];
             this.w = new double[batch * n];
             this.r = new double[batch * n];
@@ -72,7 +107,7 @@ final class Gmres implements BatchedLinearSolver {
             this.gamma = new double[batch * (m + 1)];
             this.steps = new int[batch];
             this.extending = new boolean[batch];
-            this.pending = new SolveStatus[batch];
+            this.pending = new String[batch];
         }
 
         void run() {
@@ -98,13 +133,13 @@ final class Gmres implements BatchedLinearSolver {
             int o = b * n;
             double beta = Vec.norm(r, o, n);
             if (s.meets(b, beta)) {
-                stop(b, SolveStatus.CONVERGED);
+                stop(b, Status.OPTIMAL, "");
             } else if (!Double.isFinite(beta)) {
-                stop(b, SolveStatus.NON_FINITE);
+                stop(b, Status.NUMERICAL_FAILURE, SolveBatch.NON_FINITE);
             } else if (pending[b] != null) {
-                stop(b, pending[b]);
+                stop(b, Status.NUMERICAL_FAILURE, pending[b]);
             } else if (s.iterations[b] >= s.options.maxIterations()) {
-                stop(b, SolveStatus.MAX_ITERATIONS);
+                stop(b, Status.ITERATION_LIMIT, "");
             } else {
                 Vec.scale(1 / beta, r, o, basis[0], o, n);
                 gamma[b * (m + 1)] = beta;
@@ -113,8 +148,8 @@ final class Gmres implements BatchedLinearSolver {
             }
         }
 
-        private void stop(int b, SolveStatus status) {
-            s.stop(b, status);
+        private void stop(int b, Status status, String why) {
+            s.stop(b, status, why);
             extending[b] = false;
             Arrays.fill(basis[0], b * n, (b + 1) * n, 0.0);
         }
@@ -151,10 +186,10 @@ final class Gmres implements BatchedLinearSolver {
             extending[b] = false;
             if (!Double.isFinite(columnNorm)) {
                 steps[b] = j;
-                pending[b] = SolveStatus.NON_FINITE;
+                pending[b] = SolveBatch.NON_FINITE;
             } else if (d <= SolveBatch.BREAKDOWN_TOL * columnNorm) {
                 steps[b] = j;
-                pending[b] = SolveStatus.BREAKDOWN;
+                pending[b] = SolveBatch.BREAKDOWN;
             } else {
                 double c = diag / d;
                 double sn = next / d;
@@ -165,7 +200,7 @@ final class Gmres implements BatchedLinearSolver {
                 gamma[g] *= c;
                 steps[b] = j + 1;
                 if (next <= SolveBatch.BREAKDOWN_TOL * columnNorm) {
-                    pending[b] = SolveStatus.BREAKDOWN;
+                    pending[b] = SolveBatch.BREAKDOWN;
                 } else {
                     extending[b] = !s.meets(b, Math.abs(gamma[g + 1]))
                             && s.iterations[b] < s.options.maxIterations();
@@ -194,7 +229,7 @@ final class Gmres implements BatchedLinearSolver {
                 Vec.axpy(-y, hess, col, gamma, g, i);
             }
             if (!Vec.allFinite(gamma, g, k)) {
-                pending[b] = SolveStatus.NON_FINITE;
+                pending[b] = SolveBatch.NON_FINITE;
                 return;
             }
             int o = b * n;

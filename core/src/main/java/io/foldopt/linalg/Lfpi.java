@@ -1,6 +1,7 @@
 package io.foldopt.linalg;
 
 import io.foldopt.parallel.Parallel;
+import io.foldopt.status.Status;
 
 /**
  * Linear fixed-point iteration: Richardson's iteration on {@code A}, {@code v <- v + (g - A v)}. With
@@ -12,9 +13,18 @@ import io.foldopt.parallel.Parallel;
  * {@value #DIVERGENCE_FACTOR} times the smallest residual seen so far. A diverged or unconverged instance returns its
  * best iterate (smallest residual).
  */
-final class Lfpi implements BatchedLinearSolver {
+public final class Lfpi implements BatchedLinearSolver {
     /** Growth of the residual over its minimum that is taken as divergence. */
     static final double DIVERGENCE_FACTOR = 1e6;
+
+    /** Creates the solver; it has no settings of its own. */
+    public Lfpi() {}
+
+    /** @return {@code "LFPI"} */
+    @Override
+    public String name() {
+        return "LFPI";
+    }
 
     @Override
     public BatchSolution solve(BatchedOperator a, double[] rhs, double[] initialGuess, SolverOptions options) {
@@ -29,9 +39,9 @@ final class Lfpi implements BatchedLinearSolver {
             if (s.active[b]) {
                 bestNorm[b] = Vec.norm(r, b * n, n);
                 if (s.meets(b, bestNorm[b])) {
-                    s.stop(b, SolveStatus.CONVERGED);
+                    s.stop(b, Status.OPTIMAL);
                 } else if (!Double.isFinite(bestNorm[b])) {
-                    s.stop(b, SolveStatus.NON_FINITE);
+                    s.fail(b, SolveBatch.NON_FINITE);
                 }
             }
         }
@@ -50,10 +60,10 @@ final class Lfpi implements BatchedLinearSolver {
                 double norm = Vec.norm(r, o, n);
                 s.iterations[b]++;
                 if (s.meets(b, norm)) {
-                    s.stop(b, SolveStatus.CONVERGED);
+                    s.stop(b, Status.OPTIMAL);
                 } else if (!Double.isFinite(norm) || norm > DIVERGENCE_FACTOR * bestNorm[b]) {
                     System.arraycopy(best, o, x, o, n);
-                    s.stop(b, SolveStatus.DIVERGED);
+                    s.stop(b, Status.DIVERGED);
                 } else {
                     if (norm < bestNorm[b]) {
                         bestNorm[b] = norm;
@@ -61,11 +71,11 @@ final class Lfpi implements BatchedLinearSolver {
                     }
                     if (s.iterations[b] >= options.maxIterations()) {
                         System.arraycopy(best, o, x, o, n);
-                        s.stop(b, SolveStatus.MAX_ITERATIONS);
+                        s.stop(b, Status.ITERATION_LIMIT);
                     }
                 }
             });
         }
-        return s.finish(SolverMethod.LFPI);
+        return s.finish(name());
     }
 }

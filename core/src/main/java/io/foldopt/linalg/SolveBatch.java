@@ -1,5 +1,6 @@
 package io.foldopt.linalg;
 
+import io.foldopt.status.Status;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -14,6 +15,10 @@ import java.util.Objects;
 final class SolveBatch {
     /** Relative size below which a Krylov recurrence quantity is treated as zero (breakdown). */
     static final double BREAKDOWN_TOL = 1e-14;
+    /** Detail of a {@link Status#NUMERICAL_FAILURE} caused by a breakdown of a Krylov recurrence. */
+    static final String BREAKDOWN = "breakdown of the Krylov recurrence";
+    /** Detail of a {@link Status#NUMERICAL_FAILURE} caused by a non-finite value of the operator or recurrence. */
+    static final String NON_FINITE = "non-finite value";
 
     final BatchedOperator op;
     final int batch;
@@ -26,7 +31,8 @@ final class SolveBatch {
     final double[] x;
     final int[] iterations;
     final boolean[] active;
-    private final SolveStatus[] status;
+    private final Status[] status;
+    private final String[] detail;
     private final boolean zeroStart;
     private final double[] applyIn;
     private final double[] applyOut;
@@ -41,7 +47,8 @@ final class SolveBatch {
         this.x = initialGuess == null ? new double[rhs.length] : initialGuess.clone();
         this.iterations = new int[batch];
         this.active = new boolean[batch];
-        this.status = new SolveStatus[batch];
+        this.status = new Status[batch];
+        this.detail = new String[batch];
         this.zeroStart = initialGuess == null;
         this.applyIn = new double[rhs.length];
         this.applyOut = new double[rhs.length];
@@ -50,7 +57,7 @@ final class SolveBatch {
             active[b] = true;
             if (rhsNorm[b] == 0) {
                 Arrays.fill(x, b * dim, (b + 1) * dim, 0.0);
-                stop(b, SolveStatus.CONVERGED);
+                stop(b, Status.OPTIMAL);
             }
         }
     }
@@ -93,9 +100,20 @@ final class SolveBatch {
     }
 
     /** Ends instance {@code b} with the given status; its current row of {@link #x} is its solution. */
-    void stop(int b, SolveStatus s) {
+    void stop(int b, Status s) {
+        stop(b, s, "");
+    }
+
+    /** Ends instance {@code b} with the given status and the finer reason for it (empty if none). */
+    void stop(int b, Status s, String why) {
         status[b] = s;
+        detail[b] = why;
         active[b] = false;
+    }
+
+    /** Ends instance {@code b} with {@link Status#NUMERICAL_FAILURE} for the given reason. */
+    void fail(int b, String why) {
+        stop(b, Status.NUMERICAL_FAILURE, why);
     }
 
     /** @return whether some instance is still active */
@@ -154,11 +172,14 @@ final class SolveBatch {
 
     /**
      * Evaluates the true relative residual {@code ||g_b - A v_b|| / ||g_b||} of every instance with one batched
-     * application and packages the result; an instance whose residual is not finite gets status NON_FINITE.
+     * application and packages the result; an instance whose residual is not finite gets
+     * {@link Status#NUMERICAL_FAILURE}.
+     *
+     * @param method the name of the solver, recorded in the statistics
      *
      * @throws IllegalStateException if an instance is still active
      */
-    BatchSolution finish(SolverMethod method) {
+    BatchSolution finish(String method) {
         boolean[] nonzero = new boolean[batch];
         for (int b = 0; b < batch; b++) {
             if (active[b]) {
@@ -176,8 +197,9 @@ final class SolveBatch {
                 }
                 relative = Vec.norm(applyOut, b * dim, dim) / rhsNorm[b];
             }
-            SolveStatus s = Double.isFinite(relative) ? status[b] : SolveStatus.NON_FINITE;
-            stats[b] = new InstanceStats(method, iterations[b], relative, s);
+            boolean finite = Double.isFinite(relative);
+            stats[b] = new InstanceStats(method, iterations[b], relative,
+                    finite ? status[b] : Status.NUMERICAL_FAILURE, finite ? detail[b] : NON_FINITE);
         }
         return new BatchSolution(x, stats);
     }

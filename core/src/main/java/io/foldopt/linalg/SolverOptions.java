@@ -1,34 +1,43 @@
 package io.foldopt.linalg;
 
 /**
- * Stopping and restart parameters of the batched solvers.
+ * Stopping parameters of the batched solvers; settings of one algorithm (such as the GMRES cycle length) belong to
+ * that solver.
  *
  * <p>An instance has converged when {@code ||g - A v|| <= tolerance * ||g||} for its true residual. The iteration
  * budget {@code maxIterations} is per instance and counts operator applications for LFPI and GMRES, and iterations for
  * BiCGSTAB (each applies {@code A} twice); the true-residual evaluations at the start, at GMRES restarts and at the end
- * are not counted. DIRECT ignores all three parameters.
+ * are not counted. DIRECT ignores both parameters.
  *
- * @param tolerance relative residual tolerance, positive and finite
+ * @param tolerance relative residual tolerance, in (0, 1)
  * @param maxIterations iteration budget per instance, at least 1
- * @param restart GMRES cycle length m (Krylov dimension before a restart), at least 1
  */
-public record SolverOptions(double tolerance, int maxIterations, int restart) {
+public record SolverOptions(double tolerance, int maxIterations) {
     /** Validates the parameters; throws {@link IllegalArgumentException} naming the offending one. */
     public SolverOptions {
-        if (!(tolerance > 0) || !Double.isFinite(tolerance)) {
-            throw new IllegalArgumentException("tolerance must be positive and finite, got " + tolerance);
-        }
+        checkTolerance("tolerance", tolerance);
         if (maxIterations < 1) {
             throw new IllegalArgumentException("maxIterations must be >= 1, got " + maxIterations);
         }
-        if (restart < 1) {
-            throw new IllegalArgumentException("restart must be >= 1, got " + restart);
-        }
     }
 
-    /** @return tolerance 1e-10, at most 1000 iterations, GMRES restart 50 */
+    /** @return tolerance 1e-10, at most 1000 iterations */
     public static SolverOptions defaults() {
-        return new SolverOptions(1e-10, 1000, 50);
+        return new SolverOptions(1e-10, 1000);
+    }
+
+    /**
+     * Checks a relative tolerance: a value of 1 or more would accept the zero vector as a solution of every system.
+     *
+     * @param name the name of the setting, for the message
+     * @param tolerance the value
+     * @throws IllegalArgumentException unless {@code 0 < tolerance < 1}
+     */
+    public static void checkTolerance(String name, double tolerance) {
+        if (!(tolerance > 0 && tolerance < 1)) {
+            throw new IllegalArgumentException(name + " must be a relative tolerance in (0, 1), such as 1e-10, got "
+                    + tolerance);
+        }
     }
 
     /**
@@ -36,7 +45,7 @@ public record SolverOptions(double tolerance, int maxIterations, int restart) {
      * @return a copy of these options with that value
      */
     public SolverOptions withTolerance(double newTolerance) {
-        return new SolverOptions(newTolerance, maxIterations, restart);
+        return new SolverOptions(newTolerance, maxIterations);
     }
 
     /**
@@ -44,14 +53,6 @@ public record SolverOptions(double tolerance, int maxIterations, int restart) {
      * @return a copy of these options with that value
      */
     public SolverOptions withMaxIterations(int newMaxIterations) {
-        return new SolverOptions(tolerance, newMaxIterations, restart);
-    }
-
-    /**
-     * @param newRestart the GMRES cycle length
-     * @return a copy of these options with that value
-     */
-    public SolverOptions withRestart(int newRestart) {
-        return new SolverOptions(tolerance, maxIterations, newRestart);
+        return new SolverOptions(tolerance, newMaxIterations);
     }
 }

@@ -6,12 +6,12 @@ import io.foldopt.autodiff.Autodiff;
 import io.foldopt.autodiff.GradMode;
 import io.foldopt.autodiff.Var;
 import io.foldopt.check.GradientCheck;
-import io.foldopt.fold.BackwardMethod;
 import io.foldopt.fold.BackwardReport;
 import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
 import io.foldopt.fold.ForwardSolver;
 import io.foldopt.fold.UpdateMap;
+import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.tensor.Tensor;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -42,7 +42,7 @@ class ReadmeExampleTest {
             return x.value();
         };
         FoldedLayer layer = new FoldedLayer(solver, pgdStep,
-                FoldOptions.defaults().withMethod(BackwardMethod.GMRES).withTolerance(1e-10));
+                FoldOptions.defaults().withSolver(BatchedLinearSolver.GMRES).withTolerance(1e-10));
         Var c = Var.param(cValues);                     // e.g. a neural network's output
         Var x = layer.apply(c);                         // x*(c), a node of the caller's graph
         Var loss = x.sub(Var.constant(target)).pow(2).sum();

@@ -6,10 +6,10 @@ import io.foldopt.experiments.support.FoldSettings;
 import io.foldopt.experiments.support.LossMethod;
 import io.foldopt.experiments.support.RandomNetwork;
 import io.foldopt.experiments.support.TrainTestSplit;
-import io.foldopt.fold.BackwardMethod;
 import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
 import io.foldopt.fold.ForwardSolver;
+import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.nn.Dataset;
 import io.foldopt.nn.Losses;
 import io.foldopt.nn.Mlp;
@@ -78,8 +78,8 @@ public final class BilinearExperiment implements Experiment {
     @Override
     public ExperimentConfig defaults(ExperimentConfig.Size size) {
         return size == ExperimentConfig.Size.SMALL
-                ? new ExperimentConfig(size, 10, 32, 1e-2, BackwardMethod.GMRES, 1e-8, 0)
-                : new ExperimentConfig(size, 20, 32, 2e-3, BackwardMethod.GMRES, 1e-8, 0);
+                ? new ExperimentConfig(size, 10, 32, 1e-2, BatchedLinearSolver.GMRES, 1e-8, 0)
+                : new ExperimentConfig(size, 20, 32, 2e-3, BatchedLinearSolver.GMRES, 1e-8, 0);
     }
 
     private static Sizes sizes(ExperimentConfig.Size size) {

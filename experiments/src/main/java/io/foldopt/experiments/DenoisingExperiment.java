@@ -7,19 +7,19 @@ import io.foldopt.experiments.ExperimentConfig.Size;
 import io.foldopt.experiments.denoising.PiecewiseConstantSignals;
 import io.foldopt.experiments.denoising.TotalVariationQp;
 import io.foldopt.experiments.support.TrainTestSplit;
-import io.foldopt.fold.BackwardMethod;
 import io.foldopt.fold.BackwardReport;
-import io.foldopt.status.FailurePolicy;
 import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
 import io.foldopt.fold.OptimizationLayer;
 import io.foldopt.fold.UnrolledLayer;
+import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.nn.Dataset;
 import io.foldopt.nn.Layer;
 import io.foldopt.nn.Losses;
 import io.foldopt.nn.Parameter;
 import io.foldopt.qp.DifferentiableQp;
 import io.foldopt.qp.QpOptions;
+import io.foldopt.status.FailurePolicy;
 import io.foldopt.tensor.Tensor;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -91,8 +91,8 @@ public final class DenoisingExperiment implements Experiment {
     @Override
     public ExperimentConfig defaults(Size size) {
         return size == Size.SMALL
-                ? new ExperimentConfig(size, 10, 8, 0.01, BackwardMethod.AUTO, 1e-8, 0)
-                : new ExperimentConfig(size, 10, 10, 0.005, BackwardMethod.AUTO, 1e-8, 0);
+                ? new ExperimentConfig(size, 10, 8, 0.01, BatchedLinearSolver.AUTO, 1e-8, 0)
+                : new ExperimentConfig(size, 10, 10, 0.005, BatchedLinearSolver.AUTO, 1e-8, 0);
     }
 
     @Override
@@ -105,7 +105,7 @@ public final class DenoisingExperiment implements Experiment {
         TrainTestSplit split = TrainTestSplit.of(signals * 3 / 4, data.noisy(), data.clean());
         Tensor initial = initialOperator(n, config.seed() * 31 + 11);
         TotalVariationQp qp = new TotalVariationQp(n, n - 1, LAMBDA);
-        FoldOptions options = FoldOptions.defaults().withMethod(config.backward()).withTolerance(config.tolerance())
+        FoldOptions options = FoldOptions.defaults().withSolver(config.backward()).withTolerance(config.tolerance())
                 .withOnFailure(FailurePolicy.FLAG);
         List<Method> methods = List.of(
                 new FoldedDpg(initial, options),

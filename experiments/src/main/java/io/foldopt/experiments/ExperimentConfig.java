@@ -1,6 +1,7 @@
 package io.foldopt.experiments;
 
-import io.foldopt.fold.BackwardMethod;
+import io.foldopt.linalg.BatchedLinearSolver;
+import io.foldopt.linalg.SolverOptions;
 
 /**
  * The settings of one run of an experiment.
@@ -9,11 +10,11 @@ import io.foldopt.fold.BackwardMethod;
  * @param epochs training epochs per method
  * @param batch minibatch size
  * @param learningRate the optimizer's learning rate
- * @param backward the folded layers' backward method
+ * @param backward the folded layers' backward linear solver
  * @param tolerance the folded layers' backward tolerance
  * @param seed seed of the data, the initialization and the shuffling
  */
-public record ExperimentConfig(Size size, int epochs, int batch, double learningRate, BackwardMethod backward,
+public record ExperimentConfig(Size size, int epochs, int batch, double learningRate, BatchedLinearSolver backward,
         double tolerance, long seed) {
 
     /** Problem and data sizes. */
@@ -35,8 +36,6 @@ public record ExperimentConfig(Size size, int epochs, int batch, double learning
         if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
             throw new IllegalArgumentException("learning rate must be positive and finite, got " + learningRate);
         }
-        if (!(tolerance > 0) || !Double.isFinite(tolerance)) {
-            throw new IllegalArgumentException("tolerance must be positive and finite, got " + tolerance);
-        }
+        SolverOptions.checkTolerance("tolerance", tolerance);
     }
 }

@@ -5,13 +5,13 @@ import io.foldopt.experiments.nonconvexqp.NonconvexQp;
 import io.foldopt.experiments.nonconvexqp.PolynomialFeatures;
 import io.foldopt.experiments.support.LossMethod;
 import io.foldopt.experiments.support.TrainTestSplit;
-import io.foldopt.fold.BackwardMethod;
-import io.foldopt.status.FailurePolicy;
 import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
+import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.nn.Dataset;
 import io.foldopt.nn.Losses;
 import io.foldopt.nn.Mlp;
+import io.foldopt.status.FailurePolicy;
 import io.foldopt.tensor.Tensor;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -65,8 +65,8 @@ public final class NonconvexQpExperiment implements Experiment {
     @Override
     public ExperimentConfig defaults(ExperimentConfig.Size size) {
         return size == ExperimentConfig.Size.SMALL
-                ? new ExperimentConfig(size, 12, 20, 5e-2, BackwardMethod.AUTO, 1e-8, 0)
-                : new ExperimentConfig(size, 10, 50, 5e-2, BackwardMethod.AUTO, 1e-8, 0);
+                ? new ExperimentConfig(size, 12, 20, 5e-2, BatchedLinearSolver.AUTO, 1e-8, 0)
+                : new ExperimentConfig(size, 10, 50, 5e-2, BatchedLinearSolver.AUTO, 1e-8, 0);
     }
 
     private static Sizes sizes(ExperimentConfig.Size size) {
@@ -84,7 +84,7 @@ public final class NonconvexQpExperiment implements Experiment {
         Tensor optimal = Tensor.wrap(problem.objectives(problem.solve(p), p), p.dim(0), 1);
         TrainTestSplit data = TrainTestSplit.of(s.train(), sample[0], p, optimal);
 
-        FoldedLayer layer = problem.foldedLayer(FoldOptions.defaults().withMethod(config.backward())
+        FoldedLayer layer = problem.foldedLayer(FoldOptions.defaults().withSolver(config.backward())
                 .withTolerance(config.tolerance()).withOnFailure(FailurePolicy.FLAG));
         List<Method> methods = List.of(
                 new LossMethod("folded-pgd", (pred, batch, stats) -> {

@@ -6,15 +6,15 @@ import io.foldopt.experiments.portfolio.PortfolioData;
 import io.foldopt.experiments.portfolio.PortfolioProblem;
 import io.foldopt.experiments.support.LossMethod;
 import io.foldopt.experiments.support.TrainTestSplit;
-import io.foldopt.fold.BackwardMethod;
-import io.foldopt.status.FailurePolicy;
 import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
+import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.nn.Dataset;
 import io.foldopt.nn.Layer;
 import io.foldopt.nn.Losses;
 import io.foldopt.nn.Mlp;
 import io.foldopt.nn.Sequential;
+import io.foldopt.status.FailurePolicy;
 import io.foldopt.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
@@ -105,8 +105,8 @@ public final class PortfolioExperiment implements Experiment {
     @Override
     public ExperimentConfig defaults(Size size) {
         return size == Size.SMALL
-                ? new ExperimentConfig(size, 20, 16, 0.02, BackwardMethod.LFPI, 1e-8, 0)
-                : new ExperimentConfig(size, 20, 32, 0.02, BackwardMethod.LFPI, 1e-8, 0);
+                ? new ExperimentConfig(size, 20, 16, 0.02, BatchedLinearSolver.LFPI, 1e-8, 0)
+                : new ExperimentConfig(size, 20, 32, 0.02, BatchedLinearSolver.LFPI, 1e-8, 0);
     }
 
     /** @return the polynomial degree of the data: the constructor's, else the system property's, else 4 */
@@ -140,11 +140,11 @@ public final class PortfolioExperiment implements Experiment {
                 Var.constant(data.returns())).value();
         TrainTestSplit split = TrainTestSplit.of(samples * 4 / 5, data.features(), data.returns(), optimal);
 
-        FoldOptions options = FoldOptions.defaults().withMethod(config.backward()).withTolerance(config.tolerance())
+        FoldOptions options = FoldOptions.defaults().withSolver(config.backward()).withTolerance(config.tolerance())
                 .withOnFailure(FailurePolicy.FLAG);
         FoldedLayer folded = new FoldedLayer(problem.solver(), problem.sqp().updateMap(), options);
         FoldedLayer kkt = new FoldedLayer(problem.solver(), problem.kktResidualStep(),
-                options.withMethod(BackwardMethod.DIRECT));
+                options.withSolver(BatchedLinearSolver.DIRECT));
         List<Method> methods = List.of(
                 decisionFocused("folded-sqp", folded, problem),
                 decisionFocused("kkt", kkt, problem),

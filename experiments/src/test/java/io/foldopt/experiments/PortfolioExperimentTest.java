@@ -9,9 +9,9 @@ import io.foldopt.autodiff.Var;
 import io.foldopt.check.GradientCheck;
 import io.foldopt.experiments.portfolio.PortfolioData;
 import io.foldopt.experiments.portfolio.PortfolioProblem;
-import io.foldopt.fold.BackwardMethod;
 import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
+import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
@@ -100,9 +100,9 @@ class PortfolioExperimentTest {
         assertTrue(riskActive > 0 && riskActive < 4, riskActive + " instances with the risk constraint active");
         FoldOptions options = FoldOptions.defaults().withTolerance(1e-12);
         FoldedLayer sqp = new FoldedLayer(problem.solver(), problem.sqp().updateMap(),
-                options.withMethod(BackwardMethod.LFPI));
+                options.withSolver(BatchedLinearSolver.LFPI));
         FoldedLayer kkt = new FoldedLayer(problem.solver(), problem.kktResidualStep(),
-                options.withMethod(BackwardMethod.DIRECT));
+                options.withSolver(BatchedLinearSolver.DIRECT));
         Tensor viaSqp = gradient(problem, sqp, c, g);
         assertTrue(sqp.lastReport().allOk() && sqp.lastReport().maxIterations() <= 2,
                 "LFPI on the SQP map: " + sqp.lastReport().maxIterations() + " iterations");

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.foldopt.experiments.ExperimentConfig.Size;
 import io.foldopt.experiments.report.Report;
-import io.foldopt.fold.BackwardMethod;
+import io.foldopt.linalg.BatchedLinearSolver;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +25,7 @@ class ReportTest {
     Path dir;
 
     private static ExperimentResult result() {
-        ExperimentConfig config = new ExperimentConfig(Size.SMALL, 2, 8, 0.01, BackwardMethod.GMRES, 1e-10, 3);
+        ExperimentConfig config = new ExperimentConfig(Size.SMALL, 2, 8, 0.01, BatchedLinearSolver.GMRES, 1e-10, 3);
         List<EpochRecord> folded = List.of(new EpochRecord(1, 0.5, 0.30, 1.0, 0.2, 0.3, 40, 12.5, 3e-11, 0),
                 new EpochRecord(2, 0.4, 0.20, 1.2, 0.25, 0.35, 40, 11.0, 5e-11, 1));
         List<EpochRecord> twoStage = List.of(new EpochRecord(1, 0.9, 0.50, 0.1, 0, 0, 0, 0, 0, 0),

@@ -2,13 +2,13 @@ package io.foldopt.cli.bench;
 
 import io.foldopt.autodiff.Autodiff;
 import io.foldopt.autodiff.Var;
-import io.foldopt.fold.BackwardMethod;
-import io.foldopt.status.FailurePolicy;
 import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
 import io.foldopt.fold.ForwardSolver;
 import io.foldopt.fold.UnrolledLayer;
+import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.problems.BoxNonconvexQp;
+import io.foldopt.status.FailurePolicy;
 import io.foldopt.tensor.Tensor;
 import java.util.SplittableRandom;
 
@@ -53,7 +53,7 @@ public record AnchorSetup(BoxNonconvexQp problem, Tensor c, Tensor cotangent) {
     }
 
     /** @return the folded layer with {@link #solver()} as its forward solver */
-    public FoldedLayer folded(BackwardMethod method, double tolerance) {
+    public FoldedLayer folded(BatchedLinearSolver method, double tolerance) {
         return folded(solver(), method, tolerance);
     }
 
@@ -63,8 +63,8 @@ public record AnchorSetup(BoxNonconvexQp problem, Tensor c, Tensor cotangent) {
      * @param tolerance the backward tolerance
      * @return the folded layer of the PGD step, flagging (not throwing on) unconverged instances
      */
-    public FoldedLayer folded(ForwardSolver forward, BackwardMethod method, double tolerance) {
-        return new FoldedLayer(forward, problem.updateMap(), FoldOptions.defaults().withMethod(method)
+    public FoldedLayer folded(ForwardSolver forward, BatchedLinearSolver method, double tolerance) {
+        return new FoldedLayer(forward, problem.updateMap(), FoldOptions.defaults().withSolver(method)
                 .withTolerance(tolerance).withMaxIterations(BACKWARD_MAX_ITERATIONS)
                 .withOnFailure(FailurePolicy.FLAG));
     }

@@ -4,10 +4,10 @@ import static io.foldopt.cli.MemoryBudget.plus;
 import static io.foldopt.cli.MemoryBudget.times;
 
 import io.foldopt.autodiff.Var;
-import io.foldopt.fold.BackwardMethod;
 import io.foldopt.fold.BackwardReport;
 import io.foldopt.fold.FoldedLayer;
 import io.foldopt.fold.OptimizationLayer;
+import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,8 +27,9 @@ import java.util.Locale;
  */
 public final class BackwardBenchmark {
     /** The folded backward methods, in row order. */
-    public static final List<BackwardMethod> METHODS =
-            List.of(BackwardMethod.LFPI, BackwardMethod.GMRES, BackwardMethod.BICGSTAB, BackwardMethod.DIRECT);
+    public static final List<BatchedLinearSolver> METHODS =
+            List.of(BatchedLinearSolver.LFPI, BatchedLinearSolver.GMRES, BatchedLinearSolver.BICGSTAB,
+                    BatchedLinearSolver.DIRECT);
     /** The unrolling depths {@code K} compared with the folded layer, in row order. */
     public static final List<Integer> UNROLLED_STEPS = List.of(100, 1000);
 
@@ -109,7 +110,7 @@ public final class BackwardBenchmark {
     public static List<Row> run(Config config) {
         AnchorSetup setup = AnchorSetup.create(config.n(), config.batch(), config.seed());
         List<Measured> measured = new ArrayList<>();
-        for (BackwardMethod method : METHODS) {
+        for (BatchedLinearSolver method : METHODS) {
             FoldedLayer layer = setup.folded(method, config.tolerance());
             Timing timing = time(layer, setup, config.repeat());
             BackwardReport report = layer.lastReport();
@@ -120,7 +121,7 @@ public final class BackwardBenchmark {
             measured.add(new Measured("unrolled-" + steps, steps, time(setup.unrolled(steps), setup,
                     config.repeat()), null));
         }
-        Tensor reference = measured.get(METHODS.indexOf(BackwardMethod.DIRECT)).timing().gradient();
+        Tensor reference = measured.get(METHODS.indexOf(BatchedLinearSolver.DIRECT)).timing().gradient();
         return measured.stream()
                 .map(m -> new Row(m.method(), config.n(), config.batch(), m.iterations(),
                         m.timing().backwardSeconds(), m.timing().forwardSeconds(),

@@ -5,6 +5,7 @@ import io.foldopt.fold.BackwardReport;
 import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
 import io.foldopt.fold.InstanceReport;
+import io.foldopt.fold.LayerCall;
 import io.foldopt.problems.BoxNonconvexQp;
 import io.foldopt.tensor.Tensor;
 import java.util.LinkedHashMap;
@@ -40,10 +41,11 @@ final class BoxNonconvexQpFamily implements Family {
         FoldedLayer layer = new FoldedLayer(problem.pgdSolver(1e-13, 10_000_000), problem.updateMap(),
                 FoldOptions.defaults());
         Var cv = Var.param(c);
-        Var x = layer.apply(cv.reshape(1, n)).reshape(n);
+        LayerCall call = layer.call(cv.reshape(1, n));
+        Var x = call.output().reshape(n);
         Map<String, Var> params = new LinkedHashMap<>();
         params.put("c", cv);
-        return new Instance(params, x, "optimal", () -> describe(layer.lastReport()));
+        return new Instance(params, x, "optimal", () -> describe(call.report().orElse(null)));
     }
 
     /** @return the report of the single instance of a folded backward pass */
@@ -53,10 +55,10 @@ final class BoxNonconvexQpFamily implements Family {
             return m;
         }
         InstanceReport r = report.instances()[0];
-        m.put("method", r.method().name().toLowerCase(Locale.ROOT));
+        m.put("method", r.method().toLowerCase(Locale.ROOT));
         m.put("iterations", r.iterations());
         m.put("relative_residual", r.relativeResidual());
-        m.put("status", r.status().name().toLowerCase(Locale.ROOT));
+        m.put("status", r.status().label());
         m.put("converged", r.converged());
         m.put("fixed_point_residual", r.fixedPointResidual());
         r.spectralRadius().ifPresent(rho -> m.put("spectral_radius", rho));

@@ -1,8 +1,8 @@
 package io.foldopt.experiments.support;
 
 import io.foldopt.experiments.ExperimentConfig;
-import io.foldopt.status.FailurePolicy;
 import io.foldopt.fold.FoldOptions;
+import io.foldopt.status.FailurePolicy;
 
 /** The folded layers' options of an experiment run. */
 public final class FoldSettings {
@@ -13,7 +13,7 @@ public final class FoldSettings {
      *     a rare unconverged backward solve does not abort training but is counted in the run's failures
      */
     public static FoldOptions of(ExperimentConfig config) {
-        return FoldOptions.defaults().withMethod(config.backward()).withTolerance(config.tolerance())
+        return FoldOptions.defaults().withSolver(config.backward()).withTolerance(config.tolerance())
                 .withOnFailure(FailurePolicy.FLAG);
     }
 }
