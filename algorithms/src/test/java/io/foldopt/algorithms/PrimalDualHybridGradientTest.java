@@ -10,11 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.foldopt.autodiff.Var;
-import io.foldopt.fold.BackwardMethod;
 import io.foldopt.fold.FoldedLayer;
+import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.prox.ProximalOperator;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -82,7 +83,7 @@ class PrimalDualHybridGradientTest {
         assertFiniteDifferences(p -> {
             PrimalDualHybridGradient alg = pdhg(p[1], PrimalDualHybridGradient.weightedL1Conjugate(p[2], 4, 2));
             FoldedLayer layer = new FoldedLayer(alg.solver(1e-14, 1_000_000), alg.updateMap(),
-                    FoldingAssertions.OPTIONS.withMethod(BackwardMethod.GMRES));
+                    FoldingAssertions.OPTIONS.withSolver(BatchedLinearSolver.GMRES));
             return alg.output(layer.apply(p[0]));
         }, new Tensor[] {DATA, D0, Tensor.vector(0.4, 0.7)}, 1e-6, 1e-6);
     }
@@ -102,12 +103,12 @@ class PrimalDualHybridGradientTest {
             img[i] = (p % w < 2 ? 1.0 : p / w < 2 ? -0.5 : 0.3) + 0.2 * noise[i];
         }
         Tensor d2 = differences2d(h, w);
-        for (BackwardMethod method : new BackwardMethod[] {BackwardMethod.GMRES, BackwardMethod.BICGSTAB}) {
+        for (BatchedLinearSolver method : List.of(BatchedLinearSolver.GMRES, BatchedLinearSolver.BICGSTAB)) {
             assertFiniteDifferences(p -> {
                 PrimalDualHybridGradient alg = pdhg(Var.constant(d2),
                         PrimalDualHybridGradient.weightedL1Conjugate(p[1], d2.dim(0)));
                 FoldedLayer layer = new FoldedLayer(alg.solver(1e-14, 1_000_000), alg.updateMap(),
-                        FoldingAssertions.OPTIONS.withMethod(method));
+                        FoldingAssertions.OPTIONS.withSolver(method));
                 return alg.output(layer.apply(p[0]));
             }, new Tensor[] {Tensor.wrap(img, 2, h * w), Tensor.vector(0.15)}, 1e-6, 1e-6);
         }
