@@ -51,7 +51,7 @@ class CsrMatrixTest {
         CsrMatrix a = random(3);
         Var v = Var.param(a.values().value());
         Tensor x = Tensor.randn(new SplittableRandom(4), 3, 5);
-        Tensor g = Autodiff.grad(a.withValues(v).apply(Var.constant(x)).sum(), v);
+        Tensor g = Autodiff.grad(a.withValues(v).apply(Var.constant(x)).sum(), v)[0];
         assertEquals(a.nnz(), g.size());
         // Dense gradient of sum(X A^T) is 1 x^T summed over the batch; its restriction to the pattern.
         int[] rows = a.rowIndices();
