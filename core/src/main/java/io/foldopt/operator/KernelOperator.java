@@ -1,9 +1,7 @@
 package io.foldopt.operator;
 
 import io.foldopt.autodiff.Var;
-import io.foldopt.tensor.Shapes;
 import io.foldopt.tensor.Tensor;
-import java.util.Arrays;
 
 /**
  * A linear operator {@code K_p} given by raw kernels on flat row-major batches, optionally linear in a parameter
@@ -92,7 +90,7 @@ public abstract class KernelOperator implements LinearOperator {
 
     @Override
     public double[] apply(double[] x, int batch) {
-        requireLength("apply", x.length, batch, cols);
+        OperandShapes.requireLength(this, "apply", x.length, batch, cols);
         double[] out = new double[batch * rows];
         forward(values(params), x, out, batch);
         return out;
@@ -100,7 +98,7 @@ public abstract class KernelOperator implements LinearOperator {
 
     @Override
     public double[] adjoint(double[] y, int batch) {
-        requireLength("adjoint", y.length, batch, rows);
+        OperandShapes.requireLength(this, "adjoint", y.length, batch, rows);
         double[] out = new double[batch * cols];
         backward(values(params), y, out, batch);
         return out;
@@ -108,7 +106,7 @@ public abstract class KernelOperator implements LinearOperator {
 
     /** {@code K_p x}, recorded with operands {@code x} and {@code p}. */
     private Var forwardOp(Var p, Var x) {
-        int batch = batchOf("apply", x, cols);
+        int batch = OperandShapes.batchOf(this, "apply", x, cols);
         double[] out = new double[batch * rows];
         forward(values(p), x.value().data(), out, batch);
         return Var.op(Tensor.wrap(out, resultShape(x, rows)), operands(x, p),
@@ -117,7 +115,7 @@ public abstract class KernelOperator implements LinearOperator {
 
     /** {@code K_p^T y}, recorded with operands {@code y} and {@code p}. */
     private Var backwardOp(Var p, Var y) {
-        int batch = batchOf("adjoint", y, rows);
+        int batch = OperandShapes.batchOf(this, "adjoint", y, rows);
         double[] out = new double[batch * cols];
         backward(values(p), y.value().data(), out, batch);
         return Var.op(Tensor.wrap(out, resultShape(y, cols)), operands(y, p),
@@ -129,7 +127,7 @@ public abstract class KernelOperator implements LinearOperator {
      * {@code c} is {@code K_c^T y} for {@code x} and {@code K_c x} for {@code y}.
      */
     private Var parameterGradientOp(Var x, Var y) {
-        int batch = batchOf("apply", x, cols);
+        int batch = OperandShapes.batchOf(this, "apply", x, cols);
         double[] out = new double[params.value().size()];
         parameterGradient(x.value().data(), y.value().data(), out, batch);
         return Var.op(Tensor.wrap(out, params.shape()), new Var[] {x, y},
@@ -144,26 +142,9 @@ public abstract class KernelOperator implements LinearOperator {
         return p == null ? null : p.value().data();
     }
 
-    /** @return the batch size of an operand whose last axis must be {@code n} */
-    private int batchOf(String op, Var x, int n) {
-        int[] s = x.shape();
-        if (s.length == 0 || s[s.length - 1] != n) {
-            throw new IllegalArgumentException(this + "." + op + ": operand has shape " + Arrays.toString(s)
-                    + ", its last axis must be " + n);
-        }
-        return Shapes.size(Arrays.copyOf(s, s.length - 1));
-    }
-
     private static int[] resultShape(Var x, int n) {
         int[] s = x.shape();
         s[s.length - 1] = n;
         return s;
-    }
-
-    private void requireLength(String op, int length, int batch, int n) {
-        if (batch < 0 || length != (long) batch * n) {
-            throw new IllegalArgumentException(this + "." + op + ": " + length + " values for a batch of " + batch
-                    + " rows of " + n);
-        }
     }
 }

@@ -81,6 +81,32 @@ public final class Parallel {
         }
     }
 
+    /** The body of {@link #forRanges}: handles the iterations {@code [from, to)}. */
+    @FunctionalInterface
+    public interface RangeBody {
+        /** Runs iterations {@code from} to {@code to - 1}. */
+        void accept(int from, int to);
+    }
+
+    /**
+     * Calls {@code body.accept(from, to)} on disjoint ranges covering {@code [0, count)}, possibly concurrently: for
+     * loops whose iterations are too cheap to be handed out one by one (elementwise kernels over millions of
+     * entries). The ranges are a few per thread; the work rule is the one of {@link #forEach}.
+     *
+     * @param count number of iterations
+     * @param workPerIteration estimated flops of one iteration
+     * @param body the loop body over a range; iterations must be independent
+     */
+    public static void forRanges(int count, long workPerIteration, RangeBody body) {
+        if (count <= 0) {
+            return;
+        }
+        int parts = (int) Math.min(count, threads() * 4L);
+        int size = (count + parts - 1) / parts;
+        int ranges = (count + size - 1) / size;
+        forEach(ranges, workPerIteration * size, r -> body.accept(r * size, Math.min(count, (r + 1) * size)));
+    }
+
     private static final class Range extends RecursiveAction {
         private static final long serialVersionUID = 1L;
         private final int lo;
