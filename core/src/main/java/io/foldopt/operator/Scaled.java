@@ -1,6 +1,7 @@
 package io.foldopt.operator;
 
 import io.foldopt.autodiff.Var;
+import io.foldopt.linalg.Vec;
 
 /** {@code s K} for a scalar {@code s}, fixed or learned. */
 final class Scaled implements LinearOperator {
@@ -48,7 +49,7 @@ final class Scaled implements LinearOperator {
 
     private double[] scaled(double[] v) {
         double[] out = new double[v.length];
-        io.foldopt.linalg.Vec.scale(s.item(), v, 0, out, 0, v.length);
+        Vec.scale(s.item(), v, 0, out, 0, v.length);
         return out;
     }
 

@@ -2,6 +2,7 @@ package io.foldopt.operator;
 
 import io.foldopt.autodiff.Structure;
 import io.foldopt.autodiff.Var;
+import io.foldopt.linalg.Vec;
 
 /**
  * The vertical stack {@code [K_1; ...; K_k]} of operators with equal columns: {@code K x} is the concatenation of
@@ -76,7 +77,7 @@ final class Stack implements LinearOperator {
             for (int b = 0; b < batch; b++) {
                 System.arraycopy(y, b * m + offsets[i], part, b * w, w);
             }
-            io.foldopt.linalg.Vec.axpy(1, blocks[i].adjoint(part, batch), 0, out, 0, out.length);
+            Vec.axpy(1, blocks[i].adjoint(part, batch), 0, out, 0, out.length);
         }
         return out;
     }

@@ -1,6 +1,8 @@
 package io.foldopt.operator;
 
 import io.foldopt.autodiff.Var;
+import io.foldopt.linalg.Vec;
+import java.util.function.Function;
 
 /** {@code K_1 + ... + K_k} for operators of equal dimensions. */
 final class Sum implements LinearOperator {
@@ -23,38 +25,38 @@ final class Sum implements LinearOperator {
 
     @Override
     public Var apply(Var x) {
-        Var out = terms[0].apply(x);
-        for (int i = 1; i < terms.length; i++) {
-            out = out.add(terms[i].apply(x));
-        }
-        return out;
+        return total(t -> t.apply(x));
     }
 
     @Override
     public Var adjoint(Var y) {
-        Var out = terms[0].adjoint(y);
-        for (int i = 1; i < terms.length; i++) {
-            out = out.add(terms[i].adjoint(y));
-        }
-        return out;
+        return total(t -> t.adjoint(y));
     }
 
     @Override
     public double[] apply(double[] x, int batch) {
-        double[] out = new double[batch * rows()];
-        for (LinearOperator t : terms) {
-            double[] part = t.apply(x, batch);
-            io.foldopt.linalg.Vec.axpy(1, part, 0, out, 0, out.length);
-        }
-        return out;
+        return total(batch * rows(), t -> t.apply(x, batch));
     }
 
     @Override
     public double[] adjoint(double[] y, int batch) {
-        double[] out = new double[batch * cols()];
+        return total(batch * cols(), t -> t.adjoint(y, batch));
+    }
+
+    /** @return the sum over the terms of {@code part(term)} */
+    private Var total(Function<LinearOperator, Var> part) {
+        Var out = part.apply(terms[0]);
+        for (int i = 1; i < terms.length; i++) {
+            out = out.add(part.apply(terms[i]));
+        }
+        return out;
+    }
+
+    /** @return the sum over the terms of {@code part(term)}, arrays of {@code length} */
+    private double[] total(int length, Function<LinearOperator, double[]> part) {
+        double[] out = new double[length];
         for (LinearOperator t : terms) {
-            double[] part = t.adjoint(y, batch);
-            io.foldopt.linalg.Vec.axpy(1, part, 0, out, 0, out.length);
+            Vec.axpy(1, part.apply(t), 0, out, 0, length);
         }
         return out;
     }
