@@ -126,11 +126,6 @@ public final class Operation {
         return out;
     }
 
-    /** @return what the operation is, as given when it was recorded */
-    public String name() {
-        return name;
-    }
-
     Var[] inputs() {
         return inputs;
     }
@@ -171,10 +166,5 @@ public final class Operation {
             }
         }
         return r;
-    }
-
-    @Override
-    public String toString() {
-        return name + "/" + inputs.length + "->" + outputs.length;
     }
 }

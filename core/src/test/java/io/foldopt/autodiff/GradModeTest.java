@@ -92,8 +92,9 @@ class GradModeTest {
     /** {@code a * b} (same shapes) with a rule computed on raw tensors: first order only. */
     private static Var product(Var a, Var b) {
         Tensor v = Kernels.binary(a.value(), b.value(), BinaryOp.MUL);
-        return Var.op(v, new Var[] {a, b},
-                (i, g) -> Var.constant(Kernels.binary(g.value(), (i == 0 ? b : a).value(), BinaryOp.MUL)));
+        return Operation.recordFirstOrder("product", new Tensor[] {v}, new Var[] {a, b},
+                (g, needsGrad) -> new Tensor[] {Kernels.binary(g[0], b.value(), BinaryOp.MUL),
+                    Kernels.binary(g[0], a.value(), BinaryOp.MUL)})[0];
     }
 
     @Test
