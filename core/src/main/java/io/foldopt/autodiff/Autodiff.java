@@ -57,7 +57,9 @@ public final class Autodiff {
 
     /**
      * @return {@code grad_x output} as a recorded node, differentiable again (for update maps
-     *     written as {@code x - alpha grad_x f(x, c)})
+     *     written as {@code x - alpha grad_x f(x, c)}); where the path passes through an operation with a
+     *     {@link FirstOrderRule} the value is exact, but differentiating it throws
+     *     {@link UnsupportedOperationException}
      * @throws IllegalStateException if the gradient cannot have been recorded: the input does not
      *     require a gradient (a constant, or a value made under {@link GradMode#noGrad}), or recording
      *     is off and the output was not recorded. The gradient would otherwise silently be zero, for
