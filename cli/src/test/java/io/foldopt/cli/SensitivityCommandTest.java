@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.foldopt.status.Status;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +24,12 @@ class SensitivityCommandTest {
     }
 
     private JsonNode runJson(String... args) throws IOException {
+        return runJson(0, args);
+    }
+
+    private JsonNode runJson(int exitCode, String... args) throws IOException {
         CliRun run = CliRun.of(args);
-        assertEquals(0, run.exitCode(), run.err());
+        assertEquals(exitCode, run.exitCode(), run.err());
         return new ObjectMapper().readTree(run.out());
     }
 
@@ -112,7 +117,7 @@ class SensitivityCommandTest {
     void infeasibleQpIsReportedNotNan() throws IOException {
         Path problem = write("qp.json", "{\"family\": \"qp\", \"P\": [[2, 0], [0, 1]], \"q\": [1, -1],"
                 + " \"G\": [[1, 0], [-1, 0]], \"h\": [-1, -1]}");
-        JsonNode out = runJson("sensitivity", problem.toString(), "--json");
+        JsonNode out = runJson(Status.INFEASIBLE.exitCode(), "sensitivity", problem.toString(), "--json");
         assertEquals("infeasible", out.get("status").asText());
         for (JsonNode row : out.get("jacobian").get("q")) {
             for (JsonNode v : row) {
@@ -127,7 +132,8 @@ class SensitivityCommandTest {
             {"{\"family\": \"box-nonconvex-qp\", \"Q\": [[1, 2], [3]], \"c\": [1, 2], \"lower\": -1, \"upper\": 1}",
                 "key \"Q\" row 1 has 1 entries"},
             {"{\"family\": \"topk\", \"c\": [1, 2, 3], \"k\": 5, \"eps\": 1}", "key \"k\" must satisfy 0 < k < n"},
-            {"{\"family\": \"topk\", \"c\": [1, \"a\"], \"k\": 1, \"eps\": 1}", "key \"c\" entry [1] is not a finite"},
+            {"{\"family\": \"topk\", \"c\": [1, \"a\"], \"k\": 1, \"eps\": 1}",
+                "key \"c\" entry [1] must be a finite number, got \"a\""},
             {"{\"family\": \"nope\"}", "key \"family\" must be one of"},
             {"{\"family\": \"qp\", \"P\": [[1, 0], [0, 1]], \"q\": [1, 2], \"A\": [[1, 1]]}",
                 "key \"b\" is missing"},
@@ -144,5 +150,109 @@ class SensitivityCommandTest {
         }
         CliRun missing = CliRun.of("sensitivity", dir.resolve("absent.json").toString());
         assertTrue(missing.err().contains("absent.json: no such file"), missing.err());
+    }
+
+    /** Assumes {@code sensitivity FILE [args]} fails with exit code 1 and one line containing every fragment. */
+    private void assertRefused(String json, String[] args, String... fragments) throws IOException {
+        Path p = write("strict.json", json);
+        String[] line = new String[args.length + 2];
+        line[0] = "sensitivity";
+        line[1] = p.toString();
+        System.arraycopy(args, 0, line, 2, args.length);
+        CliRun run = CliRun.of(line);
+        assertEquals(1, run.exitCode(), json + "\n" + run.err() + run.out());
+        assertEquals(1, run.errLines().size(), run.err());
+        assertEquals("", run.out());
+        for (String f : fragments) {
+            assertTrue(run.err().contains(f), "missing '" + f + "' in " + run.err());
+        }
+    }
+
+    private static final String QP = "{\"family\": \"qp\", \"P\": [[1, 0], [0, 1]], \"q\": [1, 1]";
+
+    @Test
+    void unknownKeysAreErrorsWithTheClosestValidKey() throws IOException {
+        assertRefused(QP + ", \"g\": [[1, 0]], \"H\": [0]}", new String[0],
+                "key \"g\" is not a key of this file; did you mean \"G\"?",
+                "valid keys: family, P, q, A, b, G, h (keys are case-sensitive)");
+        assertRefused("{\"family\": \"topk\", \"c\": [1, 2, 3], \"k\": 1, \"eps\": 1, \"entrophy\": \"shannon\"}",
+                new String[0], "key \"entrophy\" is not a key of this file; did you mean \"entropy\"?");
+        assertRefused(QP + ", \"zzz\": 1}", new String[0], "key \"zzz\" is not a key of this file; valid keys:");
+        assertRefused("{\"family\": \"top-k\", \"c\": [1, 2]}", new String[0],
+                "key \"family\" must be one of box-nonconvex-qp, qp, topk, got \"top-k\"; did you mean \"topk\"?");
+        assertRefused("{\"c\": [1, 2]}", new String[0], "key \"family\" is missing; it names the problem");
+    }
+
+    @Test
+    void duplicateKeysTrailingContentAndBadTextAreErrors() throws IOException {
+        assertRefused(QP + ", \"q\": [2, 2]}", new String[0], "key \"q\" appears twice", "line 1");
+        assertRefused(QP + "} x", new String[0], "unexpected content after the JSON object at line 1");
+        assertRefused(QP + "}\n{}", new String[0], "unexpected content after the JSON object at line 2");
+        assertRefused(QP + ", \"A\": null, \"b\": [1]}", new String[0], "key \"A\" is missing");
+        assertRefused("", new String[0], "expected a JSON object {...}, the file is empty");
+        assertRefused(QP + ",}", new String[0], "not valid JSON at line 1, column");
+        Path binary = dir.resolve("binary.json");
+        Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xfe, 0x7b});
+        CliRun run = CliRun.of("sensitivity", binary.toString());
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains("binary.json: ") && !run.err().contains("Input length"), run.err());
+        CliRun folder = CliRun.of("sensitivity", dir.toString());
+        assertTrue(folder.err().contains(": is a directory, not a JSON file"), folder.err());
+    }
+
+    @Test
+    void nonFiniteNumbersAreNamedWithTheirIndex() throws IOException {
+        assertRefused("{\"family\": \"qp\", \"P\": [[1, 0], [0, NaN]], \"q\": [1, 1]}", new String[0],
+                "key \"P\" entry [1][1] must be a finite number, got NaN");
+        assertRefused("{\"family\": \"qp\", \"P\": [[1, 0], [0, 1]], \"q\": [1, 1e309]}", new String[0],
+                "key \"q\" entry [1] must be a finite number, got Infinity");
+        assertRefused("{\"family\": \"box-nonconvex-qp\", \"Q\": [[1]], \"c\": [1], \"lower\": -Infinity,"
+                + " \"upper\": 1}", new String[0], "key \"lower\" must be a finite number, got -Infinity");
+        assertRefused("{\"family\": \"topk\", \"c\": [1, 2, 3], \"k\": 1.5, \"eps\": 1}", new String[0],
+                "key \"k\" must be an integer, got 1.5");
+    }
+
+    @Test
+    void shapesAreCheckedWithTheExpectedShape() throws IOException {
+        assertRefused("{\"family\": \"qp\", \"P\": [[1, 0]], \"q\": [1, 1]}", new String[0],
+                "key \"P\" must be 2 x 2 to match \"q\", got 1 x 2");
+        assertRefused(QP + ", \"G\": [[1, 0, 0]], \"h\": [1]}", new String[0], "key \"G\" must have 2 columns");
+        assertRefused(QP + ", \"G\": [[1, 0]], \"h\": [1, 2]}", new String[0],
+                "key \"h\" must have 1 entries, one per row of \"G\", got 2");
+        assertRefused("{\"family\": \"qp\", \"P\": [], \"q\": [1]}", new String[0],
+                "key \"P\" must be a matrix: a non-empty list of non-empty rows");
+    }
+
+    @Test
+    void cotangentFilesAreStrictToo() throws IOException {
+        String problem = QP + "}";
+        Path g = write("g.json", "{\"x\": [1, 2], \"y\": 1}");
+        assertRefused(problem, new String[] {"--cotangent", g.toString()}, "g.json: key \"y\" is not a key");
+        write("g.json", "{\"x\": [1, 2]} {\"x\": [1, 2]}");
+        assertRefused(problem, new String[] {"--cotangent", g.toString()}, "g.json: unexpected content after");
+        write("g.json", "{\"x\": [1, 2, 3]}");
+        assertRefused(problem, new String[] {"--cotangent", g.toString()},
+                "g.json: key \"x\" must have 2 entries, one per entry of the solution, got 3");
+        write("g.json", "{\"x\": [1, NaN]}");
+        assertRefused(problem, new String[] {"--cotangent", g.toString()}, "key \"x\" entry [1] must be a finite");
+        CliRun both = CliRun.of("sensitivity", write("p.json", problem).toString(), "--cotangent", g.toString(),
+                "--jacobian");
+        assertEquals(2, both.exitCode());
+        assertTrue(both.err().contains("--jacobian and --cotangent exclude each other"), both.err());
+    }
+
+    @Test
+    void aJacobianLargerThanTheHeapIsRefusedBeforeTheSolve() throws IOException {
+        StringBuilder c = new StringBuilder();
+        for (int i = 0; i < 60_000; i++) {
+            c.append(i == 0 ? "" : ", ").append(i % 7);
+        }
+        assertRefused("{\"family\": \"topk\", \"c\": [" + c + "], \"k\": 3, \"eps\": 1}", new String[0],
+                "the Jacobian of x (n = 60000) with respect to c (3,600,000,000 entries) needs an array of",
+                "more than a Java array holds", "--cotangent G.json");
+        String smaller = c.substring(0, c.indexOf(", ", 4 * 20_000 - 10));
+        assertRefused("{\"family\": \"topk\", \"c\": [" + smaller + "], \"k\": 3, \"eps\": 1}", new String[0],
+                "GB of memory, more than the", "of Java heap; ask for one vector-Jacobian product instead with"
+                        + " --cotangent G.json, or give Java more memory");
     }
 }

@@ -7,6 +7,7 @@ import io.foldopt.fold.FoldedLayer;
 import io.foldopt.fold.InstanceReport;
 import io.foldopt.fold.LayerCall;
 import io.foldopt.problems.BoxNonconvexQp;
+import io.foldopt.status.Status;
 import io.foldopt.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -45,7 +46,7 @@ final class BoxNonconvexQpFamily implements Family {
         Var x = call.output().reshape(n);
         Map<String, Var> params = new LinkedHashMap<>();
         params.put("c", cv);
-        return new Instance(params, x, "optimal", () -> describe(call.report().orElse(null)));
+        return new Instance(params, x, Status.OPTIMAL, () -> describe(call.report().orElse(null)));
     }
 
     /** @return the report of the single instance of a folded backward pass */

@@ -1,6 +1,7 @@
 package io.foldopt.cli.sensitivity;
 
 import io.foldopt.autodiff.Var;
+import io.foldopt.status.Status;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -15,11 +16,11 @@ interface Family {
      * @param parameters the parameters whose gradients are reported, as graph leaves in the file's
      *     shapes, by their file keys, in output order
      * @param solution the solution {@code x*}, shape {@code (n)}
-     * @param status the solve status, e.g. {@code optimal}
+     * @param status the solve status
      * @param backwardReport how the last backward pass went (method, iterations, residual, ...);
      *     called after each VJP
      */
-    record Instance(Map<String, Var> parameters, Var solution, String status,
+    record Instance(Map<String, Var> parameters, Var solution, Status status,
             Supplier<Map<String, Object>> backwardReport) {}
 
     /** @return the instance described by the file */

@@ -47,7 +47,7 @@ final class QpFamily implements Family {
         backward.put("active_constraints", r.activeConstraints());
         backward.put("degenerate", r.degenerate());
         backward.put("regularized", r.regularized());
-        return new Instance(params, out.z().reshape(n), r.status().label(), () -> backward);
+        return new Instance(params, out.z().reshape(n), r.status(), () -> backward);
     }
 
     /**

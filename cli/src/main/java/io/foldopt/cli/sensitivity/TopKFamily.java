@@ -1,6 +1,7 @@
 package io.foldopt.cli.sensitivity;
 
 import io.foldopt.autodiff.Var;
+import io.foldopt.status.Status;
 import io.foldopt.tensor.Tensor;
 import io.foldopt.topk.TopK;
 import io.foldopt.topk.TopK.Entropy;
@@ -36,7 +37,7 @@ final class TopKFamily implements Family {
         Var x = TopK.layer(cv.reshape(1, n), k, eps, entropy).reshape(n);
         Map<String, Var> params = new LinkedHashMap<>();
         params.put("c", cv);
-        return new Instance(params, x, "optimal",
+        return new Instance(params, x, Status.OPTIMAL,
                 () -> Map.of("method", "analytic (" + entropy.name().toLowerCase(Locale.ROOT) + " entropy)"));
     }
 }
