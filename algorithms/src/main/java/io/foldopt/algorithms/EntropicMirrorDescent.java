@@ -10,13 +10,13 @@ import java.util.Arrays;
  * Entropic mirror descent (exponentiated gradient) for {@code min_x f(x, c)} over the simplex
  * {@code {x >= 0, 1^T x = 1}}.
  *
- * <p>Update map {@code U(x, c) = softmax(log x - eta grad_x f(x, c))}, i.e.
- * {@code x * exp(-eta grad f) / sum(x * exp(-eta grad f))}. Its fixed points with {@code x > 0} are
+ * <p>Update map {@code U(x, c) = softmax(log x - step grad_x f(x, c))}, i.e.
+ * {@code x * exp(-step grad f) / sum(x * exp(-step grad f))}. Its fixed points with {@code x > 0} are
  * the interior KKT points ({@code grad f} constant, {@code = nu 1}), where
- * {@code Phi = (I - x 1^T) - eta (diag x - x x^T) H_f}, whose spectral radius is below 1 for a small
- * enough {@code eta}. The method needs {@code x* > 0}, with one tolerated exception: a zero entry
+ * {@code Phi = (I - x 1^T) - step (diag x - x x^T) H_f}, whose spectral radius is below 1 for a small
+ * enough {@code step}. The method needs {@code x* > 0}, with one tolerated exception: a zero entry
  * with a strictly positive gap {@code grad_i f - nu > 0} is approached geometrically (rate
- * {@code exp(-eta gap)}), the solver returns it as a value below the tolerance, and its folded
+ * {@code exp(-step gap)}), the solver returns it as a value below the tolerance, and its folded
  * derivatives vanish, as they should. A zero entry without a gap (no strict complementarity) is
  * approached only sublinearly, and the forward solver fails to reach its tolerance. Forward solver:
  * the plain iteration from the uniform point.
@@ -26,30 +26,30 @@ public final class EntropicMirrorDescent implements FoldableAlgorithm {
 
     private final int dim;
     private final SmoothObjective f;
-    private final double eta;
+    private final double step;
 
     /**
      * @param dim the dimension {@code n >= 1} of the simplex
      * @param f the objective
-     * @param eta the step {@code > 0}
+     * @param step the step {@code > 0}
      */
-    public EntropicMirrorDescent(int dim, SmoothObjective f, double eta) {
+    public EntropicMirrorDescent(int dim, SmoothObjective f, double step) {
         if (dim < 1) {
             throw new IllegalArgumentException(NAME + ": dimension must be >= 1, got " + dim);
         }
-        if (!(eta > 0) || !Double.isFinite(eta)) {
-            throw new IllegalArgumentException(NAME + ": step eta must be positive and finite, got " + eta);
+        if (!(step > 0) || !Double.isFinite(step)) {
+            throw new IllegalArgumentException(NAME + ": step must be positive and finite, got " + step);
         }
         this.dim = dim;
         this.f = f;
-        this.eta = eta;
+        this.step = step;
     }
 
-    /** @return {@code U(x, c) = softmax(log x - eta grad_x f(x, c))} row-wise; params = the {@code c_i} of {@code f} */
+    /** @return {@code U(x, c) = softmax(log x - step grad_x f(x, c))} row-wise; params = the {@code c_i} of {@code f} */
     @Override
     public UpdateMap updateMap() {
         return (x, params) -> {
-            Var w = x.log().sub(f.gradient(x, params).mul(eta));
+            Var w = x.log().sub(f.gradient(x, params).mul(step));
             // softmax is invariant to a per-row shift, so subtracting the (constant) row maximum is exact.
             int batch = w.dim(0);
             int n = w.dim(1);
@@ -81,7 +81,7 @@ public final class EntropicMirrorDescent implements FoldableAlgorithm {
                     f.gradient(from, c, grad);
                     double max = Double.NEGATIVE_INFINITY;
                     for (int j = 0; j < dim; j++) {
-                        to[j] = Math.log(from[j]) - eta * grad[j];
+                        to[j] = Math.log(from[j]) - step * grad[j];
                         max = Math.max(max, to[j]);
                     }
                     double sum = 0;

@@ -29,10 +29,13 @@ public interface FoldableAlgorithm {
     }
 
     /**
-     * @return a folded layer over this algorithm's state, with a forward solve to {@code 1e-12} (apply
-     *     {@link #output} to its result to get the solution)
+     * @param options the backward settings and the forward stopping rule ({@link FoldOptions#forwardTolerance()},
+     *     {@link FoldOptions#forwardMaxIterations()})
+     * @return a folded layer of this algorithm whose output is the solution {@link #output} read off the fixed-point
+     *     state
      */
-    default FoldedLayer folded(FoldOptions options) {
-        return new FoldedLayer(solver(1e-12, 1_000_000), updateMap(), options);
+    default FoldedLayer layer(FoldOptions options) {
+        return new FoldedLayer(solver(options.forwardTolerance(), options.forwardMaxIterations()), updateMap(),
+                options, this::output);
     }
 }

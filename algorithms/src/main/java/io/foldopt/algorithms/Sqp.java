@@ -11,6 +11,7 @@ import io.foldopt.qp.DifferentiableQp;
 import io.foldopt.qp.QpOptions;
 import io.foldopt.qp.QpOutput;
 import io.foldopt.tensor.Tensor;
+import java.util.Objects;
 
 /**
  * Sequential quadratic programming for {@code min f(x, c) s.t. g(x, c) <= 0 (m), h(x, c) = 0 (p)}, a
@@ -22,15 +23,18 @@ import io.foldopt.tensor.Tensor;
  * </pre>
  * with {@code H} the Hessian of the Lagrangian {@code f + lambda^T g + nu^T h} (from autodiff, or given
  * by the {@link Problem}) and QP multipliers {@code (lambda_QP, nu_QP)}, then sets
- * {@code x <- x + alpha d}, {@code lambda <- lambda + alpha (lambda_QP - lambda)}, {@code nu <- nu_QP}.
+ * {@code x <- x + step d}, {@code lambda <- lambda + step (lambda_QP - lambda)}, {@code nu <- nu_QP}.
  * Its fixed points are the KKT points. The QP is the differentiable {@link DifferentiableQp}, so folding
- * differentiates through it (and through the second derivatives in {@code H}); with {@code alpha = 1}
+ * differentiates through it (and through the second derivatives in {@code H}); with {@code step = 1}
  * the step is Newton's and {@code Phi ~ 0} at a KKT point with strict complementarity, so LFPI converges
  * in one or two iterations. {@code H} must be positive semidefinite on the QP's feasible directions for
  * the QP to be convex (true for convex problems).
  *
  * <p>Forward solver: the same step, batched, from {@code (x_0, 0, 0)} until the state moves less than
  * {@code tol * max(1, ||s||)} in every instance; it returns the state with its multipliers.
+ *
+ * <p>Built with {@link #builder}, for example
+ * {@code Sqp.builder(n, problem).inequalities(m).equalities(p).start(x0).build()}.
  */
 public final class Sqp implements FoldableAlgorithm {
     private static final String NAME = "SQP";
@@ -63,36 +67,93 @@ public final class Sqp implements FoldableAlgorithm {
     private final int m;
     private final int p;
     private final Problem problem;
-    private final double alpha;
+    private final double step;
     private final Tensor start;
     private final QpOptions qp;
 
+    private Sqp(Builder b) {
+        if (b.n < 1 || b.m < 0 || b.p < 0) {
+            throw new IllegalArgumentException(NAME + ": need n >= 1, m >= 0, p >= 0, got " + b.n + ", " + b.m + ", "
+                    + b.p);
+        }
+        if (!(b.step > 0 && b.step <= 1)) {
+            throw new IllegalArgumentException(NAME + ": step must be in (0, 1], got " + b.step);
+        }
+        Tensor x0 = b.start == null ? Tensor.zeros(b.n) : b.start;
+        if (x0.size() != b.n || !x0.isFinite()) {
+            throw new IllegalArgumentException(NAME + ": start must be a finite vector of size " + b.n);
+        }
+        this.n = b.n;
+        this.m = b.m;
+        this.p = b.p;
+        this.problem = Objects.requireNonNull(b.problem, "problem");
+        this.step = b.step;
+        this.start = x0;
+        this.qp = Objects.requireNonNull(b.qp, "qp");
+    }
+
     /**
-     * @param n the dimension of {@code x}
-     * @param m the number of inequalities {@code g(x) <= 0}
-     * @param p the number of equalities {@code h(x) = 0}
-     * @param problem the functions
-     * @param alpha the step, in {@code (0, 1]}
-     * @param start the forward solver's initial {@code x_0 (n)}
-     * @param qp the QP subproblem's solver settings
+     * @param n the dimension of {@code x}, at least 1
+     * @param problem the objective and constraints
+     * @return a builder with no constraints, step 1 (Newton), start {@code x_0 = 0} and the default QP settings
      */
-    public Sqp(int n, int m, int p, Problem problem, double alpha, Tensor start, QpOptions qp) {
-        if (n < 1 || m < 0 || p < 0) {
-            throw new IllegalArgumentException(NAME + ": need n >= 1, m >= 0, p >= 0, got " + n + ", " + m + ", " + p);
+    public static Builder builder(int n, Problem problem) {
+        return new Builder(n, problem);
+    }
+
+    /** The settings of an {@link Sqp}; {@link #build()} validates them. */
+    public static final class Builder {
+        private final int n;
+        private final Problem problem;
+        private int m;
+        private int p;
+        private double step = 1;
+        private Tensor start;
+        private QpOptions qp = QpOptions.defaults();
+
+        private Builder(int n, Problem problem) {
+            this.n = n;
+            this.problem = problem;
         }
-        if (!(alpha > 0 && alpha <= 1)) {
-            throw new IllegalArgumentException(NAME + ": step alpha must be in (0, 1], got " + alpha);
+
+        /** @return this builder with {@code m} inequalities {@code g(x, c) <= 0} */
+        public Builder inequalities(int count) {
+            this.m = count;
+            return this;
         }
-        if (start.size() != n || !start.isFinite()) {
-            throw new IllegalArgumentException(NAME + ": start must be a finite vector of size " + n);
+
+        /** @return this builder with {@code p} equalities {@code h(x, c) = 0} */
+        public Builder equalities(int count) {
+            this.p = count;
+            return this;
         }
-        this.n = n;
-        this.m = m;
-        this.p = p;
-        this.problem = problem;
-        this.alpha = alpha;
-        this.start = start;
-        this.qp = qp;
+
+        /** @return this builder with the step in {@code (0, 1]} ({@code 1} is Newton's) */
+        public Builder step(double value) {
+            this.step = value;
+            return this;
+        }
+
+        /** @return this builder with the forward solver's initial {@code x_0 (n)} */
+        public Builder start(Tensor value) {
+            this.start = value;
+            return this;
+        }
+
+        /** @return this builder with the QP subproblem's solver settings */
+        public Builder qp(QpOptions value) {
+            this.qp = value;
+            return this;
+        }
+
+        /**
+         * @return the algorithm
+         * @throws IllegalArgumentException if a size is out of range, the step is outside {@code (0, 1]} or the
+         *     start is not a finite vector of size n
+         */
+        public Sqp build() {
+            return new Sqp(this);
+        }
     }
 
     /** @return {@code J (B, k, n)} with rows {@code J[b, i, :] = grad_x y[b, i]}, recorded (differentiable) */
@@ -108,10 +169,10 @@ public final class Sqp implements FoldableAlgorithm {
 
     @Override
     public UpdateMap updateMap() {
-        return (s, params) -> GradMode.withGrad(() -> step(s.requiresGrad() ? s : Var.param(s.value()), params, alpha));
+        return (s, params) -> GradMode.withGrad(() -> update(s.requiresGrad() ? s : Var.param(s.value()), params));
     }
 
-    private Var step(Var s, Var[] params, double a) {
+    private Var update(Var s, Var[] params) {
         Var x = s.slice(0, n);
         Var gradF = Autodiff.gradGraph(problem.objective(x, params).sum(), x);
         Var gradL = gradF;
@@ -135,12 +196,12 @@ public final class Sqp implements FoldableAlgorithm {
         Var hess = problem.hessian(x, params, gradL);
         QpOutput out = DifferentiableQp.solveWithMultipliers(hess, gradF, jh, h == null ? null : h.neg(), jg,
                 g == null ? null : g.neg(), qp);
-        Var xNext = x.add(out.z().mul(a));
+        Var xNext = x.add(out.z().mul(step));
         Var[] parts = new Var[1 + (m > 0 ? 1 : 0) + (p > 0 ? 1 : 0)];
         int k = 0;
         parts[k++] = xNext;
         if (m > 0) {
-            parts[k++] = lambda.add(out.lambda().sub(lambda).mul(a));
+            parts[k++] = lambda.add(out.lambda().sub(lambda).mul(step));
         }
         if (p > 0) {
             parts[k] = out.nu();
@@ -155,54 +216,19 @@ public final class Sqp implements FoldableAlgorithm {
     }
 
     /**
-     * @return the step of {@link #updateMap()}, batched, from {@code (x_0, 0, 0)} until every instance's
-     *     state moves less than {@code tol * max(1, ||s||)}
-     * @throws ArithmeticException naming an instance that has not converged in {@code maxIterations}
-     *     steps, or whose iterate is not finite
+     * @return {@link ForwardSolver#iterating} of {@link #updateMap()} from {@code (x_0, 0, 0)}: every instance's
+     *     state moves less than {@code tol * max(1, ||s||)} at the end
      */
     @Override
     public ForwardSolver solver(double tol, int maxIterations) {
-        return params -> {
+        int d = n + m + p;
+        return ForwardSolver.iterating(updateMap(), params -> {
             int batch = FixedPointIteration.checkParams(NAME, params);
-            Var[] c = new Var[params.length];
-            for (int i = 0; i < params.length; i++) {
-                c[i] = Var.constant(params[i]);
-            }
-            int d = n + m + p;
             double[] s0 = new double[batch * d];
             for (int b = 0; b < batch; b++) {
                 System.arraycopy(start.data(), 0, s0, b * d, n);
             }
-            Tensor s = Tensor.wrap(s0, batch, d);
-            double[] residual = new double[batch];
-            for (int k = 0; k < maxIterations; k++) {
-                Var current = Var.param(s);
-                Tensor next = GradMode.withGrad(() -> step(current, c, alpha)).value();
-                boolean done = true;
-                for (int b = 0; b < batch; b++) {
-                    double diff = 0;
-                    double norm = 0;
-                    for (int j = b * d; j < (b + 1) * d; j++) {
-                        diff += Math.pow(next.data()[j] - s.data()[j], 2);
-                        norm += s.data()[j] * s.data()[j];
-                    }
-                    residual[b] = Math.sqrt(diff) / Math.max(1.0, Math.sqrt(norm));
-                    if (!Double.isFinite(residual[b])) {
-                        throw new ArithmeticException(NAME + " diverged on instance " + b + " at iteration " + k);
-                    }
-                    done &= residual[b] <= tol;
-                }
-                s = next;
-                if (done) {
-                    return s;
-                }
-            }
-            int worst = 0;
-            for (int b = 1; b < batch; b++) {
-                worst = residual[b] > residual[worst] ? b : worst;
-            }
-            throw new ArithmeticException(NAME + " did not converge on instance " + worst + ": step "
-                    + residual[worst] + " after " + maxIterations + " iterations (tolerance " + tol + ")");
-        };
+            return Tensor.wrap(s0, batch, d);
+        }, tol, maxIterations);
     }
 }

@@ -152,7 +152,7 @@ class AdmmQpTest {
         IllegalArgumentException infeasible = assertThrows(IllegalArgumentException.class,
                 () -> alg.solver(1e-10, 1000).solve(new Tensor[] {Q0, Tensor.wrap(lo, B, M), U0}));
         assertTrue(infeasible.getMessage().contains("infeasible bounds in instance 1: l[3]"), infeasible.getMessage());
-        FoldedLayer layer = alg.folded(FoldingAssertions.OPTIONS);
+        FoldedLayer layer = alg.layer(FoldingAssertions.OPTIONS);
         assertThrows(IllegalArgumentException.class,
                 () -> layer.apply(Var.param(Q0), Var.param(Tensor.wrap(lo, B, M)), Var.param(U0)));
         IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,

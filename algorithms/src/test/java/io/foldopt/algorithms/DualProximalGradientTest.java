@@ -150,7 +150,7 @@ class DualProximalGradientTest {
         IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
                 () -> alg.solver(1e-10, 1000).solve(new Tensor[] {randn(1, B, N + 1)}));
         assertTrue(shape.getMessage().contains("d must have shape (B, " + N + ")"), shape.getMessage());
-        FoldedLayer layer = alg.folded(FoldingAssertions.OPTIONS);
+        FoldedLayer layer = alg.layer(FoldingAssertions.OPTIONS);
         IllegalArgumentException mapShape = assertThrows(IllegalArgumentException.class,
                 () -> layer.apply(Var.param(randn(1, B, N + 1))));
         assertTrue(mapShape.getMessage().contains("d must have shape"), mapShape.getMessage());

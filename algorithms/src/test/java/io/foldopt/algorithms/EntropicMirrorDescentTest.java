@@ -99,7 +99,7 @@ class EntropicMirrorDescentTest {
         Tensor x = assertFixedPoint(alg, new Tensor[] {p}, 1e-12);
         assertEquals(0.45, x.data()[0], 1e-12);
         assertTrue(x.data()[2] < 1e-13 && x.data()[5] < 1e-13, x.toString());
-        FoldedLayer layer = alg.folded(FoldingAssertions.OPTIONS.withSolver(BatchedLinearSolver.DIRECT));
+        FoldedLayer layer = alg.layer(FoldingAssertions.OPTIONS.withSolver(BatchedLinearSolver.DIRECT));
         assertFiniteDifferences(v -> layer.apply(v[0]), new Tensor[] {p}, 1e-6, 1e-6);
     }
 

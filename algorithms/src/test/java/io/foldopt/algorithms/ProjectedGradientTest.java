@@ -37,7 +37,7 @@ class ProjectedGradientTest {
         Var c = Var.param(randn(2, B, N).map(v -> 0.5 * v));
         assertFixedPoint(pgd, new Tensor[] {c.value()}, 1e-12);
         assertMethodsAgree("pgd simplex", pgd, new Var[] {c}, new Var[0], randn(3, B, N), 1e-8);
-        FoldedLayer layer = pgd.folded(FoldingAssertions.OPTIONS.withSolver(BatchedLinearSolver.GMRES));
+        FoldedLayer layer = pgd.layer(FoldingAssertions.OPTIONS.withSolver(BatchedLinearSolver.GMRES));
         assertFiniteDifferences(p -> layer.apply(p[0]), new Tensor[] {c.value()}, 1e-6, 1e-6);
     }
 

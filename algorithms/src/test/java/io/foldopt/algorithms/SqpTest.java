@@ -16,7 +16,6 @@ import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
 import io.foldopt.linalg.AutoSolver;
 import io.foldopt.linalg.BatchedLinearSolver;
-import io.foldopt.qp.QpOptions;
 import io.foldopt.tensor.Tensor;
 import io.foldopt.topk.TopK;
 import org.junit.jupiter.api.Test;
@@ -45,7 +44,7 @@ class SqpTest {
                 return Structure.concat(risk, budget, x.neg());
             }
         };
-        return new Sqp(N, N + 2, 0, problem, 1.0, Tensor.zeros(N), QpOptions.defaults());
+        return Sqp.builder(N, problem).inequalities(N + 2).build();
     }
 
     @Test
@@ -59,10 +58,10 @@ class SqpTest {
                 randn(3, B, N), 1e-8);
         assertTrue(direct.grads()[0].norm() > 0);
         FoldedLayer layer =
-                sqp.folded(FoldOptions.defaults().withSolver(new AutoSolver(0, AutoSolver.DEFAULT_LFPI_MAX_RHO)));
-        assertFiniteDifferences(p -> sqp.output(layer.apply(p[0])), new Tensor[] {c.value()}, 1e-6, 1e-5);
+                sqp.layer(FoldOptions.defaults().withSolver(new AutoSolver(0, AutoSolver.DEFAULT_LFPI_MAX_RHO)));
+        assertFiniteDifferences(p -> layer.apply(p[0]), new Tensor[] {c.value()}, 1e-6, 1e-5);
         // A Newton step: AUTO estimates rho(Phi) ~ 0 and LFPI converges at once.
-        Var x = sqp.output(layer.apply(c));
+        Var x = layer.apply(c);
         Autodiff.vjp(new Var[] {x}, new Var[] {c}, new Tensor[] {randn(4, B, N)});
         assertEquals("LFPI", layer.lastReport().instances()[0].method());
         assertTrue(layer.lastReport().maxIterations() <= 3, "iterations " + layer.lastReport().maxIterations());
@@ -84,7 +83,7 @@ class SqpTest {
                 return x.sum(-1).reshape(x.dim(0), 1).add(-k);
             }
         };
-        Sqp sqp = new Sqp(N, 0, 1, problem, 1.0, Tensor.full((double) k / N, N), QpOptions.defaults());
+        Sqp sqp = Sqp.builder(N, problem).equalities(1).start(Tensor.full((double) k / N, N)).build();
         Tensor scores = randn(5, B, N);
         Tensor g = randn(6, B, N);
         Var c = Var.param(scores);
@@ -115,10 +114,14 @@ class SqpTest {
 
     @Test
     void badSettingsAndInfeasibleSubproblemsAreReported() {
-        assertThrows(IllegalArgumentException.class, () -> new Sqp(0, 0, 0, (x, c) -> x, 1, Tensor.zeros(0),
-                QpOptions.defaults()));
-        assertThrows(IllegalArgumentException.class, () -> new Sqp(N, 0, 0, (x, c) -> x, 1.5, Tensor.zeros(N),
-                QpOptions.defaults()));
+        Sqp.Problem identity = (x, c) -> x;
+        assertThrows(IllegalArgumentException.class, () -> Sqp.builder(0, identity).build());
+        IllegalArgumentException step = assertThrows(IllegalArgumentException.class,
+                () -> Sqp.builder(N, identity).step(1.5).build());
+        assertTrue(step.getMessage().contains("step must be in (0, 1]"), step.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Sqp.builder(N, identity).inequalities(-1).build());
+        assertThrows(IllegalArgumentException.class, () -> Sqp.builder(N, identity).start(Tensor.zeros(N + 1))
+                .build());
         // gamma < 0: x^T S x <= gamma is infeasible; the QP subproblem reports it for the instance.
         Sqp infeasible = portfolio(-1.0);
         RuntimeException e = assertThrows(RuntimeException.class,

@@ -18,8 +18,10 @@ import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
  * The folded optimization layer: {@code x*(c)} from any forward solver, differentiated through the
@@ -47,14 +49,24 @@ public final class FoldedLayer implements OptimizationLayer {
     private final ForwardSolver solver;
     private final UpdateMap update;
     private final FoldOptions options;
+    private final UnaryOperator<Var> readOut;
     private double[] lastV;
     private BackwardReport lastReport;
 
     /** Creates a layer from a forward solver, the update map whose fixed points it finds, and options. */
     public FoldedLayer(ForwardSolver solver, UpdateMap update, FoldOptions options) {
-        this.solver = solver;
-        this.update = update;
-        this.options = options;
+        this(solver, update, options, UnaryOperator.identity());
+    }
+
+    /**
+     * Creates a layer whose output is a differentiable read-out {@code out(s*)} of the fixed point {@code s*} (for
+     * example the {@code x} block of a state {@code (x, y)}).
+     */
+    public FoldedLayer(ForwardSolver solver, UpdateMap update, FoldOptions options, UnaryOperator<Var> readOut) {
+        this.solver = Objects.requireNonNull(solver, "solver");
+        this.update = Objects.requireNonNull(update, "update");
+        this.options = Objects.requireNonNull(options, "options");
+        this.readOut = Objects.requireNonNull(readOut, "readOut");
     }
 
     /** @return the options of this layer */
@@ -80,7 +92,8 @@ public final class FoldedLayer implements OptimizationLayer {
      * Applies the layer: runs the forward solver and records the folded node.
      *
      * @param params the parameters {@code c_i}, each {@code (B, p_i)}
-     * @return the output {@code x*(c) (B, n)} and, once its backward pass has run, that pass's report
+     * @return the output {@code x*(c) (B, n)} (through the read-out, if the layer has one) and, once its backward
+     *     pass has run, that pass's report
      */
     public LayerCall call(Var... params) {
         int batch = checkParams(params);
@@ -99,7 +112,7 @@ public final class FoldedLayer implements OptimizationLayer {
                     + bad / xStar.dim(1) + " (coordinate " + bad % xStar.dim(1) + ")");
         }
         if (!GradMode.isEnabled()) {
-            return new LayerCall(Var.constant(xStar), new AtomicReference<>());
+            return new LayerCall(readOut.apply(Var.constant(xStar)), new AtomicReference<>());
         }
         Var xLeaf = Var.param(xStar);
         Var step = GradMode.withGrad(() -> update.apply(xLeaf, params));
@@ -113,7 +126,7 @@ public final class FoldedLayer implements OptimizationLayer {
         // One linear solve gives the gradients of all boundary inputs.
         Var output = Operation.recordFirstOrder("folded layer", new Tensor[] {xStar}, boundary,
                 (g, needsGrad) -> backward(recorded, g[0]))[0];
-        return new LayerCall(output, recorded.report());
+        return new LayerCall(readOut.apply(output), recorded.report());
     }
 
     /** Checks that the parameters are finite batches with a common leading dimension. */
@@ -169,7 +182,8 @@ public final class FoldedLayer implements OptimizationLayer {
         return external.toArray(new Var[0]);
     }
 
-    private static double[] fixedPointResiduals(Tensor step, Tensor xStar) {
+    /** @return per instance {@code ||U - x|| / max(1, ||x||)} for the rows of {@code U(x)} and {@code x} */
+    static double[] fixedPointResiduals(Tensor step, Tensor xStar) {
         int batch = xStar.dim(0);
         int n = xStar.dim(1);
         double[] u = step.data();

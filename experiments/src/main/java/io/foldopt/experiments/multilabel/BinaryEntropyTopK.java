@@ -6,7 +6,6 @@ import io.foldopt.autodiff.Var;
 import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
 import io.foldopt.projection.Projections;
-import io.foldopt.qp.QpOptions;
 import io.foldopt.tensor.Tensor;
 import io.foldopt.topk.TopK;
 
@@ -99,7 +98,7 @@ public final class BinaryEntropyTopK {
                 return diagonal.reshape(x.dim(0), n, 1).mul(eye);
             }
         };
-        return new Sqp(n, 0, 1, problem, 1.0, Tensor.full((double) k / n, n), QpOptions.defaults());
+        return Sqp.builder(n, problem).equalities(1).start(Tensor.full((double) k / n, n)).build();
     }
 
     /**

@@ -6,7 +6,6 @@ import io.foldopt.autodiff.Structure;
 import io.foldopt.autodiff.Var;
 import io.foldopt.fold.ForwardSolver;
 import io.foldopt.fold.UpdateMap;
-import io.foldopt.qp.QpOptions;
 import io.foldopt.tensor.Tensor;
 
 /**
@@ -74,7 +73,7 @@ public final class PortfolioProblem {
                 return PortfolioProblem.this.hessian(x, gradLagrangian);
             }
         };
-        this.sqp = new Sqp(n, n + 2, 0, problem, 1.0, Tensor.zeros(n), QpOptions.defaults());
+        this.sqp = Sqp.builder(n, problem).inequalities(n + 2).build();
     }
 
     /** @return the SQP on the state {@code (x, lambda) (B, 2n + 2)}, full steps, from {@code x = 0} */
