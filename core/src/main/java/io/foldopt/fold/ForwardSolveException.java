@@ -6,7 +6,9 @@ import java.util.Objects;
 /** Thrown by a forward solver that did not reach a fixed point, with the status and the first failing instance. */
 public final class ForwardSolveException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    /** How the solve of the failing instance ended. */
     private final Status status;
+    /** The index in the batch of the first failing instance. */
     private final int instance;
 
     /** Creates the exception with its message, the status of the failing instance and its index in the batch. */
