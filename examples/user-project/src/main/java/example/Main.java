@@ -23,14 +23,7 @@ public final class Main {
 
         // The layer x*(c) = argmin 1/2 x'Qx + c'x over [-1, 1]^n, folded from one projected-gradient step U.
         UpdateMap step = (x, c) -> x.sub(x.matmul(q).add(c[0]).mul(0.1)).clamp(-1, 1);
-        ForwardSolver solver = params -> {             // any solver at all; here: iterate U
-            Var x = Var.constant(Tensor.zeros(params[0].shape()));
-            Var[] c = {Var.constant(params[0])};
-            for (int k = 0; k < 5_000; k++) {
-                x = step.apply(x, c);
-            }
-            return x.value();
-        };
+        ForwardSolver solver = ForwardSolver.iterating(step, 1e-13, 10_000);   // or any solver at all
         FoldedLayer layer = new FoldedLayer(solver, step,
                 FoldOptions.defaults().withSolver(BatchedLinearSolver.GMRES).withTolerance(1e-10));
 
