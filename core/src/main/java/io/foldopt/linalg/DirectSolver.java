@@ -54,14 +54,19 @@ public final class DirectSolver implements BatchedLinearSolver {
     /**
      * @param batch the number of instances B
      * @param dim the dimension n
-     * @return why a DIRECT solve of this size cannot run here (its memory estimate against the free heap, or the size
-     *     of one Java array), or null if it fits
+     * @return why a DIRECT solve of this size cannot run here (its memory estimate against the free heap, after a
+     *     garbage collection if the estimate exceeds the heap not yet in use, or the size of one Java array), or null
+     *     if it fits
      */
     static String refusal(int batch, int dim) {
         long need = memoryBytes(batch, dim);
         long matrices = (long) batch * dim * dim;
-        Runtime rt = Runtime.getRuntime();
-        long free = rt.maxMemory() - rt.totalMemory() + rt.freeMemory();
+        long free = freeHeap();
+        if (matrices <= MAX_ARRAY && need > free && need <= Runtime.getRuntime().maxMemory()) {
+            // Garbage counts as used until a collection; decide on the heap that is really in use.
+            System.gc();
+            free = freeHeap();
+        }
         if (matrices <= MAX_ARRAY && need <= free) {
             return null;
         }
@@ -69,6 +74,12 @@ public final class DirectSolver implements BatchedLinearSolver {
                 + " (8 n^2 B bytes plus LU workspace)";
         return matrices > MAX_ARRAY ? sizes + ", more than one Java array holds (" + MAX_ARRAY + " doubles)"
                 : sizes + ", but only " + bytes(free) + " of the heap is free";
+    }
+
+    /** @return the bytes the heap can still grow by: its maximum minus what is in use (garbage included) */
+    private static long freeHeap() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.maxMemory() - rt.totalMemory() + rt.freeMemory();
     }
 
     /** @return a byte count in MB or GB with three significant digits */
