@@ -65,6 +65,12 @@ public final class AutoSolver implements BatchedLinearSolver {
         return "AUTO";
     }
 
+    /** @return {@code AUTO} with its two thresholds */
+    @Override
+    public String toString() {
+        return name() + "(directMaxDim " + directMaxDim + ", lfpiMaxRho " + lfpiMaxRho + ")";
+    }
+
     @Override
     public BatchSolution solve(BatchedOperator a, double[] rhs, double[] initialGuess, SolverOptions options) {
         int n = a.dim();

@@ -33,6 +33,12 @@ public final class BiCgStab implements BatchedLinearSolver {
         return "BICGSTAB";
     }
 
+    /** @return the name of the algorithm */
+    @Override
+    public String toString() {
+        return name();
+    }
+
     @Override
     public BatchSolution solve(BatchedOperator a, double[] rhs, double[] initialGuess, SolverOptions options) {
         SolveBatch s = SolveBatch.start(a, rhs, initialGuess, options);

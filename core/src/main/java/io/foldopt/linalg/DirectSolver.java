@@ -39,6 +39,12 @@ public final class DirectSolver implements BatchedLinearSolver {
         return "DIRECT";
     }
 
+    /** @return the name of the algorithm */
+    @Override
+    public String toString() {
+        return name();
+    }
+
     /**
      * @param batch the number of instances B
      * @param dim the dimension n

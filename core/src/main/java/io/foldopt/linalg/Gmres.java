@@ -62,6 +62,12 @@ public final class Gmres implements BatchedLinearSolver {
         return "GMRES";
     }
 
+    /** @return {@code GMRES(m)} with the cycle length m */
+    @Override
+    public String toString() {
+        return name() + "(" + restart + ")";
+    }
+
     @Override
     public BatchSolution solve(BatchedOperator a, double[] rhs, double[] initialGuess, SolverOptions options) {
         SolveBatch s = SolveBatch.start(a, rhs, initialGuess, options);

@@ -26,6 +26,12 @@ public final class Lfpi implements BatchedLinearSolver {
         return "LFPI";
     }
 
+    /** @return the name of the algorithm */
+    @Override
+    public String toString() {
+        return name();
+    }
+
     @Override
     public BatchSolution solve(BatchedOperator a, double[] rhs, double[] initialGuess, SolverOptions options) {
         SolveBatch s = SolveBatch.start(a, rhs, initialGuess, options);

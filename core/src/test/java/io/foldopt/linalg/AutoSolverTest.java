@@ -129,5 +129,8 @@ class AutoSolverTest {
                 () -> BatchedLinearSolver.named("newton"));
         assertTrue(e.getMessage().contains("'newton'") && e.getMessage().contains("gmres"), e.getMessage());
         assertEquals(BatchedLinearSolver.BICGSTAB, BatchedLinearSolver.named("BiCgStab"));
+        assertEquals("AUTO(directMaxDim 64, lfpiMaxRho 0.3)", BatchedLinearSolver.AUTO.toString());
+        assertEquals("GMRES(7)", new Gmres(7).toString());
+        assertEquals("LFPI", BatchedLinearSolver.LFPI.toString());
     }
 }
