@@ -46,7 +46,8 @@ final class BoxNonconvexQpFamily implements Family {
         Var x = call.output().reshape(n);
         Map<String, Var> params = new LinkedHashMap<>();
         params.put("c", cv);
-        return new Instance(params, x, Status.OPTIMAL, () -> describe(call.report().orElse(null)));
+        return new Instance(params, x, io.foldopt.status.Status.OPTIMAL,
+                () -> describe(call.report().orElse(null)));
     }
 
     /** @return the report of the single instance of a folded backward pass */

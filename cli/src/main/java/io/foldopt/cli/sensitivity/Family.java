@@ -16,7 +16,8 @@ interface Family {
      * @param parameters the parameters whose gradients are reported, as graph leaves in the file's
      *     shapes, by their file keys, in output order
      * @param solution the solution {@code x*}, shape {@code (n)}
-     * @param status the solve status
+     * @param status the status of the solution, computed by the family from checks on it (finiteness,
+     *     feasibility, stationarity and, for nonconvex families, second-order conditions)
      * @param backwardReport how the last backward pass went (method, iterations, residual, ...);
      *     called after each VJP
      */

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * {@code {"family": "topk", "c": [..], "k": K, "eps": E, "entropy": "binary" | "shannon"}}: the
- * smoothed top-k layer ({@link TopK}), differentiated analytically; gradient for {@code c}.
+ * smoothed top-k layer ({@link TopK}), differentiated analytically; gradient for {@code c}. The status is
+ * {@link TopK#check}'s: bounds, {@code sum x = k} and stationarity, checked on the solution.
  */
 final class TopKFamily implements Family {
     @Override
@@ -30,14 +31,16 @@ final class TopKFamily implements Family {
         if (k <= 0 || k >= n) {
             throw file.error("k", "must satisfy 0 < k < n = " + n + ", got " + k);
         }
-        if (!(eps > 0)) {
-            throw file.error("eps", "must be positive, got " + eps);
+        if (!(eps >= Double.MIN_NORMAL)) {
+            throw file.error("eps", "must be at least " + Double.MIN_NORMAL + " (a positive normal number), got "
+                    + eps);
         }
         Var cv = Var.param(c);
         Var x = TopK.layer(cv.reshape(1, n), k, eps, entropy).reshape(n);
         Map<String, Var> params = new LinkedHashMap<>();
         params.put("c", cv);
-        return new Instance(params, x, Status.OPTIMAL,
+        Status status = TopK.check(c.data(), x.value().data(), k, eps, entropy).status();
+        return new Instance(params, x, status,
                 () -> Map.of("method", "analytic (" + entropy.name().toLowerCase(Locale.ROOT) + " entropy)"));
     }
 }
