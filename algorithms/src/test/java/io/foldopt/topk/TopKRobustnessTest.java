@@ -21,6 +21,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * (the {@code eps -> 0} limit) and against an independent bisection in exact-range decimal arithmetic.
  */
 class TopKRobustnessTest {
+    private static final BigDecimal LIMIT = BigDecimal.valueOf(10_000);
+
     private static double[] solve(double[] c, int k, double eps, Entropy entropy) {
         return TopK.layer(Var.constant(Tensor.wrap(c.clone(), 1, c.length)), k, eps, entropy).value().data();
     }
@@ -78,7 +80,7 @@ class TopKRobustnessTest {
     @EnumSource(Entropy.class)
     void agreesWithAnIndependentDecimalBisection(Entropy entropy) {
         SplittableRandom rng = new SplittableRandom(7);
-        for (int trial = 0; trial < 60; trial++) {
+        for (int trial = 0; trial < 25; trial++) {
             int n = 2 + rng.nextInt(7);
             int k = 1 + rng.nextInt(n - 1);
             double scale = Math.pow(10, rng.nextDouble(-300, 300));
@@ -138,18 +140,18 @@ class TopKRobustnessTest {
         int n = c.length;
         double[] sorted = c.clone();
         Arrays.sort(sorted);
-        BigDecimal center = new BigDecimal(sorted[n - k]);
-        BigDecimal e = new BigDecimal(eps);
+        BigDecimal center = new BigDecimal(sorted[n - k], mc);
+        BigDecimal e = new BigDecimal(eps, mc);
         BigDecimal[] z = new BigDecimal[n];
-        BigDecimal lo = null;
-        BigDecimal hi = null;
+        BigDecimal minZ = null;
         for (int i = 0; i < n; i++) {
-            z[i] = new BigDecimal(c[i]).subtract(center).divide(e, mc);
-            lo = lo == null || z[i].compareTo(lo) < 0 ? z[i] : lo;
-            hi = hi == null || z[i].compareTo(hi) > 0 ? z[i] : hi;
+            // Beyond +-1e4 every phi(z_i - t) with t in the bracket below is 0 or 1 in double precision.
+            z[i] = new BigDecimal(c[i], mc).subtract(center, mc).divide(e, mc).max(LIMIT.negate()).min(LIMIT);
+            minZ = minZ == null ? z[i] : minZ.min(z[i]);
         }
-        lo = lo.subtract(BigDecimal.valueOf(1000));
-        hi = hi.add(BigDecimal.valueOf(1000));
+        // The k largest z are >= 0: at t = 1000 the sum is below k, at t = max(min z, -3000) - 1000 at least k.
+        BigDecimal lo = minZ.max(BigDecimal.valueOf(-3000)).subtract(BigDecimal.valueOf(1000));
+        BigDecimal hi = BigDecimal.valueOf(1000);
         BigDecimal half = new BigDecimal("0.5");
         while (hi.subtract(lo).compareTo(new BigDecimal("1e-16")) > 0) {
             BigDecimal mid = lo.add(hi).multiply(half).round(mc);
