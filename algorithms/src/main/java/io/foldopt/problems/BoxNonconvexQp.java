@@ -6,23 +6,38 @@ import io.foldopt.autodiff.Var;
 import io.foldopt.check.RandomMatrices;
 import io.foldopt.fold.ForwardSolver;
 import io.foldopt.fold.UpdateMap;
+import io.foldopt.linalg.Vec;
 import io.foldopt.tensor.Tensor;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * The anchor problem of the benchmarks: {@code min_x 1/2 x^T Q x + c^T sin(x)} over the box
- * {@code [lo, hi]^n}, with symmetric {@code Q} and a batch of parameters {@code c (B, n)}.
+ * The anchor problem of the benchmarks: {@code min_x f(x) = 1/2 x^T Q x + c^T sin(x)} over the box
+ * {@code [lo, hi]^n}, with symmetric (possibly indefinite) {@code Q} and a batch of parameters {@code c (B, n)}.
  *
- * <p>Its projected-gradient step is {@code U(x, c) = clip(x - alpha (Q x + c * cos x), lo, hi)} with
- * {@code alpha = 1 / (lambda_max(Q) + 1)}; stationary points are its fixed points. The problem is
- * nonconvex where {@code Q - diag(c * sin x)} is indefinite, so the forward solver finds a local
- * solution.
+ * <p>Its update (projected-gradient step) is {@code U(x, c) = clip(x - step (Q x + c * cos x), lo, hi)} with
+ * {@code step = 1 / (rho + 1)}, {@code rho >= max |lambda(Q)|} a certified bound ({@link #spectralBound()}), so the
+ * step is positive for every symmetric {@code Q} and its fixed points are exactly the stationary points. The
+ * Hessian is {@code Q - diag(c * sin x)}, of norm at most {@code rho + max |c|}, so for {@code max |c| <= 1} the
+ * step is at most {@code 1 / L} and projected gradient descends. The folded gradient does not depend on the step;
+ * at a strict local minimum the iteration {@code x <- U(x, c)} contracts (what LFPI needs) while
+ * {@code max |c| < rho + 2}.
+ *
+ * <p>Forward solvers: {@link #solve} (projected Newton with a status from the second-order check, for any
+ * {@code Q}), and {@link #solver} (accelerated projected gradient, the benchmarks' baseline for positive
+ * definite {@code Q}).
  */
 public final class BoxNonconvexQp implements FoldableAlgorithm {
+    /** Relative margin by which the power-iteration estimate is raised before it is certified. */
+    private static final double BOUND_MARGIN = 1e-8;
+    private static final int POWER_ITERATIONS = 2000;
+
     private final Tensor q;
     private final double lower;
     private final double upper;
-    private final double alpha;
+    private final double spectralBound;
+    private final double step;
 
     /**
      * @param q symmetric {@code n x n} matrix
@@ -31,7 +46,7 @@ public final class BoxNonconvexQp implements FoldableAlgorithm {
      */
     public BoxNonconvexQp(Tensor q, double lower, double upper) {
         if (q.rank() != 2 || q.dim(0) != q.dim(1)) {
-            throw new IllegalArgumentException("Q must be square, shape is " + java.util.Arrays.toString(q.shape()));
+            throw new IllegalArgumentException("Q must be square, shape is " + Arrays.toString(q.shape()));
         }
         if (!q.isFinite()) {
             throw new IllegalArgumentException("Q has a non-finite entry");
@@ -47,13 +62,14 @@ public final class BoxNonconvexQp implements FoldableAlgorithm {
                 }
             }
         }
-        if (!(lower < upper)) {
-            throw new IllegalArgumentException("box needs lower < upper, got [" + lower + ", " + upper + "]");
+        if (!(lower < upper) || !Double.isFinite(lower) || !Double.isFinite(upper)) {
+            throw new IllegalArgumentException("box needs finite lower < upper, got [" + lower + ", " + upper + "]");
         }
         this.q = q;
         this.lower = lower;
         this.upper = upper;
-        this.alpha = 1.0 / (RandomMatrices.largestEigenvalue(q) + 1.0);
+        this.spectralBound = certifiedSpectralBound(q.data(), n);
+        this.step = 1.0 / (spectralBound + 1.0);
     }
 
     /**
@@ -74,9 +90,18 @@ public final class BoxNonconvexQp implements FoldableAlgorithm {
         return q.dim(0);
     }
 
-    /** @return the step size {@code alpha = 1 / (lambda_max(Q) + 1)} */
-    public double alpha() {
-        return alpha;
+    /** @return the step {@code 1 / (rho + 1)} of the update */
+    public double step() {
+        return step;
+    }
+
+    /**
+     * @return {@code rho}, an upper bound on {@code max |lambda(Q)|}: a power-iteration estimate raised by a
+     *     relative {@code 1e-8} (more if needed) until Cholesky factorizations of {@code rho I - Q} and
+     *     {@code rho I + Q} both succeed, capped by {@code ||Q||_inf}
+     */
+    public double spectralBound() {
+        return spectralBound;
     }
 
     /** @return the matrix {@code Q} */
@@ -84,46 +109,137 @@ public final class BoxNonconvexQp implements FoldableAlgorithm {
         return q;
     }
 
-    /** @return the PGD step {@code U(x, c) = clip(x - alpha (Q x + c * cos x), lo, hi)}; params = {c} */
+    /** @return the update {@code U(x, c) = clip(x - step (Q x + c * cos x), lo, hi)}; params = {c} */
     @Override
     public UpdateMap updateMap() {
         Var qv = Var.constant(q);
         return (x, params) -> {
             Var grad = x.matmul(qv).add(params[0].mul(x.cos()));
-            return x.sub(grad.mul(alpha)).clamp(lower, upper);
+            return x.sub(grad.mul(step)).clamp(lower, upper);
         };
+    }
+
+    /**
+     * Solves one instance by {@link ProjectedNewton} from {@code x = 0} (projected onto the box), with the
+     * residual tolerance {@code tol} relative to {@link #gradientScale(double[])}.
+     *
+     * @param c the parameters {@code (n)}, finite
+     * @return the solution, its status (a local minimum is {@link io.foldopt.status.Status#OPTIMAL}) and its
+     *     classification
+     */
+    public ProjectedNewton.Result solve(double[] c, double tol, int maxIterations, Duration timeLimit) {
+        int n = dim();
+        if (c.length != n) {
+            throw new IllegalArgumentException("c must have " + n + " entries, got " + c.length);
+        }
+        if (!Vec.allFinite(c, 0, n)) {
+            throw new IllegalArgumentException("c has a non-finite entry");
+        }
+        double[] lo = new double[n];
+        double[] hi = new double[n];
+        Arrays.fill(lo, lower);
+        Arrays.fill(hi, upper);
+        return ProjectedNewton.minimize(objective(c), lo, hi, new double[n],
+                new ProjectedNewton.Options(tol * gradientScale(c), maxIterations, timeLimit));
+    }
+
+    /**
+     * A forward solver: {@link #solve} per instance, in parallel.
+     *
+     * @throws ArithmeticException naming the instance, its status and its classification if it is not a local
+     *     minimum to {@code tol}
+     */
+    public ForwardSolver newtonSolver(double tol, int maxIterations, Duration timeLimit) {
+        return ForwardSolver.perInstance((b, p) -> {
+            ProjectedNewton.Result r = solve(p[0], tol, maxIterations, timeLimit);
+            if (!r.status().ok()) {
+                throw new ArithmeticException("projected Newton on instance " + b + " ended " + r.status().label()
+                        + (r.point() == null ? "" : " at a point classified " + r.point().kind())
+                        + " after " + r.iterations() + " iterations");
+            }
+            return r.x();
+        });
+    }
+
+    /**
+     * @return {@code 1 + max_i (sum_j |Q_ij| max(|lo|, |hi|) + |c_i|)}, a bound on the size of the gradient's
+     *     terms over the box (the scale of its rounding errors)
+     */
+    public double gradientScale(double[] c) {
+        int n = dim();
+        double box = Math.max(Math.abs(lower), Math.abs(upper));
+        double worst = 0;
+        for (int i = 0; i < n; i++) {
+            double row = 0;
+            for (int j = 0; j < n; j++) {
+                row += Math.abs(q.data()[i * n + j]);
+            }
+            worst = Math.max(worst, row * box + Math.abs(c[i]));
+        }
+        return 1 + worst;
+    }
+
+    /** @return {@code f}, its gradient {@code Q x + c * cos x} and Hessian {@code Q - diag(c * sin x)} */
+    public ProjectedNewton.Objective objective(double[] c) {
+        int n = dim();
+        double[] qd = q.data();
+        return new ProjectedNewton.Objective() {
+            @Override
+            public double value(double[] x) {
+                double[] qx = multiply(qd, n, x);
+                double v = 0;
+                for (int i = 0; i < n; i++) {
+                    v += 0.5 * x[i] * qx[i] + c[i] * Math.sin(x[i]);
+                }
+                return v;
+            }
+
+            @Override
+            public void gradient(double[] x, double[] g) {
+                double[] qx = multiply(qd, n, x);
+                for (int i = 0; i < n; i++) {
+                    g[i] = qx[i] + c[i] * Math.cos(x[i]);
+                }
+            }
+
+            @Override
+            public void hessian(double[] x, double[] h) {
+                System.arraycopy(qd, 0, h, 0, n * n);
+                for (int i = 0; i < n; i++) {
+                    h[i * n + i] -= c[i] * Math.sin(x[i]);
+                }
+            }
+        };
+    }
+
+    private static double[] multiply(double[] qd, int n, double[] x) {
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = Vec.dot(qd, i * n, x, 0, n);
+        }
+        return out;
     }
 
     /**
      * A forward solver: accelerated projected gradient (FISTA with adaptive restart) per instance, in
      * parallel, from {@code x = 0}, until the plain step moves less than
      * {@code tol * max(1, ||x||)}; returns that last plain step, a fixed point of {@link #updateMap()}
-     * to about {@code tol}.
+     * to about {@code tol}. Meant for positive definite {@code Q}, where {@code f} is convex near the solution.
      *
      * @throws ArithmeticException naming the instance if it does not converge in {@code maxIterations}
      */
     @Override
     public ForwardSolver solver(double tol, int maxIterations) {
-        return ForwardSolver.perInstance((b, p) -> solveInstance(b, p[0], tol, maxIterations, true));
+        return ForwardSolver.perInstance((b, p) -> solveInstance(b, p[0], tol, maxIterations));
     }
 
-    /**
-     * Plain projected gradient descent {@code x <- U(x, c)} from {@code x = 0} (no momentum), per
-     * instance in parallel, until a step moves less than {@code tol * max(1, ||x||)}.
-     *
-     * @throws ArithmeticException naming the instance if it does not converge in {@code maxIterations}
-     */
-    public ForwardSolver pgdSolver(double tol, int maxIterations) {
-        return ForwardSolver.perInstance((b, p) -> solveInstance(b, p[0], tol, maxIterations, false));
-    }
-
-    private double[] solveInstance(int instance, double[] c, double tol, int maxIterations, boolean accelerate) {
+    private double[] solveInstance(int instance, double[] c, double tol, int maxIterations) {
         int n = dim();
         double[][] qRows = q.rowArrays();
         double[] qy = new double[n];
         return FixedPointIteration.solve("projected gradient", instance, new double[n], (y, z) -> {
             // Q y = sum_j y_j Q[j, :] (Q symmetric), in the vectorizable axpy form.
-            java.util.Arrays.fill(qy, 0.0);
+            Arrays.fill(qy, 0.0);
             for (int j = 0; j < n; j++) {
                 double yj = y[j];
                 if (yj != 0.0) {
@@ -134,8 +250,66 @@ public final class BoxNonconvexQp implements FoldableAlgorithm {
                 }
             }
             for (int i = 0; i < n; i++) {
-                z[i] = Math.min(Math.max(y[i] - alpha * (qy[i] + c[i] * Math.cos(y[i])), lower), upper);
+                z[i] = Math.min(Math.max(y[i] - step * (qy[i] + c[i] * Math.cos(y[i])), lower), upper);
             }
-        }, accelerate, tol, maxIterations);
+        }, true, tol, maxIterations);
+    }
+
+    /**
+     * @return an upper bound on {@code max |lambda(Q)|} for symmetric {@code Q (n x n)}: the power-iteration
+     *     estimate {@code ||Q v_k||} raised until {@code rho I -+ Q} have Cholesky factorizations, or
+     *     {@code ||Q||_inf} (always a bound for symmetric {@code Q}) if that is smaller
+     */
+    private static double certifiedSpectralBound(double[] qd, int n) {
+        double infNorm = 0;
+        for (int i = 0; i < n; i++) {
+            double row = 0;
+            for (int j = 0; j < n; j++) {
+                row += Math.abs(qd[i * n + j]);
+            }
+            infNorm = Math.max(infNorm, row);
+        }
+        if (infNorm == 0) {
+            return 0;
+        }
+        double[] v = new double[n];
+        Arrays.fill(v, 1.0 / Math.sqrt(n));
+        double estimate = 0;
+        for (int it = 0; it < POWER_ITERATIONS; it++) {
+            double[] w = multiply(qd, n, v);
+            double norm = Vec.norm(w, 0, n);
+            if (norm == 0) {
+                break;
+            }
+            for (int i = 0; i < n; i++) {
+                v[i] = w[i] / norm;
+            }
+            boolean done = Math.abs(norm - estimate) <= 1e-12 * norm;
+            estimate = norm;
+            if (done) {
+                break;
+            }
+        }
+        double[] negated = new double[n * n];
+        for (int i = 0; i < negated.length; i++) {
+            negated[i] = -qd[i];
+        }
+        for (double margin = BOUND_MARGIN; margin < 1; margin *= 10) {
+            double rho = estimate * (1 + margin) + Double.MIN_NORMAL;
+            if (rho >= infNorm) {
+                return infNorm;
+            }
+            ShiftedCholesky above = ShiftedCholesky.factor(negated, n, rho, 0);
+            ShiftedCholesky below = ShiftedCholesky.factor(qd, n, rho, 0);
+            if (above.succeeded() && below.succeeded()) {
+                return rho;
+            }
+            // A failed factorization gives d with |d^T Q d| >= rho ||d||^2: a better estimate.
+            double[] d = above.succeeded() ? below.negativeDirection() : above.negativeDirection();
+            double[] qdv = multiply(qd, n, d);
+            double dd = Vec.dot(d, 0, d, 0, n);
+            estimate = Math.max(estimate, Math.abs(Vec.dot(d, 0, qdv, 0, n)) / dd);
+        }
+        return infNorm;
     }
 }

@@ -7,19 +7,36 @@ import io.foldopt.fold.FoldedLayer;
 import io.foldopt.fold.InstanceReport;
 import io.foldopt.fold.LayerCall;
 import io.foldopt.problems.BoxNonconvexQp;
+import io.foldopt.problems.ProjectedNewton;
+import io.foldopt.status.FailurePolicy;
 import io.foldopt.status.Status;
 import io.foldopt.tensor.Tensor;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * {@code {"family": "box-nonconvex-qp", "Q": [[..]], "c": [..], "lower": L, "upper": U}}:
- * {@code min 1/2 x^T Q x + c^T sin(x)} over the box, solved by projected gradient descent from
- * {@code x = 0} with {@code alpha = 1/(lambda_max(Q) + 1)} and differentiated by folding that step
- * (backward method AUTO, tolerance 1e-10); gradient for {@code c}.
+ * {@code min 1/2 x^T Q x + c^T sin(x)} over the box, for symmetric (possibly indefinite) {@code Q}, solved by
+ * projected Newton from {@code x = 0} ({@link BoxNonconvexQp#solve}: residual tolerance {@code 1e-12} relative to
+ * the gradient's scale, at most 1000 iterations and 60 seconds) and differentiated by folding the
+ * projected-gradient update (backward method AUTO, tolerance 1e-10, failures flagged in the report); gradient
+ * for {@code c}.
+ *
+ * <p>The status is computed from checks on the solution: finiteness, the projected-gradient residual and the
+ * second-order classification ({@link io.foldopt.problems.StationaryPointCheck}). Only a local minimum is
+ * optimal; a saddle, maximum or degenerate point that could not be left is not-a-minimum; a run out of
+ * iterations or time is iteration-limit.
  */
 final class BoxNonconvexQpFamily implements Family {
+    /** Residual tolerance relative to the gradient's scale. */
+    static final double TOLERANCE = 1e-12;
+    /** Newton steps (and escapes from saddle points) allowed. */
+    static final int MAX_ITERATIONS = 1000;
+    /** Wall-clock time allowed for the forward solve. */
+    static final Duration TIME_LIMIT = Duration.ofSeconds(60);
+
     @Override
     public Instance read(ProblemFile file) {
         Tensor q = file.matrix("Q");
@@ -39,15 +56,17 @@ final class BoxNonconvexQpFamily implements Family {
         } catch (IllegalArgumentException e) {
             throw file.error("Q", e.getMessage());
         }
-        FoldedLayer layer = new FoldedLayer(problem.pgdSolver(1e-13, 10_000_000), problem.updateMap(),
-                FoldOptions.defaults());
+        ProjectedNewton.Result solution = problem.solve(c.data(), TOLERANCE, MAX_ITERATIONS, TIME_LIMIT);
+        Tensor xs = Tensor.wrap(solution.x(), 1, n);
+        Status status = xs.isFinite() ? solution.status() : Status.NUMERICAL_FAILURE;
+        FoldedLayer layer = new FoldedLayer(p -> xs, problem.updateMap(),
+                FoldOptions.defaults().withOnFailure(FailurePolicy.FLAG));
         Var cv = Var.param(c);
         LayerCall call = layer.call(cv.reshape(1, n));
         Var x = call.output().reshape(n);
         Map<String, Var> params = new LinkedHashMap<>();
         params.put("c", cv);
-        return new Instance(params, x, io.foldopt.status.Status.OPTIMAL,
-                () -> describe(call.report().orElse(null)));
+        return new Instance(params, x, status, () -> describe(call.report().orElse(null)));
     }
 
     /** @return the report of the single instance of a folded backward pass */
