@@ -14,8 +14,8 @@ import java.time.Duration;
  * {@code (H_FF + mu I) d_F = -g_F} on the others with the smallest {@code mu} in {@code 0, beta, 2 beta, ...}
  * ({@code beta = 1e-3 max(1, max |H_ii|)}) whose Cholesky factorization succeeds, sets
  * {@code d_A = -g_A / max(|H_ii|, beta)}, and searches {@code x(t) = clip(x + t d)} for {@code t = 1, 1/2, ...}
- * with the Armijo test {@code f(x(t)) <= f(x) + 1e-4 g^T (x(t) - x)} (relaxed by the rounding level
- * {@code 1e-14 (1 + |f(x)|)} so that the last, quadratically convergent steps are not refused). The shift makes
+ * with the Armijo test {@code f(x(t)) <= f(x) + 1e-4 g^T (x(t) - x)}, applied where rounding hides the decrease
+ * to a cancellation-free estimate of it (so that the last, quadratically convergent steps are not refused). The shift makes
  * {@code d} a descent direction on indefinite problems and repels the iterates from saddle points. When the
  * residual is at most {@code tol}, the point is classified; a saddle or a maximum is left along its
  * negative-curvature direction ({@code x + t d} projected, {@code t} from a full crossing of the box halved until
@@ -36,6 +36,7 @@ public final class ProjectedNewton {
     private static final double ARMIJO = 1e-4;
     private static final int MAX_HALVINGS = 60;
     private static final double ROUNDING = 1e-14;
+    private static final double NOISE = 1e-8;
     private static final double INACCURATE_FACTOR = 1e3;
 
     private ProjectedNewton() {}
@@ -114,6 +115,7 @@ public final class ProjectedNewton {
         double[] h = new double[n * n];
         double[] d = new double[n];
         double[] trial = new double[n];
+        double[] gTrial = new double[n];
         double fx = f.value(x);
         int escapes = 0;
         int it = 0;
@@ -148,7 +150,7 @@ public final class ProjectedNewton {
                         StationaryPointCheck.classify(x, g, lo, hi, h, tol));
             }
             newtonDirection(x, g, h, lo, hi, r, d);
-            double fTrial = lineSearch(f, x, fx, g, d, lo, hi, trial);
+            double fTrial = lineSearch(f, x, fx, g, d, lo, hi, trial, gTrial);
             if (Double.isNaN(fTrial)) {
                 StationaryPointCheck.Result point = StationaryPointCheck.classify(x, g, lo, hi, h,
                         INACCURATE_FACTOR * tol);
@@ -219,13 +221,17 @@ public final class ProjectedNewton {
     }
 
     /**
-     * Backtracks on {@code clip(x + t d)} from {@code t = 1}.
+     * Backtracks on {@code clip(x + t d)} from {@code t = 1}. A step is accepted by the Armijo test on values, or,
+     * where rounding hides the decrease in {@code f} (values within {@code 1e-8 (1 + |f(x)|)}), by the same test
+     * on the trapezoidal estimate {@code (g(x) + g(x(t)))^T (x(t) - x) / 2} of {@code f(x(t)) - f(x)}, which has
+     * no cancellation (the approximate Wolfe test of Hager and Zhang).
      *
      * @return {@code f} at the accepted point, written into {@code trial}; NaN if none was accepted
      */
     private static double lineSearch(Objective f, double[] x, double fx, double[] g, double[] d, double[] lo,
-            double[] hi, double[] trial) {
+            double[] hi, double[] trial, double[] gTrial) {
         double slack = ROUNDING * (1 + Math.abs(fx));
+        double noise = NOISE * (1 + Math.abs(fx));
         double t = 1;
         for (int k = 0; k < MAX_HALVINGS; k++, t *= 0.5) {
             double predicted = 0;
@@ -235,12 +241,22 @@ public final class ProjectedNewton {
                 predicted += g[i] * (trial[i] - x[i]);
                 moved |= trial[i] != x[i];
             }
-            if (!moved) {
+            if (!moved || !(predicted < 0)) {
                 return Double.NaN;
             }
             double ft = f.value(trial);
-            if (ft <= fx + ARMIJO * predicted + slack && predicted < 0) {
+            if (ft <= fx + ARMIJO * predicted + slack) {
                 return ft;
+            }
+            if (ft <= fx + noise) {
+                f.gradient(trial, gTrial);
+                double trapezoid = 0;
+                for (int i = 0; i < x.length; i++) {
+                    trapezoid += 0.5 * (g[i] + gTrial[i]) * (trial[i] - x[i]);
+                }
+                if (trapezoid <= ARMIJO * predicted) {
+                    return ft;
+                }
             }
         }
         return Double.NaN;
