@@ -13,10 +13,12 @@ import java.time.Duration;
  * gradient pushes outward, {@code r} the projected-gradient residual, {@code e_0 = 1e-3 (hi - lo)}), solves
  * {@code (H_FF + mu I) d_F = -g_F} on the others with the smallest {@code mu} in {@code 0, beta, 2 beta, ...}
  * ({@code beta = 1e-3 max(1, max |H_ii|)}) whose Cholesky factorization succeeds, sets
- * {@code d_A = -g_A / max(|H_ii|, beta)}, and searches {@code x(t) = clip(x + t d)} for {@code t = 1, 1/2, ...}
- * with the Armijo test {@code f(x(t)) <= f(x) + 1e-4 g^T (x(t) - x)}, applied where rounding hides the decrease
- * to a cancellation-free estimate of it (so that the last, quadratically convergent steps are not refused). The shift makes
- * {@code d} a descent direction on indefinite problems and repels the iterates from saddle points. When the
+ * {@code d_A = -g_A / max(|H_ii|, beta)} (a free coordinate on a bound whose component of {@code d} points out
+ * joins {@code A}, and the system is solved again), and searches {@code x(t) = clip(x + t d)} for
+ * {@code t = 1, 1/2, ...} with the Armijo test {@code f(x(t)) <= f(x) + 1e-4 g^T (x(t) - x)}, applied where
+ * rounding hides the decrease to a cancellation-free estimate of it (so that the last, quadratically convergent
+ * steps are not refused); if no step is accepted, the projected-gradient arc {@code clip(x - t g / ||H||_inf)} is
+ * searched instead. The shift makes {@code d} a descent direction on indefinite problems and repels the iterates from saddle points. When the
  * residual is at most {@code tol}, the point is classified; a saddle or a maximum is left along its
  * negative-curvature direction ({@code x + t d} projected, {@code t} from a full crossing of the box halved until
  * {@code f} decreases) and the iteration goes on, since {@code f} only decreases it cannot come back. It stops with
@@ -152,6 +154,14 @@ public final class ProjectedNewton {
             newtonDirection(x, g, h, lo, hi, r, d);
             double fTrial = lineSearch(f, x, fx, g, d, lo, hi, trial, gTrial);
             if (Double.isNaN(fTrial)) {
+                // The projected-gradient arc clip(x - t g / ||H||) always descends for small t.
+                double scale = 1 / hessianNormBound(h, n);
+                for (int i = 0; i < n; i++) {
+                    d[i] = -g[i] * scale;
+                }
+                fTrial = lineSearch(f, x, fx, g, d, lo, hi, trial, gTrial);
+            }
+            if (Double.isNaN(fTrial)) {
                 StationaryPointCheck.Result point = StationaryPointCheck.classify(x, g, lo, hi, h,
                         INACCURATE_FACTOR * tol);
                 Status status = point.kind() == StationaryPointCheck.Kind.LOCAL_MINIMUM ? Status.OPTIMAL_INACCURATE
@@ -165,6 +175,19 @@ public final class ProjectedNewton {
         }
     }
 
+    /** @return {@code max_i sum_j |H_ij|} (at least the smallest normal double), a bound on {@code ||H||_2} */
+    private static double hessianNormBound(double[] h, int n) {
+        double worst = Double.MIN_NORMAL;
+        for (int i = 0; i < n; i++) {
+            double row = 0;
+            for (int j = 0; j < n; j++) {
+                row += Math.abs(h[i * n + j]);
+            }
+            worst = Math.max(worst, row);
+        }
+        return worst;
+    }
+
     /** @return the projected-gradient residual {@code max_i |x_i - clip(x_i - g_i)|} */
     static double residual(double[] x, double[] g, double[] lo, double[] hi) {
         double r = 0;
@@ -174,7 +197,11 @@ public final class ProjectedNewton {
         return r;
     }
 
-    /** Writes the projected Newton direction (see the class comment) into {@code d}. */
+    /**
+     * Writes the projected Newton direction (see the class comment) into {@code d}; a free coordinate on a bound
+     * whose Newton component points out of the box joins the binding set (with {@code d_i = 0}) and the reduced
+     * system is solved again, so that the projection does not cut the direction.
+     */
     private static void newtonDirection(double[] x, double[] g, double[] h, double[] lo, double[] hi, double r,
             double[] d) {
         int n = x.length;
@@ -183,27 +210,49 @@ public final class ProjectedNewton {
             maxDiag = Math.max(maxDiag, Math.abs(h[i * n + i]));
         }
         double beta = 1e-3 * maxDiag;
-        int[] free = new int[n];
-        int nf = 0;
+        boolean[] binding = new boolean[n];
         for (int i = 0; i < n; i++) {
             double e = Math.min(1e-3 * (hi[i] - lo[i]), r);
-            boolean binding = x[i] <= lo[i] + e && g[i] > 0 || x[i] >= hi[i] - e && g[i] < 0;
-            if (binding) {
-                d[i] = -g[i] / Math.max(Math.abs(h[i * n + i]), beta);
-            } else {
-                free[nf++] = i;
+            binding[i] = x[i] <= lo[i] + e && g[i] > 0 || x[i] >= hi[i] - e && g[i] < 0;
+            d[i] = binding[i] ? -g[i] / Math.max(Math.abs(h[i * n + i]), beta) : 0;
+        }
+        boolean again = true;
+        while (again) {
+            int[] free = new int[n];
+            int nf = 0;
+            for (int i = 0; i < n; i++) {
+                if (!binding[i]) {
+                    free[nf++] = i;
+                }
+            }
+            if (nf == 0) {
+                return;
+            }
+            solveReduced(g, h, n, free, nf, beta, 1e-12 * maxDiag, d);
+            again = false;
+            for (int a = 0; a < nf; a++) {
+                int i = free[a];
+                if (x[i] == lo[i] && d[i] < 0 || x[i] == hi[i] && d[i] > 0) {
+                    binding[i] = true;
+                    d[i] = 0;
+                    again = true;
+                }
             }
         }
-        if (nf == 0) {
-            return;
-        }
+    }
+
+    /**
+     * Writes {@code d_F = -(H_FF + mu I)^{-1} g_F} for the free coordinates {@code F}, with the smallest {@code mu}
+     * in {@code 0, beta, 2 beta, ...} whose Cholesky pivots exceed {@code pivot}.
+     */
+    private static void solveReduced(double[] g, double[] h, int n, int[] free, int nf, double beta, double pivot,
+            double[] d) {
         double[] hf = new double[nf * nf];
         for (int a = 0; a < nf; a++) {
             for (int b = 0; b < nf; b++) {
                 hf[a * nf + b] = h[free[a] * n + free[b]];
             }
         }
-        double pivot = 1e-12 * maxDiag;
         double mu = 0;
         ShiftedCholesky chol = ShiftedCholesky.factor(hf, nf, mu, pivot);
         while (!chol.succeeded()) {
@@ -241,8 +290,11 @@ public final class ProjectedNewton {
                 predicted += g[i] * (trial[i] - x[i]);
                 moved |= trial[i] != x[i];
             }
-            if (!moved || !(predicted < 0)) {
+            if (!moved) {
                 return Double.NaN;
+            }
+            if (!(predicted < 0)) {
+                continue;
             }
             double ft = f.value(trial);
             if (ft <= fx + ARMIJO * predicted + slack) {
