@@ -6,6 +6,7 @@ import io.foldopt.autodiff.Var;
 import io.foldopt.check.RandomMatrices;
 import io.foldopt.fold.ForwardSolver;
 import io.foldopt.fold.UpdateMap;
+import io.foldopt.linalg.Cholesky;
 import io.foldopt.linalg.Vec;
 import io.foldopt.tensor.Tensor;
 import java.time.Duration;
@@ -299,13 +300,13 @@ public final class BoxNonconvexQp implements FoldableAlgorithm {
             if (rho >= infNorm) {
                 return infNorm;
             }
-            ShiftedCholesky above = ShiftedCholesky.factor(negated, n, rho, 0);
-            ShiftedCholesky below = ShiftedCholesky.factor(qd, n, rho, 0);
-            if (above.succeeded() && below.succeeded()) {
+            Cholesky above = Cholesky.factor(negated, n, rho, 0);
+            Cholesky below = Cholesky.factor(qd, n, rho, 0);
+            if (above.isPositiveDefinite() && below.isPositiveDefinite()) {
                 return rho;
             }
             // A failed factorization gives d with |d^T Q d| >= rho ||d||^2: a better estimate.
-            double[] d = above.succeeded() ? below.negativeDirection() : above.negativeDirection();
+            double[] d = above.isPositiveDefinite() ? below.lowCurvatureDirection() : above.lowCurvatureDirection();
             double[] qdv = multiply(qd, n, d);
             double dd = Vec.dot(d, 0, d, 0, n);
             estimate = Math.max(estimate, Math.abs(Vec.dot(d, 0, qdv, 0, n)) / dd);

@@ -1,5 +1,6 @@
 package io.foldopt.problems;
 
+import io.foldopt.linalg.Cholesky;
 import io.foldopt.linalg.Vec;
 import io.foldopt.status.Status;
 import java.time.Duration;
@@ -254,10 +255,10 @@ public final class ProjectedNewton {
             }
         }
         double mu = 0;
-        ShiftedCholesky chol = ShiftedCholesky.factor(hf, nf, mu, pivot);
-        while (!chol.succeeded()) {
+        Cholesky chol = Cholesky.factor(hf, nf, mu, pivot);
+        while (!chol.isPositiveDefinite()) {
             mu = mu == 0 ? beta : 2 * mu;
-            chol = ShiftedCholesky.factor(hf, nf, mu, pivot);
+            chol = Cholesky.factor(hf, nf, mu, pivot);
         }
         double[] rhs = new double[nf];
         for (int a = 0; a < nf; a++) {

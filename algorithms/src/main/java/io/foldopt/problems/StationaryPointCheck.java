@@ -1,5 +1,6 @@
 package io.foldopt.problems;
 
+import io.foldopt.linalg.Cholesky;
 import io.foldopt.status.Status;
 
 /**
@@ -194,21 +195,21 @@ public final class StationaryPointCheck {
             maxDiag = Math.max(maxDiag, Math.abs(hs[a * r + a]));
         }
         double delta = CURVATURE_MARGIN * maxDiag;
-        if (ShiftedCholesky.factor(hs, r, -delta, 0).succeeded()) {
+        if (Cholesky.factor(hs, r, -delta, 0).isPositiveDefinite()) {
             return new Result(Kind.LOCAL_MINIMUM, residual, free, weak, strong, null, Double.NaN);
         }
         double[] direction = null;
         if (f.length > 0) {
             double[] hf = f.length == r ? hs : h.of(f, f);
-            ShiftedCholesky onFree = ShiftedCholesky.factor(hf, f.length, delta, 0);
-            if (!onFree.succeeded()) {
-                direction = embed(onFree.negativeDirection(), f, n);
+            Cholesky onFree = Cholesky.factor(hf, f.length, delta, 0);
+            if (!onFree.isPositiveDefinite()) {
+                direction = embed(onFree.lowCurvatureDirection(), f, n);
             }
         }
         if (direction == null) {
-            ShiftedCholesky onS = ShiftedCholesky.factor(hs, r, delta, 0);
-            if (!onS.succeeded()) {
-                double[] d = embed(onS.negativeDirection(), s, n);
+            Cholesky onS = Cholesky.factor(hs, r, delta, 0);
+            if (!onS.isPositiveDefinite()) {
+                double[] d = embed(onS.lowCurvatureDirection(), s, n);
                 direction = feasibleSign(d, role);
             }
         }
@@ -220,7 +221,7 @@ public final class StationaryPointCheck {
         for (int a = 0; a < negated.length; a++) {
             negated[a] = -hs[a];
         }
-        Kind kind = strong == 0 && ShiftedCholesky.factor(negated, r, -delta, 0).succeeded() ? Kind.MAXIMUM
+        Kind kind = strong == 0 && Cholesky.factor(negated, r, -delta, 0).isPositiveDefinite() ? Kind.MAXIMUM
                 : Kind.SADDLE;
         return new Result(kind, residual, free, weak, strong, direction, curvature);
     }

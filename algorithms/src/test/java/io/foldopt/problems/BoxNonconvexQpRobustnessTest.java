@@ -98,6 +98,23 @@ class BoxNonconvexQpRobustnessTest {
     }
 
     @Test
+    void newtonForwardSolverFoldsLikeTheAcceleratedOneAndNamesAFailingInstance() {
+        BoxNonconvexQp problem = BoxNonconvexQp.random(12, 8);
+        Tensor c = problem.randomParameters(3, 9);
+        Tensor newton = problem.newtonSolver(TOL, 100, LIMIT).solve(new Tensor[] {c});
+        Tensor fista = problem.solver(1e-14, 100_000).solve(new Tensor[] {c});
+        for (int i = 0; i < newton.size(); i++) {
+            assertEquals(fista.data()[i], newton.data()[i], 1e-10);
+        }
+        BoxNonconvexQp flat = new BoxNonconvexQp(Tensor.zeros(2, 2), -1, 1);
+        ArithmeticException e = org.junit.jupiter.api.Assertions.assertThrows(ArithmeticException.class,
+                () -> flat.newtonSolver(TOL, 100, LIMIT).solve(new Tensor[] {Tensor.wrap(new double[] {1, 1, 0, 0},
+                        2, 2)}));
+        assertTrue(e.getMessage().contains("instance 1") && e.getMessage().contains("not-a-minimum"),
+                e.getMessage());
+    }
+
+    @Test
     void iterationLimitIsReported() {
         ProjectedNewton.Result r = new BoxNonconvexQp(Tensor.matrix(new double[][] {{1e6, 0}, {0, 1}}), -1, 1)
                 .solve(new double[] {1, 0.5}, TOL, 1, LIMIT);

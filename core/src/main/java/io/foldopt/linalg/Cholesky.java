@@ -17,11 +17,14 @@ public final class Cholesky {
     private final double[] l;
     private final int n;
     private final boolean positiveDefinite;
+    /** The index of the pivot that failed the threshold, or -1. */
+    private final int failedPivot;
 
-    private Cholesky(double[] l, int n, boolean positiveDefinite) {
+    private Cholesky(double[] l, int n, boolean positiveDefinite, int failedPivot) {
         this.l = l;
         this.n = n;
         this.positiveDefinite = positiveDefinite;
+        this.failedPivot = failedPivot;
     }
 
     /** @return the factorization of {@code A} itself (no shift, pivots must be positive) */
@@ -55,11 +58,11 @@ public final class Cholesky {
             }
             double d = a[ri + i] + shift - Vec.dot(l, ri, l, ri, i);
             if (!(d > minPivot) || d == Double.POSITIVE_INFINITY) {
-                return new Cholesky(l, n, false);
+                return new Cholesky(l, n, false, d > minPivot ? -1 : i);
             }
             l[ri + i] = Math.sqrt(d);
         }
-        return new Cholesky(l, n, Vec.allFinite(l));
+        return new Cholesky(l, n, Vec.allFinite(l), -1);
     }
 
     /** @return the order n */
@@ -70,6 +73,35 @@ public final class Cholesky {
     /** @return whether every pivot was above the threshold and the factor is finite */
     public boolean isPositiveDefinite() {
         return positiveDefinite;
+    }
+
+    /**
+     * After a factorization that stopped at the pivot {@code j} (not above the threshold), the direction
+     * {@code d = (-B^{-1} a, 1, 0, ..., 0)}, where {@code B} is the leading {@code j x j} block of
+     * {@code A + shift I} and {@code a} the first {@code j} entries of its column {@code j}: then
+     * {@code d^T (A + shift I) d = d_j <= minPivot}, a direction of curvature at most {@code minPivot - shift} of
+     * {@code A} (per unit {@code ||d||^2} at most that, since {@code ||d|| >= 1}).
+     *
+     * @return {@code d}, length n
+     * @throws IllegalStateException if no pivot failed the threshold
+     */
+    public double[] lowCurvatureDirection() {
+        if (failedPivot < 0) {
+            throw new IllegalStateException("no Cholesky pivot failed the threshold: no direction of low curvature");
+        }
+        int j = failedPivot;
+        // Row j of L holds y = L_B^{-1} a; B^{-1} a solves L_B^T w = y.
+        double[] d = new double[n];
+        System.arraycopy(l, j * n, d, 0, j);
+        for (int k = j - 1; k >= 0; k--) {
+            d[k] /= l[k * n + k];
+            Vec.axpy(-d[k], l, k * n, d, 0, k);
+        }
+        for (int k = 0; k < j; k++) {
+            d[k] = -d[k];
+        }
+        d[j] = 1;
+        return d;
     }
 
     /**
