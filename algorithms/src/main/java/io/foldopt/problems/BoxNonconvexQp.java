@@ -37,6 +37,8 @@ public final class BoxNonconvexQp implements FoldableAlgorithm {
     private final Tensor q;
     private final double lower;
     private final double upper;
+    /** {@code sum_j |Q_ij|} per row. */
+    private final double[] rowAbsSums;
     private final double spectralBound;
     private final double step;
 
@@ -69,7 +71,15 @@ public final class BoxNonconvexQp implements FoldableAlgorithm {
         this.q = q;
         this.lower = lower;
         this.upper = upper;
-        this.spectralBound = certifiedSpectralBound(q.data(), n);
+        this.rowAbsSums = new double[n];
+        double infNorm = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                rowAbsSums[i] += Math.abs(q.data()[i * n + j]);
+            }
+            infNorm = Math.max(infNorm, rowAbsSums[i]);
+        }
+        this.spectralBound = certifiedSpectralBound(q.data(), n, infNorm);
         this.step = 1.0 / (spectralBound + 1.0);
     }
 
@@ -171,11 +181,7 @@ public final class BoxNonconvexQp implements FoldableAlgorithm {
         double box = Math.max(Math.abs(lower), Math.abs(upper));
         double worst = 0;
         for (int i = 0; i < n; i++) {
-            double row = 0;
-            for (int j = 0; j < n; j++) {
-                row += Math.abs(q.data()[i * n + j]);
-            }
-            worst = Math.max(worst, row * box + Math.abs(c[i]));
+            worst = Math.max(worst, rowAbsSums[i] * box + Math.abs(c[i]));
         }
         return 1 + worst;
     }
@@ -261,15 +267,7 @@ public final class BoxNonconvexQp implements FoldableAlgorithm {
      *     estimate {@code ||Q v_k||} raised until {@code rho I -+ Q} have Cholesky factorizations, or
      *     {@code ||Q||_inf} (always a bound for symmetric {@code Q}) if that is smaller
      */
-    private static double certifiedSpectralBound(double[] qd, int n) {
-        double infNorm = 0;
-        for (int i = 0; i < n; i++) {
-            double row = 0;
-            for (int j = 0; j < n; j++) {
-                row += Math.abs(qd[i * n + j]);
-            }
-            infNorm = Math.max(infNorm, row);
-        }
+    private static double certifiedSpectralBound(double[] qd, int n, double infNorm) {
         if (infNorm == 0) {
             return 0;
         }
