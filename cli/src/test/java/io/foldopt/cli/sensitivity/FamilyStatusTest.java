@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.foldopt.cli.sensitivity.Sensitivity.Result;
+import io.foldopt.status.Status;
 import io.foldopt.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,17 +36,17 @@ class FamilyStatusTest {
     void topkAtExtremeEpsAndWithTies() throws IOException {
         String c = "\"c\": [1, 0.5, -0.3, 2, 0.1], \"k\": 2";
         Result huge = run("{\"family\": \"topk\", " + c + ", \"eps\": 1e307}", "{\"x\": [1, 0, 0, 0, 0]}");
-        assertEquals("optimal", huge.status());
+        assertEquals(Status.OPTIMAL, huge.status());
         assertArrayEquals(new double[] {0.4, 0.4, 0.4, 0.4, 0.4}, huge.x().data(), 1e-12);
         assertFinite(huge.derivatives().get("c"));
         Result tiny = run("{\"family\": \"topk\", " + c + ", \"eps\": 1e-300}", "{\"x\": [1, 0, 0, 0, 0]}");
-        assertEquals("optimal", tiny.status());
+        assertEquals(Status.OPTIMAL, tiny.status());
         assertArrayEquals(new double[] {1, 0, 0, 1, 0}, tiny.x().data(), 1e-15);
         assertFinite(tiny.derivatives().get("c"));
         for (String entropy : new String[] {"binary", "shannon"}) {
             Result ties = run("{\"family\": \"topk\", \"c\": [1, 1, 0], \"k\": 1, \"eps\": 1e-300, \"entropy\": \""
                     + entropy + "\"}", "{\"x\": [1, 0, 0]}");
-            assertEquals("optimal", ties.status(), entropy);
+            assertEquals(Status.OPTIMAL, ties.status(), entropy);
             assertArrayEquals(new double[] {0.5, 0.5, 0}, ties.x().data(), 1e-15, entropy);
         }
     }
@@ -58,7 +59,7 @@ class FamilyStatusTest {
     @Test
     void boxProblemsWithIndefiniteAndIllConditionedQ() throws IOException {
         Result indefinite = box("[[-3, 0], [0, 1]]", "[0.5, -0.3]");
-        assertEquals("optimal", indefinite.status());
+        assertEquals(Status.OPTIMAL, indefinite.status());
         assertEquals(1.0, Math.abs(indefinite.x().data()[0]), 0.0, "the concave coordinate sits on a bound");
         assertEquals(0.0, indefinite.derivatives().get("c").data()[0], 0.0, "an active bound does not move");
         // Free coordinate: x_2 solves x_2 - 0.3 cos x_2 = 0 and dx_2/dc_2 = -cos x_2 / (1 + 0.3 sin x_2); the
@@ -68,13 +69,13 @@ class FamilyStatusTest {
         assertEquals(Math.cos(x2) / (1 + 0.3 * Math.sin(x2)), indefinite.derivatives().get("c").data()[1], 1e-8);
 
         Result maximum = box("[[-1, 0], [0, -1]]", "[0, 0]");
-        assertEquals("optimal", maximum.status(), "x = 0 is the maximum; the solver leaves it for a vertex");
+        assertEquals(Status.OPTIMAL, maximum.status(), "x = 0 is the maximum; the solver leaves it for a vertex");
         assertEquals(1.0, Math.abs(maximum.x().data()[0]), 0.0);
         assertEquals(1.0, Math.abs(maximum.x().data()[1]), 0.0);
 
         for (String q : new String[] {"[[2, -2], [-2, 2]]", "[[1e6, 0], [0, 1]]"}) {
             Result convex = box(q, "[1, -0.5]");
-            assertEquals("optimal", convex.status(), q);
+            assertEquals(Status.OPTIMAL, convex.status(), q);
             assertFinite(convex.derivatives().get("c"));
         }
     }
@@ -82,21 +83,21 @@ class FamilyStatusTest {
     @Test
     void aDegenerateStationaryPointIsFlagged() throws IOException {
         // f = 0 everywhere: x = 0 is stationary with a zero Hessian, which cannot certify a minimum.
-        assertEquals("not-a-minimum", box("[[0, 0], [0, 0]]", "[0, 0]").status());
+        assertEquals(Status.NOT_A_MINIMUM, box("[[0, 0], [0, 0]]", "[0, 0]").status());
     }
 
     @Test
     void qpStatusesAreChecked() throws IOException {
         Result optimal = run("{\"family\": \"qp\", \"P\": [[2, 0.5], [0.5, 1]], \"q\": [1, -1], \"A\": [[1, 1]],"
                 + " \"b\": [1], \"G\": [[-1, 0], [0, -1]], \"h\": [0, 0]}", "{\"x\": [1, 1]}");
-        assertEquals("optimal", optimal.status());
+        assertEquals(Status.OPTIMAL, optimal.status());
         Result infeasible = run("{\"family\": \"qp\", \"P\": [[2, 0], [0, 1]], \"q\": [1, -1], \"G\": [[1, 0],"
                 + " [-1, 0]], \"h\": [-1, -1]}", "{\"x\": [1, 1]}");
-        assertEquals("infeasible", infeasible.status());
+        assertEquals(Status.INFEASIBLE, infeasible.status());
         Result boxed = run("{\"family\": \"qp\", \"P\": [[1, 0], [0, 1]], \"q\": [1e8, -1e8], \"G\": [[1, 0], [-1, 0],"
                 + " [0, 1], [0, -1]], \"h\": [1, 1, 1, 1]}", "{\"x\": [1, 1]}");
-        assertNotEquals("unbounded", boxed.status(), "a QP on a box is never unbounded");
-        if (boxed.status().equals("optimal")) {
+        assertNotEquals(Status.UNBOUNDED, boxed.status(), "a QP on a box is never unbounded");
+        if (boxed.status() == Status.OPTIMAL) {
             assertArrayEquals(new double[] {-1, 1}, boxed.x().data(), 1e-9);
         }
     }
