@@ -50,6 +50,9 @@ final class OneLineErrors implements IParameterExceptionHandler, IExecutionExcep
         StringBuilder line = new StringBuilder(name).append(": ");
         if (ex instanceof UnmatchedArgumentException u && !u.isUnknownOption() && !cmd.getSubcommands().isEmpty()) {
             line.append("unknown command '").append(u.getUnmatched().get(0)).append('\'');
+        } else if (ex instanceof UnmatchedArgumentException u && !u.isUnknownOption()) {
+            line.append("unexpected argument '").append(u.getUnmatched().get(0)).append('\'')
+                    .append(cmd.getCommandSpec().positionalParameters().isEmpty() ? ": it takes no arguments" : "");
         } else {
             line.append(oneLine(ex.getMessage()));
         }

@@ -47,6 +47,17 @@ class MainTest {
     }
 
     @Test
+    void extraArgumentsAreNamed() {
+        CliRun list = CliRun.of("list", "x");
+        assertEquals(2, list.exitCode());
+        assertTrue(list.err().startsWith("foldopt list: unexpected argument 'x': it takes no arguments; see"),
+                list.err());
+        CliRun sensitivity = CliRun.of("sensitivity", "a.json", "b.json");
+        assertTrue(sensitivity.err().startsWith("foldopt sensitivity: unexpected argument 'b.json'; see"),
+                sensitivity.err());
+    }
+
+    @Test
     void optionErrorsSayWhatWasExpected() {
         CliRun tol = CliRun.of("bench", "backward", "--tol", "1e300");
         assertEquals(2, tol.exitCode());
