@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -85,5 +90,31 @@ class FailureReportingTest {
             assertTrue(r.errLines().get(0).startsWith("foldopt fail: error: out of memory"), r.err());
             assertTrue(r.err().contains("\tat "), r.err());
         }
+    }
+
+    /** A real OutOfMemoryError in a real process: a QP whose solve does not fit a 40 MB heap. */
+    @Test
+    void outOfMemoryInTheRealToolIsOneLine(@TempDir Path dir) throws IOException, InterruptedException {
+        int n = 900;
+        StringBuilder p = new StringBuilder("{\"family\": \"qp\", \"P\": [");
+        for (int i = 0; i < n; i++) {
+            p.append(i == 0 ? "[" : ", [");
+            for (int j = 0; j < n; j++) {
+                p.append(j == 0 ? "" : ", ").append(i == j ? "1.0" : "0.0");
+            }
+            p.append(']');
+        }
+        p.append("], \"q\": [").append("1.0, ".repeat(n - 1)).append("1.0]}");
+        Path problem = Files.writeString(dir.resolve("big-qp.json"), p);
+        Path cotangent = Files.writeString(dir.resolve("g.json"), "{\"x\": [" + "1.0, ".repeat(n - 1) + "1.0]}");
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx40m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "sensitivity",
+                problem.toString(), "--cotangent", cotangent.toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(1, process.waitFor(), err);
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.startsWith("foldopt sensitivity: error: out of memory (Java heap space) with a Java heap of"
+                + " at most "), err);
     }
 }
