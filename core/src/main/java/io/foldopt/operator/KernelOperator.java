@@ -80,12 +80,12 @@ public abstract class KernelOperator implements LinearOperator {
 
     @Override
     public Var apply(Var x) {
-        return forwardOp(params, x);
+        return productOp(false, params, x);
     }
 
     @Override
     public Var adjoint(Var y) {
-        return backwardOp(params, y);
+        return productOp(true, params, y);
     }
 
     @Override
@@ -104,22 +104,23 @@ public abstract class KernelOperator implements LinearOperator {
         return out;
     }
 
-    /** {@code K_p x}, recorded with operands {@code x} and {@code p}. */
-    private Var forwardOp(Var p, Var x) {
-        int batch = OperandShapes.batchOf(this, "apply", x, cols);
-        double[] out = new double[batch * rows];
-        forward(values(p), x.value().data(), out, batch);
-        return Var.op(Tensor.wrap(out, resultShape(x, rows)), operands(x, p),
-                (i, g) -> i == 0 ? backwardOp(p, g) : parameterGradientOp(x, g));
-    }
-
-    /** {@code K_p^T y}, recorded with operands {@code y} and {@code p}. */
-    private Var backwardOp(Var p, Var y) {
-        int batch = OperandShapes.batchOf(this, "adjoint", y, rows);
-        double[] out = new double[batch * cols];
-        backward(values(p), y.value().data(), out, batch);
-        return Var.op(Tensor.wrap(out, resultShape(y, cols)), operands(y, p),
-                (i, g) -> i == 0 ? forwardOp(p, g) : parameterGradientOp(g, y));
+    /**
+     * {@code K_p v} (or {@code K_p^T v} for the adjoint), recorded with operands {@code v} and {@code p}: its VJP is
+     * the other product for {@code v} and {@code d <g, K_p v> / dp} (or {@code d <v, K_p g> / dp}) for {@code p}.
+     */
+    private Var productOp(boolean adjoint, Var p, Var v) {
+        int in = adjoint ? rows : cols;
+        int out = adjoint ? cols : rows;
+        int batch = OperandShapes.batchOf(this, adjoint ? "adjoint" : "apply", v, in);
+        double[] result = new double[batch * out];
+        if (adjoint) {
+            backward(values(p), v.value().data(), result, batch);
+        } else {
+            forward(values(p), v.value().data(), result, batch);
+        }
+        return Var.op(Tensor.wrap(result, resultShape(v, out)), operands(v, p), (i, g) -> i == 0
+                ? productOp(!adjoint, p, g)
+                : adjoint ? parameterGradientOp(g, v) : parameterGradientOp(v, g));
     }
 
     /**
@@ -131,7 +132,7 @@ public abstract class KernelOperator implements LinearOperator {
         double[] out = new double[params.value().size()];
         parameterGradient(x.value().data(), y.value().data(), out, batch);
         return Var.op(Tensor.wrap(out, params.shape()), new Var[] {x, y},
-                (i, c) -> i == 0 ? backwardOp(c, y) : forwardOp(c, x));
+                (i, c) -> i == 0 ? productOp(true, c, y) : productOp(false, c, x));
     }
 
     private Var[] operands(Var operand, Var p) {
