@@ -53,7 +53,7 @@ import java.util.stream.IntStream;
  * {@code q^T x < 0} and {@code ||P x||, ||A x||, ||max(G x, 0)|| <= eps_inf |q^T x|}. The iterate of smallest
  * merit is kept; ten iterations without a new best, a step below {@code 1e-10} or a non-finite direction
  * end the run as a stall (on degenerate instances the residuals of the reduced Newton systems stall near
- * {@code 1e-9}), which is reported {@link Status#OPTIMAL} if the best merit met {@code eps}.
+ * {@code 1e-9}); the scaled run counts as optimal if the best merit met {@code eps}.
  *
  * <p><b>Polish.</b> Once the merit is below {@code 1e-6}, every iterate's guessed active set
  * {@code S = {i : lambda_i > s_i}} defines the equality-constrained KKT system {@link ActiveSetKkt}
@@ -65,11 +65,18 @@ import java.util.stream.IntStream;
  * before the interior-point merit reaches {@code eps}. Meanwhile the iteration runs on to
  * {@code 1e-2 eps} (or a stall), so that a constraint with a small multiplier can settle. If no polished
  * point is accepted (dependent active constraints make {@code K_S} singular), the best iterate is returned,
- * or its polished point if that has the smaller residual; a run stopped by the iteration limit or a stall is
- * upgraded to {@link Status#OPTIMAL} if that residual is at most {@code eps (1 + max(||q||, ||b||, ||h||))}.
+ * or its polished point if that has the smaller residual.
  *
- * <p>The data are not rescaled: the tolerances are absolute-plus-relative and suit data of moderate scale.
- * Stateless and thread-safe.
+ * <p><b>Scaling and verification.</b> The iteration runs on the {@link QpScaling Ruiz-equilibrated} problem
+ * (variables, constraint rows and objective scaled by powers of two so that every column of the KKT matrix has
+ * infinity norm about 1), on which the tolerances above are meaningful whatever the units of the data. Nothing
+ * is reported from the scaled problem alone: a certificate found there is mapped back and accepted only if its
+ * relative violation on the original data ({@link QpProblem#farkasViolation}, {@link QpProblem#rayViolation}) is
+ * at most {@code sqrt(eps_inf)} (otherwise the iteration goes on), and the returned point is mapped back and
+ * reported {@link Status#OPTIMAL} only if its {@link QpProblem#relativeKktResidual relative KKT residual} on the
+ * original data is at most {@code 100 eps}, {@link Status#OPTIMAL_INACCURATE} if at most {@code sqrt(eps)}, and
+ * otherwise with the scaled run's status ({@link Status#ITERATION_LIMIT}, or {@link Status#NUMERICAL_FAILURE}
+ * for a stall or a point that is optimal only on the scaled data). Stateless and thread-safe.
  */
 public final class InteriorPointQpSolver implements QpSolver {
     /** Static regularization of the Newton systems. */
@@ -88,6 +95,8 @@ public final class InteriorPointQpSolver implements QpSolver {
      * the active set can settle.
      */
     private static final double POLISH_TARGET = 1e-2;
+    /** A solution is optimal when its relative KKT residual on the original data is at most this times eps. */
+    private static final double ACCURATE_FACTOR = 100;
     /** Refinement steps on the unreduced Newton system. */
     private static final int FULL_REFINEMENTS = 2;
 
@@ -123,11 +132,15 @@ public final class InteriorPointQpSolver implements QpSolver {
 
     @Override
     public QpSolution solve(QpProblem problem) {
-        return new Run(problem).solve();
+        return new Run(QpScaling.ruiz(problem)).solve();
     }
 
     /** The state and workspace of one solve. */
     private final class Run {
+        private final QpScaling scaling;
+        /** The problem as given. */
+        private final QpProblem original;
+        /** The scaled problem, on which the iteration runs. */
         private final QpProblem pr;
         private final int n;
         private final int p;
@@ -204,8 +217,10 @@ public final class InteriorPointQpSolver implements QpSolver {
         private double dtau;
         private double dkappa;
 
-        Run(QpProblem pr) {
-            this.pr = pr;
+        Run(QpScaling scaling) {
+            this.scaling = scaling;
+            this.original = scaling.original();
+            this.pr = scaling.scaled();
             n = pr.n;
             p = pr.p;
             m = pr.m;
@@ -287,7 +302,7 @@ public final class InteriorPointQpSolver implements QpSolver {
                 if (polish && merit <= POLISH_START) {
                     QpSolution polished = polish(lam, s, Status.OPTIMAL, iter);
                     if (polished != null && polished.kktResidual() <= POLISH_TARGET * tolerance * dataScale) {
-                        return polished;
+                        return verified(polished);
                     }
                 }
                 if (merit <= (polish ? POLISH_TARGET : 1.0) * tolerance) {
@@ -305,7 +320,7 @@ public final class InteriorPointQpSolver implements QpSolver {
                 }
                 iter++;
             }
-            return finish(status, iter);
+            return verified(finish(status, iter));
         }
 
         private void saveBest() {
@@ -405,22 +420,28 @@ public final class InteriorPointQpSolver implements QpSolver {
             return Double.isNaN(merit) ? Double.POSITIVE_INFINITY : merit;
         }
 
-        /** @return a certificate solution if the iterate proves infeasibility or unboundedness, else null */
+        /**
+         * @return a certificate (of the original problem) if the iterate proves infeasibility or unboundedness of
+         *     the scaled problem and, mapped back, passes the relative test of {@link QpProblem#farkasViolation} or
+         *     {@link QpProblem#rayViolation} on the original data; else null
+         */
         private QpSolution certificate(int iter) {
             if (tau > kappa) {
                 return null;
             }
             double by = dualObjectiveTerm();
             if (by < 0 && Vec.normInf(aty) <= infeasibilityTolerance * -by) {
-                double[] nuC = new double[p];
-                double[] lamC = new double[m];
-                for (int i = 0; i < p; i++) {
-                    nuC[i] = nu[i] / -by;
-                }
+                double[] nuC = scaling.rows(nu, 0, 1.0);
+                double[] lamC = scaling.rows(lam, p, 1.0);
                 for (int i = 0; i < m; i++) {
-                    lamC[i] = lam[i] / -by;
+                    lamC[i] = Math.max(0.0, lamC[i]);
                 }
-                return result(new double[n], nuC, lamC, Status.INFEASIBLE, iter);
+                double bound = -(Vec.dot(original.b, nuC) + Vec.dot(original.h, lamC));
+                if (original.farkasViolation(nuC, lamC) <= certificateCheck()) {
+                    Vec.scale(1 / bound, nuC, 0, nuC, 0, p);
+                    Vec.scale(1 / bound, lamC, 0, lamC, 0, m);
+                    return originalResult(new double[n], nuC, lamC, Status.INFEASIBLE, iter);
+                }
             }
             double qx = Vec.dot(pr.q, x);
             if (qx < 0) {
@@ -432,15 +453,18 @@ public final class InteriorPointQpSolver implements QpSolver {
                 for (int i = 0; i < m; i++) {
                     violation = Math.max(violation, rlam[i] - s[i] + pr.h[i] * tau);
                 }
-                if (violation <= bound) {
-                    double[] d = new double[n];
-                    for (int j = 0; j < n; j++) {
-                        d[j] = x[j] / -qx;
-                    }
-                    return result(d, new double[p], new double[m], Status.UNBOUNDED, iter);
+                double[] d = scaling.primal(x);
+                if (violation <= bound && original.rayViolation(d) <= certificateCheck()) {
+                    Vec.scale(-1 / Vec.dot(original.q, d), d, 0, d, 0, n);
+                    return originalResult(d, new double[p], new double[m], Status.UNBOUNDED, iter);
                 }
             }
             return null;
+        }
+
+        /** @return the relative violation up to which a certificate is accepted on the original data */
+        private double certificateCheck() {
+            return Math.sqrt(infeasibilityTolerance);
         }
 
         /**
@@ -679,10 +703,6 @@ public final class InteriorPointQpSolver implements QpSolver {
                     best = polished;
                 }
             }
-            if (best.status() != Status.OPTIMAL && best.kktResidual() <= tolerance * dataScale) {
-                best = new QpSolution(best.z(), best.nu(), best.lambda(), Status.OPTIMAL, iter,
-                        best.kktResidual());
-            }
             return best;
         }
 
@@ -698,6 +718,27 @@ public final class InteriorPointQpSolver implements QpSolver {
 
         private QpSolution result(double[] z, double[] nuR, double[] lamR, Status status, int iter) {
             return new QpSolution(z, nuR, lamR, status, iter, pr.kktResidual(z, nuR, lamR));
+        }
+
+        private QpSolution originalResult(double[] z, double[] nuR, double[] lamR, Status status, int iter) {
+            return new QpSolution(z, nuR, lamR, status, iter, original.kktResidual(z, nuR, lamR));
+        }
+
+        /**
+         * Maps a solution of the scaled problem back and decides its status on the original data from its
+         * {@link QpProblem#relativeKktResidual relative KKT residual} {@code r}: {@link Status#OPTIMAL} if
+         * {@code r <= 100 eps}, {@link Status#OPTIMAL_INACCURATE} if {@code r <= sqrt(eps)}, otherwise the status
+         * of the scaled run ({@link Status#NUMERICAL_FAILURE} if that run ended optimal).
+         */
+        private QpSolution verified(QpSolution scaled) {
+            double[] z = scaling.primal(scaled.z());
+            double[] nuR = scaling.equalityMultipliers(scaled.nu());
+            double[] lamR = scaling.inequalityMultipliers(scaled.lambda());
+            double relative = original.relativeKktResidual(z, nuR, lamR);
+            Status status = relative <= ACCURATE_FACTOR * tolerance ? Status.OPTIMAL
+                    : relative <= Math.sqrt(tolerance) ? Status.OPTIMAL_INACCURATE
+                    : scaled.status() == Status.OPTIMAL ? Status.NUMERICAL_FAILURE : scaled.status();
+            return originalResult(z, nuR, lamR, status, scaled.iterations());
         }
     }
 }
