@@ -20,8 +20,13 @@ import java.util.stream.IntStream;
  * It serves the polish step of {@link InteriorPointQpSolver} (solve {@code K_S (z, nu, lambda_S) =
  * (-q, b, h_S)}) and the KKT differentiation of {@link DifferentiableQp}.
  *
- * <p>It is factored by {@link DenseLU}. If {@code K_S} is singular, a regularized factorization may be
- * requested: solves then return the Tikhonov-regularized least-squares solution
+ * <p>It is equilibrated symmetrically, {@code K~ = S K_S S} with {@code S} diagonal (Ruiz sweeps in powers of
+ * two, so that every row of {@code K~} has infinity norm about 1), and {@code K~} is factored by {@link DenseLU};
+ * solves are refined against {@code K_S} itself. The equilibration makes a badly scaled but well-posed system
+ * (constraints or variables in very different units) as accurate as a well-scaled one, and the
+ * {@link #conditionNumber() condition estimate} of {@code K~} measures what scaling cannot fix. If {@code K~}
+ * is singular, a regularized factorization may be requested: solves then return the Tikhonov-regularized
+ * least-squares solution
  * {@code x = argmin ||K_S x - r||^2 + eps^2 ||x||^2 = (K_S^2 + eps^2 I)^{-1} K_S r}, computed from the
  * augmented system {@code [eps I, K_S; K_S, -eps I] (x, y) = (0, r)} (whose condition number is
  * {@code ||K_S|| / eps}, the square root of that of the normal equations). Components of {@code r} along
@@ -29,16 +34,26 @@ import java.util.stream.IntStream;
  * solution, which tends to the minimum-norm least-squares solution {@code K_S^+ r} as {@code eps -> 0}.
  */
 final class ActiveSetKkt {
+    /** Ruiz sweeps of the equilibration at most. */
+    private static final int SWEEPS = 20;
+    /** Steps of iterative refinement against {@code K_S}. */
+    private static final int REFINEMENTS = 2;
+
     private final int dim;
     private final double[] k;
+    /** The equilibration {@code S}. */
+    private final double[] scale;
     private final DenseLU lu;
     private final boolean regularized;
+    private final double condition;
 
-    private ActiveSetKkt(int dim, double[] k, DenseLU lu, boolean regularized) {
+    private ActiveSetKkt(int dim, double[] k, double[] scale, DenseLU lu, boolean regularized, double condition) {
         this.dim = dim;
         this.k = k;
+        this.scale = scale;
         this.lu = lu;
         this.regularized = regularized;
+        this.condition = condition;
     }
 
     /**
@@ -67,24 +82,61 @@ final class ActiveSetKkt {
                 k[j * dim + row] = src[off + j];
             }
         }
-        DenseLU lu = DenseLU.factor(k, dim);
+        double[] scale = equilibration(k, dim);
+        double[] ks = new double[dim * dim];
+        for (int i = 0; i < dim; i++) {
+            for (int j = 0; j < dim; j++) {
+                ks[i * dim + j] = scale[i] * k[i * dim + j] * scale[j];
+            }
+        }
+        DenseLU lu = DenseLU.factor(ks, dim);
         if (!lu.isSingular()) {
-            return new ActiveSetKkt(dim, k, lu, false);
+            return new ActiveSetKkt(dim, k, scale, lu, false, lu.conditionEstimate());
         }
         if (!(regularization > 0)) {
             return null;
         }
-        double eps = regularization * Math.max(1.0, Vec.normInf(k));
+        double eps = regularization * Math.max(1.0, Vec.normInf(ks));
         int two = 2 * dim;
         double[] aug = new double[two * two];
         for (int i = 0; i < dim; i++) {
             aug[i * two + i] = eps;
             aug[(dim + i) * two + dim + i] = -eps;
-            System.arraycopy(k, i * dim, aug, i * two + dim, dim);
-            System.arraycopy(k, i * dim, aug, (dim + i) * two, dim);
+            System.arraycopy(ks, i * dim, aug, i * two + dim, dim);
+            System.arraycopy(ks, i * dim, aug, (dim + i) * two, dim);
         }
         DenseLU augLu = DenseLU.factor(aug, two);
-        return augLu.isSingular() ? null : new ActiveSetKkt(dim, k, augLu, true);
+        return augLu.isSingular() ? null
+                : new ActiveSetKkt(dim, k, scale, augLu, true, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * @return the diagonal {@code S} (powers of two) after Ruiz sweeps {@code S <- S / sqrt(||row_i(S K S)||_inf)}
+     *     on the symmetric {@code K}, until no factor changes; a zero row keeps factor 1
+     */
+    private static double[] equilibration(double[] k, int dim) {
+        double[] scale = new double[dim];
+        Arrays.fill(scale, 1.0);
+        double[] factor = new double[dim];
+        for (int sweep = 0; sweep < SWEEPS; sweep++) {
+            boolean changed = false;
+            for (int i = 0; i < dim; i++) {
+                double norm = 0;
+                for (int j = 0; j < dim; j++) {
+                    norm = Math.max(norm, Math.abs(scale[i] * k[i * dim + j] * scale[j]));
+                }
+                factor[i] = norm > 0 && Double.isFinite(norm)
+                        ? Math.scalb(1.0, -(int) Math.round(Math.log(norm) / Math.log(2) / 2)) : 1.0;
+                changed |= factor[i] != 1;
+            }
+            if (!changed) {
+                break;
+            }
+            for (int i = 0; i < dim; i++) {
+                scale[i] *= factor[i];
+            }
+        }
+        return scale;
     }
 
     /** Rounds of active-set correction in {@link #polish}. */
@@ -160,25 +212,70 @@ final class ActiveSetKkt {
     }
 
     /**
+     * @return the estimate {@link DenseLU#conditionEstimate()} of the 1-norm condition number of the equilibrated
+     *     {@code K~}; infinity if it is numerically singular (and the solves regularized)
+     */
+    double conditionNumber() {
+        return condition;
+    }
+
+    /**
      * @param r the right-hand side in the order {@code (z, nu, lambda_S)}
-     * @return {@code K_S^{-1} r} (one step of iterative refinement), or the regularized least-squares
-     *     solution if {@link #regularized()}
+     * @return {@code K_S^{-1} r} ({@code S K~^{-1} S r} with {@value #REFINEMENTS} steps of iterative refinement
+     *     against {@code K_S}, each kept only if it shrinks the residual), or the regularized least-squares
+     *     solution {@code S y} of the equilibrated system if {@link #regularized()}
      */
     double[] solve(double[] r) {
         if (regularized) {
             double[] rhs = new double[2 * dim];
-            System.arraycopy(r, 0, rhs, dim, dim);
-            return Arrays.copyOf(lu.solve(rhs), dim);
+            for (int i = 0; i < dim; i++) {
+                rhs[dim + i] = scale[i] * r[i];
+            }
+            double[] y = lu.solve(rhs);
+            double[] x = new double[dim];
+            for (int i = 0; i < dim; i++) {
+                x[i] = scale[i] * y[i];
+            }
+            return x;
         }
-        double[] x = lu.solve(r);
+        double[] x = scaledSolve(r);
+        double[] res = residual(r, x);
+        double best = Vec.normInf(res);
+        for (int it = 0; it < REFINEMENTS && best > 0; it++) {
+            double[] dx = scaledSolve(res);
+            double[] next = x.clone();
+            Vec.axpy(1.0, dx, 0, next, 0, dim);
+            double[] nextRes = residual(r, next);
+            double norm = Vec.normInf(nextRes);
+            if (!(norm < best)) {
+                break;
+            }
+            x = next;
+            res = nextRes;
+            best = norm;
+        }
+        return x;
+    }
+
+    /** @return {@code S K~^{-1} S v} */
+    private double[] scaledSolve(double[] v) {
+        double[] y = new double[dim];
+        for (int i = 0; i < dim; i++) {
+            y[i] = scale[i] * v[i];
+        }
+        lu.solveInPlace(y);
+        for (int i = 0; i < dim; i++) {
+            y[i] *= scale[i];
+        }
+        return y;
+    }
+
+    /** @return {@code r - K_S x} */
+    private double[] residual(double[] r, double[] x) {
         double[] res = new double[dim];
         for (int i = 0; i < dim; i++) {
             res[i] = r[i] - Vec.dot(k, i * dim, x, 0, dim);
         }
-        double[] dx = lu.solve(res);
-        for (int i = 0; i < dim; i++) {
-            x[i] += dx[i];
-        }
-        return x;
+        return res;
     }
 }
