@@ -107,7 +107,7 @@ public final class DifferentiableQp {
         for (int k = 0; k < size; k++) {
             QpSolution s = solutions[k];
             reports[k] = new QpInstanceReport(s.status(), s.iterations(), s.kktResidual(), lin[k].active.length,
-                    lin[k].weak, lin[k].derivative);
+                    lin[k].weak, lin[k].derivative, lin[k].kkt == null ? Double.NaN : lin[k].kkt.conditionNumber());
         }
         QpReport report = new QpReport(reports);
         if (options.failurePolicy() == FailurePolicy.THROW && !report.allOptimal()) {

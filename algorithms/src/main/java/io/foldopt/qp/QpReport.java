@@ -32,6 +32,14 @@ public record QpReport(QpInstanceReport[] instances) {
         return indices(QpInstanceReport::degenerate);
     }
 
+    /**
+     * @return the indices of the instances whose VJP is computed but flagged: regularized ({@link Status#SINGULAR})
+     *     or ill-conditioned ({@link Status#OPTIMAL_INACCURATE}, see {@link QpInstanceReport#gradientStatus()})
+     */
+    public int[] flaggedGradients() {
+        return indices(r -> (r.derivative() == QpDerivative.EXACT || r.regularized()) && !r.gradientStatus().ok());
+    }
+
     /** @return the largest KKT residual over the batch */
     public double maxKktResidual() {
         return Arrays.stream(instances).mapToDouble(QpInstanceReport::kktResidual).max().orElse(0);

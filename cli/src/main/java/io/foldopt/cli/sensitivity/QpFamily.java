@@ -59,6 +59,8 @@ final class QpFamily implements Family {
         backward.put("active_constraints", r.activeConstraints());
         backward.put("degenerate", r.degenerate());
         backward.put("regularized", r.regularized());
+        backward.put("gradient_status", r.gradientStatus().label());
+        backward.put("condition_number", r.conditionNumber());
         return new Instance(params, out.z().reshape(n), status, () -> backward);
     }
 
