@@ -51,8 +51,9 @@ import java.util.stream.IntStream;
  * merit is at most {@code eps}. Infeasible when {@code tau <= kappa}, {@code b^T nu + h^T lambda < 0} and
  * {@code ||A^T nu + G^T lambda||_inf <= eps_inf |b^T nu + h^T lambda|}; unbounded when {@code tau <= kappa},
  * {@code q^T x < 0} and {@code ||P x||, ||A x||, ||max(G x, 0)|| <= eps_inf |q^T x|}. The iterate of smallest
- * merit is kept; ten iterations without a new best, a step below {@code 1e-10} or a non-finite direction
- * end the run as a stall (on degenerate instances the residuals of the reduced Newton systems stall near
+ * merit is kept; ten iterations without a new best (while {@code tau > kappa}: an iterate heading for a
+ * certificate does not improve the merit), a step below {@code 1e-10} or a non-finite direction end the run as a
+ * stall (on degenerate instances the residuals of the reduced Newton systems stall near
  * {@code 1e-9}); the scaled run counts as optimal if the best merit met {@code eps}.
  *
  * <p><b>Polish.</b> Once the merit is below {@code 1e-6}, every iterate's guessed active set
@@ -74,7 +75,8 @@ import java.util.stream.IntStream;
  * relative violation on the original data ({@link QpProblem#farkasViolation}, {@link QpProblem#rayViolation}) is
  * at most {@code sqrt(eps_inf)} (otherwise the iteration goes on), and the returned point is mapped back and
  * reported {@link Status#OPTIMAL} only if its {@link QpProblem#relativeKktResidual relative KKT residual} on the
- * original data is at most {@code 100 eps}, {@link Status#OPTIMAL_INACCURATE} if at most {@code sqrt(eps)}, and
+ * original data is at most {@code 100 eps} (or its absolute KKT residual at most {@code eps} times the largest
+ * entry of the data), {@link Status#OPTIMAL_INACCURATE} if the relative residual is at most {@code sqrt(eps)}, and
  * otherwise with the scaled run's status ({@link Status#ITERATION_LIMIT}, or {@link Status#NUMERICAL_FAILURE}
  * for a stall or a point that is optimal only on the scaled data). Stateless and thread-safe.
  */
@@ -313,7 +315,7 @@ public final class InteriorPointQpSolver implements QpSolver {
                 if (certificate != null) {
                     return certificate;
                 }
-                if (iter == maxIterations || sinceBest >= STALL_ITERATIONS || !step()) {
+                if (iter == maxIterations || sinceBest >= STALL_ITERATIONS && tau > kappa || !step()) {
                     status = bestMerit <= tolerance ? Status.OPTIMAL
                             : iter == maxIterations ? Status.ITERATION_LIMIT : Status.NUMERICAL_FAILURE;
                     break;
@@ -726,19 +728,23 @@ public final class InteriorPointQpSolver implements QpSolver {
 
         /**
          * Maps a solution of the scaled problem back and decides its status on the original data from its
-         * {@link QpProblem#relativeKktResidual relative KKT residual} {@code r}: {@link Status#OPTIMAL} if
-         * {@code r <= 100 eps}, {@link Status#OPTIMAL_INACCURATE} if {@code r <= sqrt(eps)}, otherwise the status
-         * of the scaled run ({@link Status#NUMERICAL_FAILURE} if that run ended optimal).
+         * {@link QpProblem#relativeKktResidual relative KKT residual} {@code r} and its absolute
+         * {@link QpProblem#kktResidual KKT residual} {@code k}: {@link Status#OPTIMAL} if {@code r <= 100 eps} or
+         * {@code k <= eps} {@link QpProblem#dataNorm() ||data||} (negligible at the scale of the data, as when
+         * the solution is 0 to rounding), {@link Status#OPTIMAL_INACCURATE} if {@code r <= sqrt(eps)}, otherwise
+         * the status of the scaled run ({@link Status#NUMERICAL_FAILURE} if that run ended optimal).
          */
         private QpSolution verified(QpSolution scaled) {
             double[] z = scaling.primal(scaled.z());
             double[] nuR = scaling.equalityMultipliers(scaled.nu());
             double[] lamR = scaling.inequalityMultipliers(scaled.lambda());
             double relative = original.relativeKktResidual(z, nuR, lamR);
-            Status status = relative <= ACCURATE_FACTOR * tolerance ? Status.OPTIMAL
+            double absolute = original.kktResidual(z, nuR, lamR);
+            Status status = relative <= ACCURATE_FACTOR * tolerance || absolute <= tolerance * original.dataNorm()
+                    ? Status.OPTIMAL
                     : relative <= Math.sqrt(tolerance) ? Status.OPTIMAL_INACCURATE
                     : scaled.status() == Status.OPTIMAL ? Status.NUMERICAL_FAILURE : scaled.status();
-            return originalResult(z, nuR, lamR, status, scaled.iterations());
+            return new QpSolution(z, nuR, lamR, status, scaled.iterations(), absolute);
         }
     }
 }

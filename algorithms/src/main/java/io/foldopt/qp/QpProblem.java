@@ -270,6 +270,15 @@ public final class QpProblem {
         return out;
     }
 
+    /** @return the largest absolute entry of {@code P, q, A, b, G, h} */
+    public double dataNorm() {
+        double norm = 0;
+        for (double[] v : new double[][] {pm, q, a, b, g, h}) {
+            norm = Math.max(norm, Vec.normInf(v));
+        }
+        return norm;
+    }
+
     /** @return the slacks {@code h - G z} */
     double[] slacks(double[] z) {
         double[] s = new double[m];
