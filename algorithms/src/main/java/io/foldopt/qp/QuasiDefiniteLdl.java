@@ -13,7 +13,10 @@ import io.foldopt.linalg.Vec;
  * {@code sign_j 1e-7 max(1, |K_jj|)} (dynamic regularization, as in Clarabel and OSQP). The caller removes
  * both regularizations by iterative refinement against the system it actually wants to solve.
  *
- * <p>A workspace for one matrix order, reused across the iterations of one solve; not thread-safe.
+ * <p>A factorization of its own, not a copy of those in {@code io.foldopt.linalg}: {@code Cholesky} needs a
+ * positive definite matrix and {@code DenseLU} pivots (which would destroy the quasi-definite structure and the
+ * sign pattern of {@code D} that the dynamic regularization relies on); this one is symmetric, indefinite and
+ * unpivoted. A workspace for one matrix order, reused across the iterations of one solve; not thread-safe.
  */
 final class QuasiDefiniteLdl {
     private static final double PIVOT_THRESHOLD = 1e-13;

@@ -80,4 +80,41 @@ class DenseLUTest {
         }
         return Math.sqrt(r / (fro * xx));
     }
+
+    @Test
+    void conditionEstimateMatchesTheExactOneNormConditionNumber() {
+        // diag(1, 1e-6, 3) permuted: kappa_1 = 3 / 1e-6.
+        double[] a = {0, 1e-6, 0, 3, 0, 0, 0, 0, 1};
+        assertTrue(Math.abs(DenseLU.factor(a, 3).conditionEstimate() / 3e6 - 1) < 1e-12);
+        Random random = new Random(3);
+        int n = 30;
+        double[] m = new double[n * n];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = random.nextGaussian();
+        }
+        DenseLU lu = DenseLU.factor(m, n);
+        double inverseNorm = 0;
+        for (int j = 0; j < n; j++) {
+            double[] e = new double[n];
+            e[j] = 1;
+            double[] col = lu.solve(e);
+            double s = 0;
+            for (double v : col) {
+                s += Math.abs(v);
+            }
+            inverseNorm = Math.max(inverseNorm, s);
+        }
+        double norm = 0;
+        for (int j = 0; j < n; j++) {
+            double s = 0;
+            for (int i = 0; i < n; i++) {
+                s += Math.abs(m[i * n + j]);
+            }
+            norm = Math.max(norm, s);
+        }
+        double exact = norm * inverseNorm;
+        double estimate = lu.conditionEstimate();
+        assertTrue(estimate <= exact * (1 + 1e-10) && estimate >= exact / 3, estimate + " vs " + exact);
+        assertTrue(DenseLU.factor(new double[] {1, 1, 1, 1}, 2).conditionEstimate() == Double.POSITIVE_INFINITY);
+    }
 }
