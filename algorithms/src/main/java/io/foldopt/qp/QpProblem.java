@@ -192,7 +192,7 @@ public final class QpProblem {
      *     {@code b^T nu + h^T lambda} is negative beyond its rounding error
      *     ({@code 1e-12 (|b|^T |nu| + |h|^T |lambda|)})
      */
-    double farkasViolation(double[] nu, double[] lambda) {
+    public double farkasViolation(double[] nu, double[] lambda) {
         double bound = Vec.dot(b, nu) + Vec.dot(h, lambda);
         if (!(bound < -1e-12 * (Vec.dot(abs(b), abs(nu)) + Vec.dot(abs(h), abs(lambda))))) {
             return Double.POSITIVE_INFINITY;
@@ -217,7 +217,7 @@ public final class QpProblem {
      *     {@code ||max(G d, 0)||_inf / (||G||_inf ||d||_inf)}; infinity unless {@code q^T d} is negative beyond
      *     its rounding error ({@code 1e-12 |q|^T |d|})
      */
-    double rayViolation(double[] d) {
+    public double rayViolation(double[] d) {
         if (!(Vec.dot(q, d) < -1e-12 * Vec.dot(abs(q), abs(d)))) {
             return Double.POSITIVE_INFINITY;
         }

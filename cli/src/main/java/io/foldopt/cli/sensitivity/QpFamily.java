@@ -24,7 +24,7 @@ import java.util.Map;
  * are finite and the KKT residual ({@code QpProblem.kktResidual}) is at most {@code 1e-8 s},
  * {@code s = 1 + max(||q||, ||b||, ||h||)} (the interior-point method's optimality test), optimal-inaccurate up
  * to {@code 1e-5 s}; infeasible or unbounded only if the solver says so and its certificate passes the
- * scale-free tests of {@code infeasibilityCertified} and {@code unboundednessCertified}; otherwise the
+ * scale-free tests {@code QpProblem.farkasViolation} / {@code rayViolation} within 1e-6; otherwise the
  * solver's failure (iteration-limit) or numerical-failure.
  */
 final class QpFamily implements Family {
@@ -86,14 +86,16 @@ final class QpFamily implements Family {
                 || !Vec.allFinite(lambda, 0, lambda.length)) {
             return Status.NUMERICAL_FAILURE;
         }
+        QpProblem qp = QpProblem.of(d.p(), d.q(), d.a(), d.b(), d.g(), d.h());
         switch (claimed) {
             case INFEASIBLE:
-                return infeasibilityCertified(d, nu, lambda) ? Status.INFEASIBLE : Status.NUMERICAL_FAILURE;
+                return qp.farkasViolation(nu, lambda) <= CERTIFICATE_TOLERANCE ? Status.INFEASIBLE
+                        : Status.NUMERICAL_FAILURE;
             case UNBOUNDED:
-                return unboundednessCertified(d, z) ? Status.UNBOUNDED : Status.NUMERICAL_FAILURE;
+                return qp.rayViolation(z) <= CERTIFICATE_TOLERANCE ? Status.UNBOUNDED : Status.NUMERICAL_FAILURE;
             default:
                 double scale = 1 + Math.max(maxAbs(d.q()), Math.max(maxAbs(d.b()), maxAbs(d.h())));
-                double kkt = QpProblem.of(d.p(), d.q(), d.a(), d.b(), d.g(), d.h()).kktResidual(z, nu, lambda);
+                double kkt = qp.kktResidual(z, nu, lambda);
                 if (kkt <= TOLERANCE * scale) {
                     return Status.OPTIMAL;
                 }
@@ -102,92 +104,6 @@ final class QpFamily implements Family {
                 }
                 return claimed == Status.ITERATION_LIMIT ? Status.ITERATION_LIMIT : Status.NUMERICAL_FAILURE;
         }
-    }
-
-    /**
-     * @return whether {@code (nu, lambda)} is a Farkas certificate of infeasibility to
-     *     {@link #CERTIFICATE_TOLERANCE} {@code t}: {@code lambda >= -t ||lambda||},
-     *     {@code ||A^T nu + G^T lambda|| <= t (||A|| ||nu|| + ||G|| ||lambda||)} and
-     *     {@code b^T nu + h^T lambda < -t (||b|| ||nu|| + ||h|| ||lambda||)} (Frobenius and 2-norms)
-     */
-    static boolean infeasibilityCertified(Data d, double[] nu, double[] lambda) {
-        double t = CERTIFICATE_TOLERANCE;
-        double normNu = Vec.norm(nu, 0, nu.length);
-        double normLambda = Vec.norm(lambda, 0, lambda.length);
-        for (double l : lambda) {
-            if (l < -t * normLambda) {
-                return false;
-            }
-        }
-        int n = d.q().size();
-        double[] r = new double[n];
-        multiplyTranspose(d.a(), nu, r);
-        multiplyTranspose(d.g(), lambda, r);
-        double gap = dot(d.b(), nu) + dot(d.h(), lambda);
-        return Vec.norm(r, 0, n) <= t * (norm(d.a()) * normNu + norm(d.g()) * normLambda)
-                && gap < -t * (norm(d.b()) * normNu + norm(d.h()) * normLambda);
-    }
-
-    /**
-     * @return whether {@code z} is an improving direction of an unbounded problem to
-     *     {@link #CERTIFICATE_TOLERANCE} {@code t}: {@code ||P z|| <= t ||P|| ||z||},
-     *     {@code ||A z|| <= t ||A|| ||z||}, {@code G z <= t ||G|| ||z||} and {@code q^T z < -t ||q|| ||z||}
-     */
-    static boolean unboundednessCertified(Data d, double[] z) {
-        double t = CERTIFICATE_TOLERANCE;
-        double normZ = Vec.norm(z, 0, z.length);
-        if (!(dot(d.q(), z) < -t * norm(d.q()) * normZ)) {
-            return false;
-        }
-        if (Vec.norm(multiply(d.p(), z), 0, z.length) > t * norm(d.p()) * normZ) {
-            return false;
-        }
-        if (d.a() != null) {
-            double[] az = multiply(d.a(), z);
-            if (Vec.norm(az, 0, az.length) > t * norm(d.a()) * normZ) {
-                return false;
-            }
-        }
-        if (d.g() != null) {
-            for (double gz : multiply(d.g(), z)) {
-                if (gz > t * norm(d.g()) * normZ) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    /** @return {@code M v} for {@code M (rows, n)} */
-    private static double[] multiply(Tensor m, double[] v) {
-        int rows = m.dim(0);
-        int n = m.dim(1);
-        double[] out = new double[rows];
-        for (int i = 0; i < rows; i++) {
-            out[i] = Vec.dot(m.data(), i * n, v, 0, n);
-        }
-        return out;
-    }
-
-    /** Adds {@code M^T v} to {@code out}; nothing if {@code M} is absent. */
-    private static void multiplyTranspose(Tensor m, double[] v, double[] out) {
-        if (m == null) {
-            return;
-        }
-        int n = m.dim(1);
-        for (int i = 0; i < m.dim(0); i++) {
-            Vec.axpy(v[i], m.data(), i * n, out, 0, n);
-        }
-    }
-
-    /** @return {@code u^T v}, 0 for an absent {@code u} */
-    private static double dot(Tensor u, double[] v) {
-        return u == null ? 0 : Vec.dot(u.data(), 0, v, 0, v.length);
-    }
-
-    /** @return the Frobenius norm, 0 for an absent tensor */
-    private static double norm(Tensor t) {
-        return t == null ? 0 : t.norm();
     }
 
     /** @return the largest absolute entry, 0 for an absent tensor */
