@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code foldopt list}: the experiments, one line each. */
-@Command(name = "list", description = "Lists the experiments that 'foldopt run' takes, one line each.")
+/** {@code foldopt list}: the experiments, each with its defaults per size and its settings. */
+@Command(name = "list", description = "Lists the experiments that 'foldopt run' takes: each one's name and what it"
+        + " does, then its defaults per size (as the options that set them) and its settings.")
 final class ListCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -17,9 +18,9 @@ final class ListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        int width = Experiments.all().stream().mapToInt(e -> e.name().length()).max().orElse(0);
         for (Experiment e : Experiments.all()) {
-            out.printf("%-" + width + "s  %s%n", e.name(), e.description());
+            out.println(e.name() + "  " + e.description());
+            out.print(ExperimentHelp.defaults(e));
         }
         out.flush();
         return 0;

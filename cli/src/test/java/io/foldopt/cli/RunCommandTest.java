@@ -1,6 +1,7 @@
 package io.foldopt.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,48 +11,140 @@ import io.foldopt.experiments.Experiments;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code foldopt list} and the errors of {@code foldopt run}. */
+/** {@code foldopt list}, {@code foldopt run} end to end, and the checks {@code run} makes before any work. */
 class RunCommandTest {
+    @TempDir
+    Path dir;
+
     @Test
-    void listShowsEveryExperimentOnOneLine() {
+    void listShowsEveryExperimentWithItsDefaultsPerSize() {
         CliRun run = CliRun.of("list");
         assertEquals(0, run.exitCode(), run.err());
-        assertEquals(Experiments.all().size(), run.outLines().size());
         for (Experiment e : Experiments.all()) {
-            assertTrue(run.out().contains(e.name() + " "), e.name());
+            assertTrue(run.outLines().stream().anyMatch(l -> l.startsWith(e.name() + "  ")), e.name());
         }
+        assertEquals(Experiments.all().size(), run.outLines().stream().filter(l -> l.startsWith("  small: ")).count());
+        assertEquals(Experiments.all().size(), run.outLines().stream().filter(l -> l.startsWith("  paper: ")).count());
+        assertTrue(run.out().contains("  small: --epochs 20 --batch 16 --lr 0.02 --backward lfpi --tol 1e-8 --set"
+                + " deg=4"), run.out());
+        assertTrue(run.out().contains("  --set deg=VALUE: polynomial degree"), run.out());
     }
 
     @Test
-    void runTrainsPrintsTheSummaryAndWritesTheReport(@TempDir Path dir) throws IOException {
-        CliRun run = CliRun.of("run", "multilabel", "--epochs", "2", "--out", dir.toString(), "--json", "--quiet");
+    void runHelpShowsTheExperimentsDefaultsPerSize() {
+        for (String[] args : new String[][] {{"run", "portfolio", "--help"}, {"help", "run"}}) {
+            CliRun run = CliRun.of(args);
+            assertEquals(0, run.exitCode(), run.err());
+            assertTrue(run.out().contains("--set=NAME=VALUE"), run.out());
+            assertTrue(run.out().contains("  paper: --epochs 20 --batch 32 --lr 0.02 --backward lfpi --tol 1e-8"
+                    + " --set deg=4"), run.out());
+        }
+        CliRun one = CliRun.of("run", "multilabel", "--help");
+        assertTrue(one.out().contains("  small: --epochs 6 --batch 32 --lr 0.01 --backward gmres --tol 1e-10"),
+                one.out());
+        assertFalse(one.out().contains("deg=4"), "only multilabel's defaults: " + one.out());
+        assertFalse(CliRun.of("help", "run").out().contains("portfolio  "), "no descriptions in run's help");
+    }
+
+    @Test
+    void runTrainsPrintsTheTableWithItsLegendAndWritesACitableReport() throws IOException {
+        Path out = dir.resolve("report");
+        CliRun run = CliRun.of("run", "portfolio", "--epochs", "1", "--set", "deg=2", "--out", out.toString());
         assertEquals(0, run.exitCode(), run.err());
+        List<String> lines = run.outLines();
+        assertEquals("portfolio: test normalized_regret (lower is better)", lines.get(0));
+        String twoStage = lines.stream().filter(l -> l.startsWith("two-stage ")).findFirst().orElseThrow();
+        assertEquals(5, twoStage.split("n/a", -1).length - 1, "fwd_s .. failures are n/a: " + twoStage);
+        assertFalse(lines.stream().filter(l -> l.startsWith("folded-sqp ")).findFirst().orElseThrow().contains("n/a"));
+        assertTrue(run.out().contains("worst_res: largest relative residual of a folded backward solve"), run.out());
+        assertTrue(run.errLines().stream().anyMatch(l -> l.startsWith("folded-sqp epoch 1:")), run.err());
+        assertTrue(run.errLines().get(run.errLines().size() - 1).startsWith("report written to "), run.err());
+
+        JsonNode config = new ObjectMapper().readTree(out.resolve("config.json").toFile());
+        assertEquals(2, config.get("deg").asInt(), "--set deg=2 recorded");
+        assertEquals(1, config.get("epochs").asInt());
+        for (String key : List.of("foldopt_version", "git_commit", "jvm", "os", "threads", "start", "command")) {
+            assertTrue(config.hasNonNull(key) && !config.get(key).asText().isBlank(), key + " in " + config);
+        }
+        assertEquals("foldopt run portfolio --epochs 1 --set deg=2 --out " + out, config.get("command").asText());
+        for (String file : new String[] {"metrics.csv", "summary.json", "learning_curves.png", "metric_by_method.png",
+            "time_per_epoch.png"}) {
+            assertTrue(Files.size(out.resolve(file)) > 0, file);
+        }
+        assertEquals(1 + 3, Files.readAllLines(out.resolve("metrics.csv")).size());
+    }
+
+    @Test
+    void quietPrintsOnlyTheResultAndForceReplacesAnExistingReport() throws IOException {
+        Files.writeString(dir.resolve("old.txt"), "an earlier report");
+        CliRun run = CliRun.of("run", "multilabel", "--epochs", "1", "--out", dir.toString(), "--json", "--quiet",
+                "--force");
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals("", run.err());
+        assertEquals(1, run.outLines().size(), run.out());
         JsonNode summary = new ObjectMapper().readTree(run.out());
         assertEquals("multilabel", summary.get("experiment").asText());
         assertEquals(4, summary.get("methods").size());
-        assertEquals(2, summary.get("config").get("epochs").asInt());
-        assertTrue(run.errLines().stream().anyMatch(l -> l.startsWith("lml epoch 2:")), run.err());
-        assertTrue(run.errLines().get(run.errLines().size() - 1).startsWith("report written to "), run.err());
-        for (String file : new String[] {"config.json", "metrics.csv", "summary.json", "learning_curves.png",
-            "metric_by_method.png", "time_per_epoch.png"}) {
-            assertTrue(Files.size(dir.resolve(file)) > 0, file);
-        }
-        assertEquals(1 + 4 * 2, Files.readAllLines(dir.resolve("metrics.csv")).size());
+        assertTrue(summary.get("methods").get(0).get("mean_backward_iterations").isNull(), "lml has no folded backward");
+        assertTrue(Files.size(dir.resolve("config.json")) > 0);
     }
 
     @Test
-    void unknownExperimentAndBadOptionsGiveOneLineAndNonZeroExit() {
+    void anExistingNonEmptyOutNeedsForceAndNothingIsTrained() throws IOException {
+        Files.writeString(dir.resolve("config.json"), "{}");
+        CliRun run = CliRun.of("run", "portfolio", "--out", dir.toString());
+        assertEquals(2, run.exitCode());
+        assertEquals(List.of("foldopt run: --out " + dir + " exists and is not empty; choose another folder, or add"
+                + " --force to replace the report in it; see 'foldopt run --help'"), run.errLines());
+        assertEquals("{}", Files.readString(dir.resolve("config.json")));
+        assertEquals("", run.out());
+    }
+
+    @Test
+    void anUnwritableOutFailsWithTheReasonBeforeTraining() throws IOException {
+        Path file = Files.writeString(dir.resolve("a-file"), "");
+        CliRun under = CliRun.of("run", "portfolio", "--out", file.resolve("report").toString());
+        assertEquals(2, under.exitCode());
+        assertEquals(List.of("foldopt run: --out " + file.resolve("report") + ": cannot write a report there: Not a"
+                + " directory; see 'foldopt run --help'"), under.errLines(),
+                "one line with the reason, no progress: nothing trained");
+        CliRun onto = CliRun.of("run", "portfolio", "--out", file.toString());
+        assertEquals(List.of("foldopt run: --out " + file + " is a file, not a folder; see 'foldopt run --help'"),
+                onto.errLines());
+    }
+
+    @Test
+    void misspelledNamesGetSuggestions() {
+        assertEquals(List.of("foldopt run: unknown experiment 'portfolo' (did you mean portfolio?); 'foldopt list'"
+                + " shows them; see 'foldopt run --help'"), CliRun.of("run", "portfolo").errLines());
+        assertTrue(CliRun.of("run", "multilable").err().contains("(did you mean multilabel?)"));
+        assertTrue(CliRun.of("run", "portfolio", "--set", "dge=2").err().contains("portfolio has no setting 'dge'"
+                + " (did you mean deg?); its settings: deg"));
+        assertTrue(CliRun.of("run", "portfolio", "--backward", "gmrse").err().contains("(did you mean gmres?)"));
+    }
+
+    @Test
+    void badOptionsGiveOneLineAndExitTwoBeforeAnyWork() {
         String[][] cases = {
             {"run", "no-such-experiment"},
-            {"run", first(), "--size", "huge"},
-            {"run", first(), "--epochs", "0"},
-            {"run", first(), "--lr", "-1"},
-            {"run", first(), "--backward", "newton"},
-            {"run", first(), "--batch", "abc"},
-            {"run", first(), "--threads", "0"},
+            {"run", "portfolio", "--size", "huge"},
+            {"run", "portfolio", "--epochs", "0"},
+            {"run", "portfolio", "--batch", "-3"},
+            {"run", "portfolio", "--lr", "-1"},
+            {"run", "portfolio", "--lr", "NaN"},
+            {"run", "portfolio", "--tol", "1e300"},
+            {"run", "portfolio", "--tol", "0"},
+            {"run", "portfolio", "--backward", "newton"},
+            {"run", "portfolio", "--batch", "abc"},
+            {"run", "portfolio", "--threads", "0"},
+            {"run", "portfolio", "--set", "deg=0"},
+            {"run", "portfolio", "--set", "deg=four"},
+            {"run", "portfolio", "--set", "deg"},
+            {"run", "bilinear", "--set", "deg=2"},
             {"run"},
         };
         for (String[] args : cases) {
@@ -59,10 +152,7 @@ class RunCommandTest {
             assertEquals(2, run.exitCode(), String.join(" ", args) + ": " + run.err());
             assertEquals(1, run.errLines().size(), String.join(" ", args) + ": " + run.err());
             assertTrue(run.err().startsWith("foldopt run: "), run.err());
+            assertEquals("", run.out());
         }
-    }
-
-    private static String first() {
-        return Experiments.all().isEmpty() ? "no-such-experiment" : Experiments.all().get(0).name();
     }
 }

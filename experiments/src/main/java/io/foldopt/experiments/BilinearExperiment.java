@@ -89,7 +89,7 @@ public final class BilinearExperiment implements Experiment {
     }
 
     @Override
-    public ExperimentResult run(ExperimentConfig config, Progress progress) {
+    public TrainingRun.Spec setup(ExperimentConfig config) {
         Sizes s = sizes(config.size());
         SplittableRandom rng = new SplittableRandom(config.seed());
         BilinearProblem problem = BilinearProblem.random(s.n(), s.budget(), s.budget(), s.mu(), rng.split());
@@ -116,8 +116,8 @@ public final class BilinearExperiment implements Experiment {
         };
         int[] widths = {s.features(), 64, problem.dim()};
         long modelSeed = rng.nextLong();
-        return TrainingRun.run(new TrainingRun.Spec(name(), "relative_regret", true, data.train(),
-                () -> Mlp.of(widths, false, 0.0, modelSeed), methods, regret), config, progress);
+        return new TrainingRun.Spec(name(), "relative_regret", true, data.train(),
+                () -> Mlp.of(widths, false, 0.0, modelSeed), methods, regret);
     }
 
     /** A method whose loss is the true objective at the folded layer's decision. */

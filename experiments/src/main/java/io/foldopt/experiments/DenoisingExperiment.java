@@ -14,9 +14,9 @@ import io.foldopt.fold.OptimizationLayer;
 import io.foldopt.fold.UnrolledLayer;
 import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.nn.Dataset;
-import io.foldopt.nn.Layer;
 import io.foldopt.nn.Losses;
 import io.foldopt.nn.Parameter;
+import io.foldopt.nn.Sequential;
 import io.foldopt.qp.DifferentiableQp;
 import io.foldopt.qp.QpOptions;
 import io.foldopt.status.FailurePolicy;
@@ -40,7 +40,8 @@ import java.util.SplittableRandom;
  * (a perturbation of norm about 0.5 per row, against {@code sqrt 2} for the row itself), the same draw for
  * every method; learning has to undo the noise and may improve on total variation.
  * {@code lambda} is a fixed constant: the scale of {@code D} already carries the strength of the penalty.
- * The model is the identity (the prediction is the noisy signal); all learning is in {@code D}.
+ * The model is the identity (an empty {@link Sequential}: the prediction is the noisy signal); all learning is
+ * in {@code D}.
  *
  * <p>Methods (each evaluated on the test set with its own layer):
  *
@@ -96,7 +97,7 @@ public final class DenoisingExperiment implements Experiment {
     }
 
     @Override
-    public ExperimentResult run(ExperimentConfig config, Progress progress) {
+    public TrainingRun.Spec setup(ExperimentConfig config) {
         boolean small = config.size() == Size.SMALL;
         int n = small ? 24 : 100;
         int signals = small ? 64 : 200;
@@ -112,10 +113,8 @@ public final class DenoisingExperiment implements Experiment {
                 new FoldedAdmm(initial, qp, options),
                 new UnrolledAdmm(initial, qp, unrolledSteps),
                 new KktQp(initial, qp));
-        Layer identity = x -> x;
-        TrainingRun.Spec spec = new TrainingRun.Spec(name(), METRIC, true, split.train(), () -> identity, methods,
+        return new TrainingRun.Spec(name(), METRIC, true, split.train(), Sequential::new, methods,
                 (model, method) -> ((Denoiser) method).testMse(split.test()));
-        return TrainingRun.run(spec, config, progress);
     }
 
     /** @return the forward-difference operator {@code (n - 1, n)} plus {@code N(0, INIT_NOISE^2 / n)} noise */

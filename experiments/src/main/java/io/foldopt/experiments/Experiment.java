@@ -1,6 +1,7 @@
 package io.foldopt.experiments;
 
-import java.util.Map;
+import io.foldopt.nn.Layer;
+import java.util.List;
 
 /**
  * One of the paper's experiments: a data generator, a model, and the methods it compares (folded
@@ -14,24 +15,35 @@ public interface Experiment {
     String description();
 
     /**
-     * @return experiment-specific settings beyond {@link ExperimentConfig} (e.g. the portfolio data's
-     *     degree), recorded in the report's {@code config.json}; none by default
+     * @return the experiment-specific settings beyond {@link ExperimentConfig}'s common ones (e.g. the portfolio
+     *     data's degree); their defaults are in {@link #defaults}; none by default
      */
-    default Map<String, Object> settings() {
-        return Map.of();
+    default List<Setting> settings() {
+        return List.of();
     }
 
-    /** @return the default settings for a size (epochs, batch, learning rate, ...) */
+    /** @return the default settings for a size (epochs, batch, learning rate, ..., experiment-specific ones) */
     ExperimentConfig defaults(ExperimentConfig.Size size);
+
+    /**
+     * Builds what a run trains and evaluates: the data, a fresh model, the methods and the test metric (no
+     * training happens here).
+     *
+     * @param config the settings
+     * @return the run's specification
+     */
+    TrainingRun.Spec setup(ExperimentConfig config);
 
     /**
      * Trains and evaluates every method.
      *
      * @param config the settings
-     * @param progress told about every finished epoch of every method
+     * @param progress told about every finished epoch of every method, and every trained model
      * @return the results, one per method
      */
-    ExperimentResult run(ExperimentConfig config, Progress progress);
+    default ExperimentResult run(ExperimentConfig config, Progress progress) {
+        return TrainingRun.run(setup(config), config, progress);
+    }
 
     /** Receives progress: the run has {@code total} epochs in all (all methods), {@code done} are finished. */
     @FunctionalInterface
@@ -43,5 +55,11 @@ public interface Experiment {
          * @param total epochs over all methods
          */
         void onEpoch(String method, EpochRecord record, int done, int total);
+
+        /**
+         * Receives a method's trained model (with the method, whose {@link Method#extraParameters()} were trained
+         * with it) after its last epoch; ignored by default.
+         */
+        default void onTrained(Method method, Layer model) {}
     }
 }

@@ -13,6 +13,19 @@ import java.util.List;
 public record MethodResult(String method, double initialTestMetric, double finalTestMetric,
         List<EpochRecord> epochs) {
 
+    /**
+     * @return whether the method has an optimization layer (its forward and backward passes were timed): false for
+     *     a plain loss such as two-stage's
+     */
+    public boolean hasLayer() {
+        return epochs.stream().anyMatch(e -> e.forwardSeconds() > 0 || e.backwardSeconds() > 0);
+    }
+
+    /** @return whether the method ran folded backward solves, so that their iterations and residuals exist */
+    public boolean hasFoldedBackward() {
+        return epochs.stream().anyMatch(e -> e.backwardSolves() > 0);
+    }
+
     /** @return mean wall-clock seconds per epoch */
     public double meanEpochSeconds() {
         return epochs.stream().mapToDouble(EpochRecord::seconds).average().orElse(0);

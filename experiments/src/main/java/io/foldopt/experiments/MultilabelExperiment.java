@@ -94,7 +94,7 @@ public final class MultilabelExperiment implements Experiment {
     }
 
     @Override
-    public ExperimentResult run(ExperimentConfig config, Progress progress) {
+    public TrainingRun.Spec setup(ExperimentConfig config) {
         Sizes s = sizes(config.size());
         SplittableRandom rng = new SplittableRandom(config.seed());
         RandomNetwork truth = new RandomNetwork(s.features(), s.hidden(), s.labels(), rng.split());
@@ -127,8 +127,8 @@ public final class MultilabelExperiment implements Experiment {
                 recall(model.forward(Var.constant(test.features())).value(), test.targets(), k);
         int[] widths = {s.features(), 64, s.labels()};
         long modelSeed = rng.nextLong();
-        return TrainingRun.run(new TrainingRun.Spec(name(), "top_k_recall", false, data.train(),
-                () -> Mlp.of(widths, false, 0.0, modelSeed), methods, recall), config, progress);
+        return new TrainingRun.Spec(name(), "top_k_recall", false, data.train(),
+                () -> Mlp.of(widths, false, 0.0, modelSeed), methods, recall);
     }
 
     /**

@@ -74,7 +74,7 @@ public final class NonconvexQpExperiment implements Experiment {
     }
 
     @Override
-    public ExperimentResult run(ExperimentConfig config, Progress progress) {
+    public TrainingRun.Spec setup(ExperimentConfig config) {
         Sizes s = sizes(config.size());
         SplittableRandom rng = new SplittableRandom(config.seed());
         NonconvexQp problem = NonconvexQp.random(s.n(), s.equalities(), s.inequalities(), rng.split());
@@ -97,8 +97,8 @@ public final class NonconvexQpExperiment implements Experiment {
         TrainingRun.TestMetric regret = (model, method) ->
                 meanNormalizedRegret(problem, model.forward(Var.constant(test.features())).value(), test);
         long modelSeed = rng.nextLong();
-        return TrainingRun.run(new TrainingRun.Spec(name(), "normalized_regret", true, data.train(),
-                () -> Mlp.of(new int[] {FEATURES, s.n()}, false, 0.0, modelSeed), methods, regret), config, progress);
+        return new TrainingRun.Spec(name(), "normalized_regret", true, data.train(),
+                () -> Mlp.of(new int[] {FEATURES, s.n()}, false, 0.0, modelSeed), methods, regret);
     }
 
     /**

@@ -6,6 +6,7 @@ import io.foldopt.experiments.portfolio.PortfolioData;
 import io.foldopt.experiments.portfolio.PortfolioProblem;
 import io.foldopt.experiments.support.LossMethod;
 import io.foldopt.experiments.support.TrainTestSplit;
+import io.foldopt.status.FailurePolicy;
 import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
 import io.foldopt.linalg.BatchedLinearSolver;
@@ -13,8 +14,8 @@ import io.foldopt.nn.Dataset;
 import io.foldopt.nn.Layer;
 import io.foldopt.nn.Losses;
 import io.foldopt.nn.Mlp;
+import io.foldopt.nn.ScaleShift;
 import io.foldopt.nn.Sequential;
-import io.foldopt.status.FailurePolicy;
 import io.foldopt.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
@@ -56,34 +57,17 @@ import java.util.function.Function;
  * samples; both split 80/20 (the first 80% train). With the brief's {@code gamma = 11.25 wbar^T Sigma wbar}
  * and {@code Sigma ~ 1e-6 I}, the risk constraint reads {@code ||x||^2 <~ 11.25 / n}: it cannot bind for
  * {@code n <= 11} (the budget gives {@code ||x||^2 <= 1}) and binds for {@code n = 50} only on concentrated
- * portfolios. The polynomial degree is 4 unless the experiment is built with another or the system property
- * {@value #DEGREE_PROPERTY} is set: run the brief's sweep as
- * {@code JAVA_TOOL_OPTIONS=-Dfoldopt.portfolio.deg=D ./foldopt run portfolio --size paper --out
- * reports/portfolio-degD} for {@code D = 1, 2, 4, 6, 8}.
+ * portfolios. The polynomial degree is the setting {@code deg} (4 by default): the papers' sweep is
+ * {@code foldopt run portfolio --size paper --set deg=D} for {@code D = 1, 2, 4, 6, 8}.
  */
 public final class PortfolioExperiment implements Experiment {
-    /** The system property that sets the polynomial degree when the constructor does not. */
-    public static final String DEGREE_PROPERTY = "foldopt.portfolio.deg";
+    private static final Setting DEGREE = Setting.integer("deg", "polynomial degree of the map from features to"
+            + " returns (1 is linear; the papers sweep 1, 2, 4, 6, 8)", 1);
     private static final int DEFAULT_DEGREE = 4;
     private static final int FEATURES = 5;
     private static final double NOISE = 0.1;
     private static final int HIDDEN = 16;
     private static final String METRIC = "normalized_regret";
-
-    private final Integer degree;
-
-    /** An experiment whose degree is {@value #DEGREE_PROPERTY}, or 4 if the property is not set. */
-    public PortfolioExperiment() {
-        this.degree = null;
-    }
-
-    /** @param degree the polynomial degree {@code deg >= 1} of the data */
-    public PortfolioExperiment(int degree) {
-        if (degree < 1) {
-            throw new IllegalArgumentException("portfolio degree must be >= 1, got " + degree);
-        }
-        this.degree = degree;
-    }
 
     @Override
     public String name() {
@@ -98,43 +82,25 @@ public final class PortfolioExperiment implements Experiment {
 
     /** @return the data's polynomial degree, {@code deg} */
     @Override
-    public Map<String, Object> settings() {
-        return Map.of("deg", degree());
+    public List<Setting> settings() {
+        return List.of(DEGREE);
     }
 
     @Override
     public ExperimentConfig defaults(Size size) {
-        return size == Size.SMALL
+        ExperimentConfig c = size == Size.SMALL
                 ? new ExperimentConfig(size, 20, 16, 0.02, BatchedLinearSolver.LFPI, 1e-8, 0)
                 : new ExperimentConfig(size, 20, 32, 0.02, BatchedLinearSolver.LFPI, 1e-8, 0);
-    }
-
-    /** @return the polynomial degree of the data: the constructor's, else the system property's, else 4 */
-    public int degree() {
-        if (degree != null) {
-            return degree;
-        }
-        String property = System.getProperty(DEGREE_PROPERTY);
-        if (property == null) {
-            return DEFAULT_DEGREE;
-        }
-        try {
-            int d = Integer.parseInt(property.trim());
-            if (d >= 1) {
-                return d;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(DEGREE_PROPERTY + " must be an integer >= 1, got '" + property + "'");
+        return c.withSettings(Map.of(DEGREE.name(), DEFAULT_DEGREE));
     }
 
     @Override
-    public ExperimentResult run(ExperimentConfig config, Progress progress) {
+    public TrainingRun.Spec setup(ExperimentConfig config) {
         boolean small = config.size() == Size.SMALL;
         int assets = small ? 10 : 50;
         int samples = small ? 120 : 320;
-        PortfolioData data = PortfolioData.generate(samples, assets, FEATURES, degree(), NOISE, config.seed());
+        PortfolioData data = PortfolioData.generate(samples, assets, FEATURES, config.intSetting(DEGREE.name()), NOISE,
+                config.seed());
         PortfolioProblem problem = new PortfolioProblem(data.covariance(), data.gamma());
         Tensor optimal = PortfolioProblem.value(Var.constant(problem.solve(data.returns())),
                 Var.constant(data.returns())).value();
@@ -152,12 +118,11 @@ public final class PortfolioExperiment implements Experiment {
                         Losses.mse(prediction, Var.constant(batch.get(1)))));
         long modelSeed = config.seed() * 31 + 7;
         double[] moments = moments(split.train().get(1));
-        Layer unstandardize = z -> z.mul(moments[1]).add(moments[0]);
-        TrainingRun.Spec spec = new TrainingRun.Spec(name(), METRIC, true, split.train(),
-                () -> new Sequential(Mlp.of(new int[] {FEATURES, HIDDEN, assets}, false, 0, modelSeed), unstandardize),
+        return new TrainingRun.Spec(name(), METRIC, true, split.train(),
+                () -> new Sequential(Mlp.of(new int[] {FEATURES, HIDDEN, assets}, false, 0, modelSeed),
+                        new ScaleShift(moments[1], moments[0])),
                 methods,
                 (model, method) -> regret(problem, model, split.test()));
-        return TrainingRun.run(spec, config, progress);
     }
 
     /** @return the mean and the standard deviation of all entries of {@code t} */

@@ -1,5 +1,7 @@
 package io.foldopt.experiments;
 
+import io.foldopt.autodiff.GradMode;
+import io.foldopt.autodiff.Var;
 import io.foldopt.experiments.Experiment.Progress;
 import io.foldopt.nn.Adam;
 import io.foldopt.nn.DataLoader;
@@ -55,7 +57,7 @@ public final class TrainingRun {
             double initial = evaluate(spec, model, method);
             List<EpochRecord> epochs = new ArrayList<>();
             Trainer trainer = new Trainer(model, new Adam(params, config.learningRate(), 0.9, 0.999, 1e-8),
-                    (batch, report) -> method.loss(model.forward(io.foldopt.autodiff.Var.constant(batch.features())),
+                    (batch, report) -> method.loss(model.forward(Var.constant(batch.features())),
                             batch, stats))
                     .validateWith(m -> Map.of(spec.metricName(), spec.metric().evaluate(m, method)))
                     .onEpoch(m -> {
@@ -66,15 +68,20 @@ public final class TrainingRun {
                     });
             trainer.fit(new DataLoader(spec.train(), config.batch(), true, config.seed()), config.epochs());
             double last = epochs.isEmpty() ? initial : epochs.get(epochs.size() - 1).testMetric();
+            progress.onTrained(method, model);
             results.add(new MethodResult(method.name(), initial, last, List.copyOf(epochs)));
         }
         return new ExperimentResult(spec.experiment(), config, spec.metricName(), spec.lowerIsBetter(), results);
     }
 
-    private static double evaluate(Spec spec, Layer model, Method method) {
+    /**
+     * @return the test metric of {@code model} under {@code method}, evaluated as during training: the model in
+     *     evaluation mode, nothing recorded
+     */
+    public static double evaluate(Spec spec, Layer model, Method method) {
         model.eval();
         try {
-            return io.foldopt.autodiff.GradMode.noGrad(() -> spec.metric().evaluate(model, method));
+            return GradMode.noGrad(() -> spec.metric().evaluate(model, method));
         } finally {
             model.train();
         }

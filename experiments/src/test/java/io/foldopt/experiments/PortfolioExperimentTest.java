@@ -75,7 +75,13 @@ class PortfolioExperimentTest {
             assertTrue(r > -0.01, "return " + r);
         }
         assertThrows(IllegalArgumentException.class, () -> PortfolioData.generate(10, 5, 5, 0, 0.1, 0));
-        assertThrows(IllegalArgumentException.class, () -> new PortfolioExperiment(0));
+        Setting degree = new PortfolioExperiment().settings().get(0);
+        assertEquals("deg", degree.name());
+        assertEquals(6, degree.parse("6"));
+        for (String bad : List.of("0", "-2", "four", "")) {
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> degree.parse(bad)).getMessage()
+                    .contains("deg must be an integer >= 1"), bad);
+        }
     }
 
     /**

@@ -26,10 +26,15 @@ public final class Report {
             "epoch_seconds", "forward_seconds", "backward_seconds", "backward_solves", "mean_backward_iterations",
             "worst_backward_residual", "backward_failures");
 
+    private static final String NOT_APPLICABLE = "n/a";
+
     private Report() {}
 
-    /** @return the run's settings, then the experiment-specific ones, as JSON-ready values */
-    public static Map<String, Object> config(ExperimentResult r, Map<String, Object> settings) {
+    /**
+     * @return the run's settings, then the experiment-specific ones, then where the numbers come from, as
+     *     JSON-ready values
+     */
+    public static Map<String, Object> config(ExperimentResult r, Provenance provenance) {
         ExperimentConfig c = r.config();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("experiment", r.experiment());
@@ -40,29 +45,35 @@ public final class Report {
         m.put("backward", c.backward().name().toLowerCase(Locale.ROOT));
         m.put("tolerance", c.tolerance());
         m.put("seed", c.seed());
-        m.putAll(settings);
+        m.putAll(c.settings());
+        m.putAll(provenance.toMap());
         return m;
     }
 
-    /** @return the summary: the settings and, per method, the final metric, times and backward statistics */
-    public static Map<String, Object> summary(ExperimentResult r, Map<String, Object> settings) {
+    /**
+     * @return the summary: the settings and, per method, the final metric, times and backward statistics
+     *     ({@code null} where the method has no optimization layer or no folded backward)
+     */
+    public static Map<String, Object> summary(ExperimentResult r, Provenance provenance) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("experiment", r.experiment());
         m.put("metric", r.metricName());
         m.put("lower_is_better", r.lowerIsBetter());
-        m.put("config", config(r, settings));
+        m.put("config", config(r, provenance));
         List<Map<String, Object>> methods = new ArrayList<>();
         for (MethodResult mr : r.methods()) {
+            boolean layer = mr.hasLayer();
+            boolean folded = mr.hasFoldedBackward();
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("method", mr.method());
             e.put("initial_" + r.metricName(), finite(mr.initialTestMetric()));
             e.put("final_" + r.metricName(), finite(mr.finalTestMetric()));
             e.put("mean_epoch_seconds", mr.meanEpochSeconds());
-            e.put("mean_forward_seconds", mr.meanForwardSeconds());
-            e.put("mean_backward_seconds", mr.meanBackwardSeconds());
-            e.put("mean_backward_iterations", mr.meanBackwardIterations());
-            e.put("worst_backward_residual", mr.worstBackwardResidual());
-            e.put("backward_failures", mr.backwardFailures());
+            e.put("mean_forward_seconds", layer ? mr.meanForwardSeconds() : null);
+            e.put("mean_backward_seconds", layer ? mr.meanBackwardSeconds() : null);
+            e.put("mean_backward_iterations", folded ? mr.meanBackwardIterations() : null);
+            e.put("worst_backward_residual", folded ? mr.worstBackwardResidual() : null);
+            e.put("backward_failures", folded ? mr.backwardFailures() : null);
             methods.add(e);
         }
         m.put("methods", methods);
@@ -87,27 +98,51 @@ public final class Report {
         return sb.toString();
     }
 
-    /** @return the results table printed at the end of a run: a line naming the metric, then one row per method */
+    /**
+     * @return the results table printed at the end of a run: a line naming the metric, the header, then one row
+     *     per method, with {@code n/a} where a method has no optimization layer or no folded backward
+     */
     public static String table(ExperimentResult r) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%s: test %s (%s is better)%n", r.experiment(),
                 r.metricName(), r.lowerIsBetter() ? "lower" : "higher"));
-        sb.append(String.format(Locale.ROOT, "%-16s %12s %12s %9s %9s %9s %9s %10s %8s%n", "method", "untrained",
-                "trained", "epoch_s", "fwd_s", "bwd_s", "bwd_its", "worst_res", "failures"));
+        String row = "%-16s %12s %12s %9s %9s %9s %9s %10s %8s%n";
+        sb.append(String.format(Locale.ROOT, row, "method", "untrained", "trained", "epoch_s", "fwd_s", "bwd_s",
+                "bwd_its", "worst_res", "failures"));
         for (MethodResult m : r.methods()) {
-            sb.append(String.format(Locale.ROOT, "%-16s %12.5g %12.5g %9.3f %9.3f %9.3f %9.1f %10.2e %8d%n",
-                    m.method(), m.initialTestMetric(), m.finalTestMetric(), m.meanEpochSeconds(),
-                    m.meanForwardSeconds(), m.meanBackwardSeconds(), m.meanBackwardIterations(),
-                    m.worstBackwardResidual(), m.backwardFailures()));
+            boolean layer = m.hasLayer();
+            boolean folded = m.hasFoldedBackward();
+            sb.append(String.format(Locale.ROOT, row, m.method(), cell("%.5g", m.initialTestMetric(), true),
+                    cell("%.5g", m.finalTestMetric(), true), cell("%.3f", m.meanEpochSeconds(), true),
+                    cell("%.3f", m.meanForwardSeconds(), layer), cell("%.3f", m.meanBackwardSeconds(), layer),
+                    cell("%.1f", m.meanBackwardIterations(), folded), cell("%.2e", m.worstBackwardResidual(), folded),
+                    folded ? Long.toString(m.backwardFailures()) : NOT_APPLICABLE));
         }
         return sb.toString();
     }
 
-    /** Writes the report folder (created if needed); {@code settings} are the experiment-specific ones. */
-    public static void write(ExperimentResult r, Map<String, Object> settings, Path dir) throws IOException {
+    /** @return what each column of {@link #table} means, one line per column */
+    public static String legend(ExperimentResult r) {
+        return String.join(System.lineSeparator(),
+                "untrained, trained: test " + r.metricName() + " before and after training",
+                "epoch_s: mean seconds per training epoch",
+                "fwd_s, bwd_s: mean seconds per epoch in the optimization layer's forward and backward passes",
+                "bwd_its: mean iterations of a folded backward solve",
+                "worst_res: largest relative residual of a folded backward solve",
+                "failures: folded backward solves that did not reach the tolerance",
+                NOT_APPLICABLE + ": the method has no optimization layer (fwd_s, bwd_s) or no folded backward (bwd_its,"
+                        + " worst_res, failures)") + System.lineSeparator();
+    }
+
+    private static String cell(String format, double value, boolean applies) {
+        return applies ? String.format(Locale.ROOT, format, value) : NOT_APPLICABLE;
+    }
+
+    /** Writes the report folder (created if needed), replacing report files already in it. */
+    public static void write(ExperimentResult r, Provenance provenance, Path dir) throws IOException {
         Files.createDirectories(dir);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        json.writeValue(dir.resolve("config.json").toFile(), config(r, settings));
-        json.writeValue(dir.resolve("summary.json").toFile(), summary(r, settings));
+        json.writeValue(dir.resolve("config.json").toFile(), config(r, provenance));
+        json.writeValue(dir.resolve("summary.json").toFile(), summary(r, provenance));
         Files.writeString(dir.resolve("metrics.csv"), metricsCsv(r));
         List<Charts.Series> curves = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -134,8 +169,8 @@ public final class Report {
         Charts.lines(dir.resolve("learning_curves.png"), title + ": test " + r.metricName() + " by epoch", "epoch",
                 r.metricName(), curves);
         Charts.bars(dir.resolve("metric_by_method.png"), title + ": final test " + r.metricName(), r.metricName(),
-                names, List.of(new Charts.BarGroup(r.metricName(), finals)));
-        Charts.bars(dir.resolve("time_per_epoch.png"), title + ": seconds per epoch", "seconds", names,
+                r.lowerIsBetter(), names, List.of(new Charts.BarGroup(r.metricName(), finals)));
+        Charts.bars(dir.resolve("time_per_epoch.png"), title + ": seconds per epoch", "seconds", true, names,
                 List.of(new Charts.BarGroup("layer forward", times[0]), new Charts.BarGroup("layer backward", times[1]),
                         new Charts.BarGroup("rest of the epoch", times[2])));
     }
