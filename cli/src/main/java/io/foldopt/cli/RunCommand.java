@@ -1,15 +1,20 @@
 package io.foldopt.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.foldopt.experiments.EpochRecord;
 import io.foldopt.experiments.Experiment;
 import io.foldopt.experiments.ExperimentConfig;
 import io.foldopt.experiments.ExperimentConfig.Size;
 import io.foldopt.experiments.ExperimentResult;
 import io.foldopt.experiments.Experiments;
+import io.foldopt.experiments.Method;
+import io.foldopt.experiments.SavedModels;
 import io.foldopt.experiments.Setting;
 import io.foldopt.experiments.report.Provenance;
 import io.foldopt.experiments.report.Report;
 import io.foldopt.linalg.BatchedLinearSolver;
+import io.foldopt.nn.Layer;
+import io.foldopt.nn.ModelFile;
 import io.foldopt.parallel.Parallel;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -82,8 +87,14 @@ final class RunCommand implements Callable<Integer> {
             + " existing non-empty folder needs --force.")
     Path out;
 
-    @Option(names = "--force", description = "Replace the report in an existing --out folder.")
+    @Option(names = "--force", description = "Replace the report in an existing --out folder, and an existing"
+            + " --save-model file.")
     boolean force;
+
+    @Option(names = "--save-model", paramLabel = "FILE", description = "Save every method's trained model to FILE"
+            + " (JSON: architecture and parameters; 'foldopt eval --model FILE' evaluates it again); an existing FILE"
+            + " needs --force.")
+    Path saveModel;
 
     @Option(names = "--json", description = "Print the summary as one JSON object instead of the table.")
     boolean json;
@@ -121,13 +132,37 @@ final class RunCommand implements Callable<Integer> {
         OptionChecks.threads(spec, "--threads", threads);
         Path dir = out != null ? out : newReportFolder(e.name());
         FileChecks.reportFolder(spec, "--out", dir, force || out == null);
+        if (saveModel != null) {
+            FileChecks.newFile(spec, "--save-model", saveModel, force);
+        }
         Parallel.setThreads(threads);
         Provenance provenance = Provenance.now(commandLine());
 
         PrintWriter err = spec.commandLine().getErr();
-        Experiment.Progress progress = quiet ? (method, r, done, total) -> {}
+        Experiment.Progress bar = quiet ? (method, r, done, total) -> {}
                 : new ProgressBar(err, System.console() != null);
-        ExperimentResult result = e.run(config, progress);
+        List<ModelFile.Model> trained = new ArrayList<>();
+        ExperimentResult result = e.run(config, new Experiment.Progress() {
+            @Override
+            public void onEpoch(String method, EpochRecord record, int done, int total) {
+                bar.onEpoch(method, record, done, total);
+            }
+
+            @Override
+            public void onTrained(Method method, Layer model) {
+                trained.add(SavedModels.model(method, model));
+            }
+        });
+        if (saveModel != null) {
+            try {
+                SavedModels.file(e.name(), config, trained, Map.of("foldopt_version", provenance.version(),
+                        "git_commit", provenance.commit(), "start", provenance.start().toString()))
+                        .write(saveModel);
+            } catch (IOException ex) {
+                throw new UncheckedIOException("cannot write --save-model " + saveModel + ": "
+                        + OptionChecks.reason(ex), ex);
+            }
+        }
         try {
             Report.write(result, provenance, dir);
             PrintWriter stdout = spec.commandLine().getOut();

@@ -51,9 +51,11 @@ class RunCommandTest {
     }
 
     @Test
-    void runTrainsPrintsTheTableWithItsLegendAndWritesACitableReport() throws IOException {
+    void runTrainsPrintsTheTableWithItsLegendWritesACitableReportAndAModelThatEvalReproduces() throws IOException {
         Path out = dir.resolve("report");
-        CliRun run = CliRun.of("run", "portfolio", "--epochs", "1", "--set", "deg=2", "--out", out.toString());
+        Path model = dir.resolve("model.json");
+        CliRun run = CliRun.of("run", "portfolio", "--epochs", "1", "--set", "deg=2", "--out", out.toString(),
+                "--save-model", model.toString());
         assertEquals(0, run.exitCode(), run.err());
         List<String> lines = run.outLines();
         assertEquals("portfolio: test normalized_regret (lower is better)", lines.get(0));
@@ -70,12 +72,54 @@ class RunCommandTest {
         for (String key : List.of("foldopt_version", "git_commit", "jvm", "os", "threads", "start", "command")) {
             assertTrue(config.hasNonNull(key) && !config.get(key).asText().isBlank(), key + " in " + config);
         }
-        assertEquals("foldopt run portfolio --epochs 1 --set deg=2 --out " + out, config.get("command").asText());
+        assertEquals("foldopt run portfolio --epochs 1 --set deg=2 --out " + out + " --save-model " + model,
+                config.get("command").asText());
         for (String file : new String[] {"metrics.csv", "summary.json", "learning_curves.png", "metric_by_method.png",
             "time_per_epoch.png"}) {
             assertTrue(Files.size(out.resolve(file)) > 0, file);
         }
         assertEquals(1 + 3, Files.readAllLines(out.resolve("metrics.csv")).size());
+
+        // The saved models evaluate to the run's final metrics, on the data regenerated from the recorded settings.
+        CliRun eval = CliRun.of("eval", "--model", model.toString(), "--json");
+        assertEquals(0, eval.exitCode(), eval.err());
+        JsonNode metrics = new ObjectMapper().readTree(eval.out()).get("metrics");
+        JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertEquals(3, metrics.size());
+        for (JsonNode m : summary.get("methods")) {
+            assertEquals(m.get("final_normalized_regret").asDouble(), metrics.get(m.get("method").asText()).asDouble(),
+                    1e-12, m.get("method").asText());
+        }
+        CliRun table = CliRun.of("eval", "--model", model.toString(), "--method", "two-stage");
+        assertEquals(2, table.outLines().size(), table.out());
+        assertTrue(table.outLines().get(0).startsWith("portfolio (small, seed 0): test normalized_regret"), table.out());
+        // An existing model file is not replaced without --force; nothing is trained.
+        CliRun again = CliRun.of("run", "portfolio", "--out", dir.resolve("other").toString(), "--save-model",
+                model.toString());
+        assertEquals(List.of("foldopt run: --save-model " + model + " exists; choose another file, or add --force to"
+                + " replace it; see 'foldopt run --help'"), again.errLines());
+    }
+
+    @Test
+    void evalRefusesMissingAndMalformedModelFilesWithOneLineNamingThePlace() throws IOException {
+        Path missing = dir.resolve("missing.json");
+        assertEquals(List.of("foldopt eval: --model " + missing + ": cannot read it: no such file or directory; see"
+                + " 'foldopt eval --help'"), CliRun.of("eval", "--model", missing.toString()).errLines());
+        Path bad = Files.writeString(dir.resolve("bad.json"), "{\"format\": \"foldopt-model\", \"version\": 1,"
+                + " \"metadata\": {}, \"models\": [{\"name\": \"m\", \"layer\": {\"type\": \"conv\"},"
+                + " \"parameters\": []}]}");
+        CliRun run = CliRun.of("eval", "--model", bad.toString());
+        assertEquals(1, run.exitCode());
+        assertEquals(List.of("foldopt eval: error: model file " + bad + ": models[0].layer.type: unknown layer type"
+                + " \"conv\"; expected sequential, linear, relu, batchnorm1d, dropout or scale-shift"), run.errLines());
+        Path noMeta = Files.writeString(dir.resolve("nometa.json"), "{\"format\": \"foldopt-model\", \"version\": 1,"
+                + " \"metadata\": {}, \"models\": []}");
+        assertEquals(List.of("foldopt eval: error: model file " + noMeta + ": metadata: missing key \"experiment\""
+                + " (written by foldopt run --save-model)"), CliRun.of("eval", "--model", noMeta.toString()).errLines());
+        Path truncated = Files.writeString(dir.resolve("truncated.json"), "{\"format\": \"foldopt-model\",\n"
+                + " \"version\": 1,\n \"metadata\": {");
+        assertEquals(List.of("foldopt eval: error: model file " + truncated + ": line 3, column 15: expected a key in"
+                + " double quotes"), CliRun.of("eval", "--model", truncated.toString()).errLines());
     }
 
     @Test

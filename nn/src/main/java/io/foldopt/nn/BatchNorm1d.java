@@ -117,6 +117,16 @@ public final class BatchNorm1d implements Layer {
         return beta;
     }
 
+    /** Replaces the running estimates {@code m} and {@code v} (e.g. by those read from a {@link ModelFile}). */
+    void setRunningStatistics(double[] mean, double[] variance) {
+        if (mean.length != features || variance.length != features) {
+            throw new IllegalArgumentException("BatchNorm1d(" + features + ") needs " + features
+                    + " running means and variances, got " + mean.length + " and " + variance.length);
+        }
+        System.arraycopy(mean, 0, runningMean, 0, features);
+        System.arraycopy(variance, 0, runningVar, 0, features);
+    }
+
     /** @return a copy of the running mean {@code m (F)} */
     public Tensor runningMean() {
         return Tensor.of(runningMean, features);

@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
  */
 public final class Dropout implements Layer {
     private final double p;
+    private final long seed;
     private final SplittableRandom rng;
     private boolean training = true;
 
@@ -25,6 +26,7 @@ public final class Dropout implements Layer {
             throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
         }
         this.p = p;
+        this.seed = seed;
         this.rng = new SplittableRandom(seed);
     }
 
@@ -45,6 +47,16 @@ public final class Dropout implements Layer {
     @Override
     public void setTraining(boolean training) {
         this.training = training;
+    }
+
+    /** @return the drop probability {@code p} */
+    public double p() {
+        return p;
+    }
+
+    /** @return the seed of the masks */
+    public long seed() {
+        return seed;
     }
 
     /** @return whether the module is in training mode */

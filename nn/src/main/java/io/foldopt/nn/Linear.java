@@ -36,6 +36,23 @@ public final class Linear implements Layer {
         this.bias = new Parameter("bias", Tensor.zeros(out));
     }
 
+    /**
+     * A layer with given parameters (e.g. read from a {@link ModelFile}).
+     *
+     * @param weight {@code W (in, out)}
+     * @param bias {@code b (out)}
+     */
+    public Linear(Tensor weight, Tensor bias) {
+        if (weight.rank() != 2 || bias.rank() != 1 || bias.dim(0) != weight.dim(1)) {
+            throw new IllegalArgumentException("Linear needs W (in, out) and b (out), got " + Arrays.toString(
+                    weight.shape()) + " and " + Arrays.toString(bias.shape()));
+        }
+        this.in = weight.dim(0);
+        this.out = weight.dim(1);
+        this.weight = new Parameter("weight", weight);
+        this.bias = new Parameter("bias", bias);
+    }
+
     /** @return {@code x W + b} for any leading axes of {@code x} */
     public static Var affine(Var x, Var weight, Var bias) {
         return x.matmul(weight).add(bias);
