@@ -25,8 +25,7 @@ import picocli.CommandLine.Spec;
             "The model file is JSON: the architecture and parameter arrays of every method's model, with the run's"
                 + " settings (format: the Javadoc of io.foldopt.nn.ModelFile)."})
 final class EvalCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    private CommandSpec spec;
 
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "The model file.")
     Path model;
@@ -35,7 +34,7 @@ final class EvalCommand implements Callable<Integer> {
     Long seed;
 
     @Option(names = "--size", description = "small or paper (default: the one the models were trained at).")
-    String size;
+    Size size;
 
     @Option(names = "--method", description = "Evaluate only this method's model.")
     String method;
@@ -43,14 +42,15 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
 
+    /** Keeps the command's spec; {@code --size} takes small or paper in any case. */
+    @Spec
+    void spec(CommandSpec spec) {
+        this.spec = spec;
+        spec.parser().caseInsensitiveEnumValuesAllowed(true);
+    }
+
     @Override
     public Integer call() throws IOException {
-        Size s = size == null ? null : switch (size) {
-            case "small" -> Size.SMALL;
-            case "paper" -> Size.PAPER;
-            default -> throw new ParameterException(spec.commandLine(), "--size must be small or paper, got '" + size
-                    + "'");
-        };
         ModelFile file;
         try {
             file = ModelFile.read(model);
@@ -60,7 +60,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         SavedModels.Evaluation ev;
         try {
-            ev = SavedModels.evaluate(file, s, seed, method);
+            ev = SavedModels.evaluate(file, size, seed, method);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("model file " + model + ": " + e.getMessage(), e);
         }

@@ -53,8 +53,8 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "EXPERIMENT", description = "The experiment's name.")
     String experiment;
 
-    @Option(names = "--size", defaultValue = "small", description = "small (seconds) or paper (default: ${DEFAULT-VALUE}).")
-    String size;
+    @Option(names = "--size", defaultValue = "small", description = "small (seconds) or paper (default: small).")
+    Size size;
 
     @Option(names = "--epochs", description = "Training epochs per method.")
     Integer epochs;
@@ -107,6 +107,7 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     void spec(CommandSpec spec) {
         this.spec = spec;
+        spec.parser().caseInsensitiveEnumValuesAllowed(true);
         UsageMessageSpec usage = spec.usageMessage();
         usage.sectionMap().put(DEFAULTS_SECTION, help -> defaultsHelp());
         List<String> keys = new ArrayList<>(usage.sectionKeys());
@@ -200,14 +201,9 @@ final class RunCommand implements Callable<Integer> {
             OptionChecks.tolerance(spec, "--tol", tol);
         }
         try {
-            Size s = switch (size) {
-                case "small" -> Size.SMALL;
-                case "paper" -> Size.PAPER;
-                default -> throw new IllegalArgumentException("--size must be small or paper, got '" + size + "'");
-            };
-            ExperimentConfig d = e.defaults(s);
+            ExperimentConfig d = e.defaults(size);
             BatchedLinearSolver method = backward == null ? d.backward() : parseSolver(backward);
-            return new ExperimentConfig(s, epochs == null ? d.epochs() : epochs, batch == null ? d.batch() : batch,
+            return new ExperimentConfig(size, epochs == null ? d.epochs() : epochs, batch == null ? d.batch() : batch,
                     lr == null ? d.learningRate() : lr, method, tol == null ? d.tolerance() : tol, seed,
                     settings(e, d.settings()));
         } catch (IllegalArgumentException ex) {

@@ -26,7 +26,20 @@ public record ExperimentConfig(Size size, int epochs, int batch, double learning
         /** Runs in seconds. */
         SMALL,
         /** The sizes of the papers. */
-        PAPER
+        PAPER;
+
+        /**
+         * @return the size called {@code name}, in any case
+         * @throws IllegalArgumentException if it is neither {@code small} nor {@code paper}
+         */
+        public static Size named(String name) {
+            for (Size s : values()) {
+                if (s.name().equalsIgnoreCase(name)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("size must be small or paper, got '" + name + "'");
+        }
     }
 
     /** Validates the settings. */

@@ -109,20 +109,15 @@ public final class SavedModels {
     }
 
     private static ExperimentConfig config(ModelFile file, Experiment e, Size size, Long seed) {
-        Size s = size != null ? size : switch (meta(file, "size")) {
-            case "small" -> Size.SMALL;
-            case "paper" -> Size.PAPER;
-            default -> throw new IllegalArgumentException("metadata.size: expected small or paper, got '"
-                    + meta(file, "size") + "'");
-        };
-        Map<String, Object> settings = new LinkedHashMap<>(e.defaults(s).settings());
-        for (Setting setting : e.settings()) {
-            String value = file.metadata().get(SETTING_PREFIX + setting.name());
-            if (value != null) {
-                settings.put(setting.name(), setting.parse(value));
-            }
-        }
         try {
+            Size s = size != null ? size : Size.named(meta(file, "size"));
+            Map<String, Object> settings = new LinkedHashMap<>(e.defaults(s).settings());
+            for (Setting setting : e.settings()) {
+                String value = file.metadata().get(SETTING_PREFIX + setting.name());
+                if (value != null) {
+                    settings.put(setting.name(), setting.parse(value));
+                }
+            }
             return new ExperimentConfig(s, Integer.parseInt(meta(file, "epochs")), Integer.parseInt(meta(file,
                     "batch")), Double.parseDouble(meta(file, "learning_rate")),
                     BatchedLinearSolver.named(meta(file, "backward")),

@@ -34,8 +34,16 @@ public record Provenance(String version, String commit, String jvm, String os, i
         commandLine = List.copyOf(commandLine);
     }
 
-    /** @return the provenance of a run starting now in this JVM, with the build's version and commit */
-    public static Provenance now(List<String> commandLine) {
+    /**
+     * What the build recorded.
+     *
+     * @param version the foldopt version
+     * @param commit the git commit of the sources ({@code unknown} without git)
+     */
+    public record Build(String version, String commit) {}
+
+    /** @return the version and commit this foldopt was built from */
+    public static Build build() {
         Properties build = new Properties();
         try (InputStream in = Provenance.class.getResourceAsStream("build.properties")) {
             if (in != null) {
@@ -44,7 +52,13 @@ public record Provenance(String version, String commit, String jvm, String os, i
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Provenance(known(build.getProperty("version")), known(build.getProperty("commit")),
+        return new Build(known(build.getProperty("version")), known(build.getProperty("commit")));
+    }
+
+    /** @return the provenance of a run starting now in this JVM, with the build's version and commit */
+    public static Provenance now(List<String> commandLine) {
+        Build build = build();
+        return new Provenance(build.version(), build.commit(),
                 System.getProperty("java.vendor") + " " + System.getProperty("java.vm.name") + " "
                         + System.getProperty("java.runtime.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
