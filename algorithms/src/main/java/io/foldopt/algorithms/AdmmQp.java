@@ -176,14 +176,18 @@ public final class AdmmQp implements FoldableAlgorithm {
         };
     }
 
-    /** Checks shapes, finiteness, and {@code l <= u} per instance. */
     private void checkParams(Tensor[] params) {
-        int batch = FixedPointIteration.checkParams(NAME, params, PARAMS, new int[] {n, m, m});
+        checkParams(NAME, params, n, m);
+    }
+
+    /** Checks that {@code q (B, n), l (B, m), u (B, m)} are finite with {@code l <= u} per instance. */
+    static void checkParams(String name, Tensor[] params, int n, int m) {
+        int batch = FixedPointIteration.checkParams(name, params, PARAMS, new int[] {n, m, m});
         double[] lo = params[1].data();
         double[] hi = params[2].data();
         for (int i = 0; i < batch * m; i++) {
             if (lo[i] > hi[i]) {
-                throw new IllegalArgumentException(NAME + ": infeasible bounds in instance " + i / m + ": l[" + i % m
+                throw new IllegalArgumentException(name + ": infeasible bounds in instance " + i / m + ": l[" + i % m
                         + "] = " + lo[i] + " > u[" + i % m + "] = " + hi[i]);
             }
         }

@@ -11,7 +11,6 @@ import io.foldopt.operator.LinearOperator;
 import io.foldopt.prox.ProximalOperator;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
-import java.util.function.UnaryOperator;
 
 /**
  * The primal-dual hybrid gradient method (Chambolle and Pock 2011) for {@code min_x f(x; c) + g(K x)} with a
@@ -176,7 +175,7 @@ public final class PrimalDualHybridGradient implements FoldableAlgorithm {
             double[] y = new double[m];
             return FixedPointIteration.solve(NAME, b, new double[n + m], (from, to) -> {
                 System.arraycopy(from, n, y, 0, m);
-                double[] kty = raw(k::adjoint, y);
+                double[] kty = OutsideGraph.apply(k::adjoint, y);
                 for (int j = 0; j < n; j++) {
                     x[j] = from[j] - tau * kty[j];
                 }
@@ -185,7 +184,7 @@ public final class PrimalDualHybridGradient implements FoldableAlgorithm {
                 for (int j = 0; j < n; j++) {
                     x[j] = 2 * x[j] - from[j];
                 }
-                double[] kx = raw(k::apply, x);
+                double[] kx = OutsideGraph.apply(k::apply, x);
                 for (int i = 0; i < m; i++) {
                     y[i] += sigma * kx[i];
                 }
@@ -197,11 +196,6 @@ public final class PrimalDualHybridGradient implements FoldableAlgorithm {
             checkParams(params);
             return batched.solve(params);
         };
-    }
-
-    /** @return {@code op(v)} for one instance, computed outside the graph */
-    private static double[] raw(UnaryOperator<Var> op, double[] v) {
-        return GradMode.noGrad(() -> op.apply(Var.constant(Tensor.wrap(v, 1, v.length)))).value().data();
     }
 
     private void checkParams(Tensor[] params) {

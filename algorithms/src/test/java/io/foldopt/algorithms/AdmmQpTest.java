@@ -26,21 +26,21 @@ import org.junit.jupiter.api.Test;
  * {@code P, A}.
  */
 class AdmmQpTest {
-    private static final int N = 8;
-    private static final int M = 6;
+    static final int N = 8;
+    static final int M = 6;
     private static final int EQ = 2;
-    private static final int B = 3;
+    static final int B = 3;
     private static final double RHO = 1.0;
     private static final double SIGMA = 1e-6;
-    private static final Tensor P0 = FoldingAssertions.spd(N, 0.1, 31);
-    private static final Tensor A0 = randn(32, M, N);
-    private static final Tensor Q0 = randn(33, B, N).map(v -> 3 * v);
-    private static final Tensor EQUAL = randn(34, B, EQ).map(v -> 0.5 * v);
-    private static final Tensor LOWER = bound(35, -1.0);
-    private static final Tensor UPPER = bound(36, 1.0);
-    private static final Tensor L0 = Structure.concat(Var.constant(EQUAL), Var.constant(LOWER)).value();
-    private static final Tensor U0 = Structure.concat(Var.constant(EQUAL), Var.constant(UPPER)).value();
-    private static final Tensor G = randn(37, B, N);
+    static final Tensor P0 = FoldingAssertions.spd(N, 0.1, 31);
+    static final Tensor A0 = randn(32, M, N);
+    static final Tensor Q0 = randn(33, B, N).map(v -> 3 * v);
+    static final Tensor EQUAL = randn(34, B, EQ).map(v -> 0.5 * v);
+    static final Tensor LOWER = bound(35, -1.0);
+    static final Tensor UPPER = bound(36, 1.0);
+    static final Tensor L0 = Structure.concat(Var.constant(EQUAL), Var.constant(LOWER)).value();
+    static final Tensor U0 = Structure.concat(Var.constant(EQUAL), Var.constant(UPPER)).value();
+    static final Tensor G = randn(37, B, N);
 
     /** @return inequality bounds {@code sign * (1 + U[0, 1/2])} of shape {@code (B, M - EQ)} */
     private static Tensor bound(long seed, double sign) {

@@ -1,6 +1,12 @@
 package io.foldopt.autodiff;
 
 import io.foldopt.tensor.Tensor;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Entry points of reverse-mode differentiation: vector-Jacobian products of recorded graphs.
@@ -81,5 +87,34 @@ public final class Autodiff {
         }
         return vjp(new Var[] {output}, new Var[] {input},
                 new Var[] {Var.constant(Tensor.full(1.0, output.shape()))}, true)[0];
+    }
+
+    /**
+     * @param output a node recorded from {@code leaf} (and possibly from earlier nodes)
+     * @param leaf a leaf made just before the computation of {@code output}
+     * @return the nodes recorded before {@code leaf} that {@code output} depends on and that require a gradient: the
+     *     parameters the computation captured, in creation order
+     */
+    public static Var[] capturedInputs(Var output, Var leaf) {
+        long start = leaf.id();
+        Map<Var, Boolean> seen = new IdentityHashMap<>();
+        List<Var> external = new ArrayList<>();
+        ArrayDeque<Var> stack = new ArrayDeque<>();
+        stack.push(output);
+        seen.put(output, Boolean.TRUE);
+        while (!stack.isEmpty()) {
+            Var v = stack.pop();
+            if (v.id() < start) {
+                external.add(v);
+                continue;
+            }
+            for (Var p : v.operands()) {
+                if (p.requiresGrad() && seen.put(p, Boolean.TRUE) == null) {
+                    stack.push(p);
+                }
+            }
+        }
+        external.sort(Comparator.comparingLong(Var::id));
+        return external.toArray(new Var[0]);
     }
 }

@@ -11,13 +11,7 @@ import io.foldopt.linalg.InstanceStats;
 import io.foldopt.linalg.SpectralRadius;
 import io.foldopt.status.FailurePolicy;
 import io.foldopt.tensor.Tensor;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicReference;
@@ -120,7 +114,7 @@ public final class FoldedLayer implements OptimizationLayer {
             throw new IllegalArgumentException("update map returned shape " + Arrays.toString(step.shape())
                     + ", the forward solution has shape " + Arrays.toString(xStar.shape()));
         }
-        Var[] boundary = externalInputs(step, xLeaf);
+        Var[] boundary = Autodiff.capturedInputs(step, xLeaf);
         Step recorded = new Step(xLeaf, step, boundary, fixedPointResiduals(step.value(), xStar),
                 new AtomicReference<>());
         // One linear solve gives the gradients of all boundary inputs.
@@ -153,33 +147,6 @@ public final class FoldedLayer implements OptimizationLayer {
             }
         }
         return batch;
-    }
-
-    /**
-     * The nodes recorded before {@code xLeaf} that the step depends on and that need gradients: the
-     * caller's parameters and whatever {@code U} captured.
-     */
-    private static Var[] externalInputs(Var step, Var xLeaf) {
-        long start = xLeaf.id();
-        Map<Var, Boolean> seen = new IdentityHashMap<>();
-        List<Var> external = new ArrayList<>();
-        ArrayDeque<Var> stack = new ArrayDeque<>();
-        stack.push(step);
-        seen.put(step, Boolean.TRUE);
-        while (!stack.isEmpty()) {
-            Var v = stack.pop();
-            if (v.id() < start) {
-                external.add(v);
-                continue;
-            }
-            for (Var p : v.operands()) {
-                if (p.requiresGrad() && seen.put(p, Boolean.TRUE) == null) {
-                    stack.push(p);
-                }
-            }
-        }
-        external.sort(Comparator.comparingLong(Var::id));
-        return external.toArray(new Var[0]);
     }
 
     /** @return per instance {@code ||U - x|| / max(1, ||x||)} for the rows of {@code U(x)} and {@code x} */
