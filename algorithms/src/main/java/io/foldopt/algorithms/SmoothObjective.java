@@ -3,6 +3,7 @@ package io.foldopt.algorithms;
 import io.foldopt.autodiff.Autodiff;
 import io.foldopt.autodiff.GradMode;
 import io.foldopt.autodiff.Var;
+import io.foldopt.operator.LinearOperator;
 import io.foldopt.tensor.Tensor;
 
 /**
@@ -52,5 +53,35 @@ public interface SmoothObjective {
             return Autodiff.grad(value(leaf, p).sum(), leaf)[0];
         });
         System.arraycopy(g.data(), 0, out, 0, out.length);
+    }
+
+    /**
+     * @param k the operator {@code K (m, n)}, applied row by row; parameters it holds receive gradients
+     * @return {@code f(x; c) = 1/2 ||K x - c||^2} with the one parameter {@code c (B, m)}, whose gradient
+     *     {@code K^T (K x - c)} is computed with the operator's own adjoint (recorded, and on plain arrays for the
+     *     forward solvers)
+     */
+    static SmoothObjective leastSquares(LinearOperator k) {
+        return new SmoothObjective() {
+            @Override
+            public Var value(Var x, Var[] params) {
+                Var r = k.apply(x).sub(params[0]);
+                return r.mul(r).sum(-1).mul(0.5);
+            }
+
+            @Override
+            public Var gradient(Var x, Var[] params) {
+                return GradMode.withGrad(() -> k.adjoint(k.apply(x).sub(params[0])));
+            }
+
+            @Override
+            public void gradient(double[] x, double[][] params, double[] out) {
+                double[] r = OutsideGraph.apply(k::apply, x).clone();
+                for (int i = 0; i < r.length; i++) {
+                    r[i] -= params[0][i];
+                }
+                System.arraycopy(OutsideGraph.apply(k::adjoint, r), 0, out, 0, out.length);
+            }
+        };
     }
 }

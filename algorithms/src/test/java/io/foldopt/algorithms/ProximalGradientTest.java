@@ -119,6 +119,24 @@ class ProximalGradientTest {
         }, at, 1e-6, 1e-6);
     }
 
+    /** The least-squares term given by a {@link io.foldopt.operator.LinearOperator} folds like the matrix one. */
+    @Test
+    void operatorLeastSquaresGivesTheMatrixSolutionAndGradients() {
+        Var a = Var.param(A0);
+        Var w = Var.param(Term.L1.params[0]);
+        ProximalGradient byOperator = new ProximalGradient(N, SmoothObjective.leastSquares(new DenseOperator(a)),
+                ProximalOperator.l1(w), STEP);
+        FoldingAssertions.Pass op = FoldingAssertions.fold(byOperator, BackwardMethod.GMRES,
+                new Var[] {Var.param(C0)}, new Var[] {a, w}, G);
+        FoldingAssertions.Pass matrix = FoldingAssertions.fold(problem(a, ProximalOperator.l1(w)),
+                BackwardMethod.DIRECT, new Var[] {Var.param(C0)}, new Var[] {a, w}, G);
+        assertTrue(relErr(op.output(), matrix.output()) < 1e-10, "solution");
+        for (int i = 0; i < op.grads().length; i++) {
+            double err = relErr(op.grads()[i], matrix.grads()[i]);
+            assertTrue(err < 1e-8, "input " + i + ": error " + err);
+        }
+    }
+
     /**
      * The lasso solution on its support {@code S} with signs {@code s} is
      * {@code x_S = (A_S^T A_S)^{-1} (A_S^T c - w s)}: differentiated directly, it gives the reference
