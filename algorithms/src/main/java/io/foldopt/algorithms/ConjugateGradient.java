@@ -1,8 +1,8 @@
 package io.foldopt.algorithms;
 
 import io.foldopt.autodiff.Autodiff;
-import io.foldopt.autodiff.Backward;
 import io.foldopt.autodiff.GradMode;
+import io.foldopt.autodiff.Operation;
 import io.foldopt.autodiff.Var;
 import io.foldopt.linalg.BatchedOperator;
 import io.foldopt.linalg.Vec;
@@ -17,8 +17,8 @@ import java.util.function.UnaryOperator;
  * <p>{@code A} is a recorded map of batches {@code (B, n) -> (B, n)}, row by row, that may capture differentiable
  * parameters {@code theta} (the nonzero values of a sparse matrix, a penalty). The VJP for the cotangent {@code g} is a
  * second CG solve with the same map, {@code w = A^{-1} g}, then {@code dL/dr = w} and
- * {@code dL/dtheta = -(d(A x)/dtheta)^T w} at the solution {@code x}; no matrix is ever formed. The VJP is first
- * order (its result is not differentiated again through {@code x}).
+ * {@code dL/dtheta = -(d(A x)/dtheta)^T w} at the solution {@code x}; no matrix is ever formed. The rule is first order
+ * (a second differentiation through it raises).
  */
 public final class ConjugateGradient {
     private ConjugateGradient() {}
@@ -135,7 +135,22 @@ public final class ConjugateGradient {
         Var[] inputs = new Var[params.length + 1];
         inputs[0] = r;
         System.arraycopy(params, 0, inputs, 1, params.length);
-        return Var.op(x, inputs, new Adjoint(a, Var.constant(x), params, tol, maxIterations));
+        Var solution = Var.constant(x);
+        return Operation.recordFirstOrder("conjugate gradient", new Tensor[] {x}, inputs, (g, needsGrad) -> {
+            Tensor w = solve(a, Var.constant(g[0]), tol, maxIterations).value();
+            Tensor[] grads = new Tensor[inputs.length];
+            grads[0] = w;
+            boolean any = false;
+            for (int i = 1; i < inputs.length; i++) {
+                any |= needsGrad[i];
+            }
+            if (any) {
+                Tensor[] pg = GradMode.withGrad(() -> Autodiff.vjp(new Var[] {a.apply(solution)}, params,
+                        new Tensor[] {w.map(v -> -v)}));
+                System.arraycopy(pg, 0, grads, 1, params.length);
+            }
+            return grads;
+        })[0];
     }
 
     private static boolean allTrue(boolean[] flags) {
@@ -145,38 +160,5 @@ public final class ConjugateGradient {
             }
         }
         return true;
-    }
-
-    /** The VJP rule of {@code x = A^{-1} r}: one adjoint solve {@code w = A^{-1} g} per cotangent, shared. */
-    private static final class Adjoint implements Backward {
-        private final UnaryOperator<Var> a;
-        private final Var x;
-        private final Var[] params;
-        private final double tol;
-        private final int maxIterations;
-        private Var lastCotangent;
-        private Var w;
-
-        Adjoint(UnaryOperator<Var> a, Var x, Var[] params, double tol, int maxIterations) {
-            this.a = a;
-            this.x = x;
-            this.params = params;
-            this.tol = tol;
-            this.maxIterations = maxIterations;
-        }
-
-        @Override
-        public synchronized Var grad(int input, Var g) {
-            if (g != lastCotangent) {
-                w = GradMode.noGrad(() -> solve(a, g, tol, maxIterations));
-                lastCotangent = g;
-            }
-            if (input == 0) {
-                return w;
-            }
-            Var param = params[input - 1];
-            Var ax = GradMode.withGrad(() -> a.apply(x));
-            return Autodiff.vjp(new Var[] {ax}, new Var[] {param}, new Var[] {w.neg().detach()}, false)[0];
-        }
     }
 }
