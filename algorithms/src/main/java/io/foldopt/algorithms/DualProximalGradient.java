@@ -4,7 +4,8 @@ import io.foldopt.autodiff.Structure;
 import io.foldopt.autodiff.Var;
 import io.foldopt.fold.ForwardSolver;
 import io.foldopt.fold.UpdateMap;
-import io.foldopt.prox.Prox;
+import io.foldopt.operator.LinearOperator;
+import io.foldopt.prox.ProximalOperator;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -23,20 +24,26 @@ import java.util.SplittableRandom;
  * ({@code |y_i| < lambda}); {@code I - Phi} is nonsingular when the rows of {@code D} of the free duals
  * are linearly independent (the dual solution is then unique).
  *
- * <p>The layer parameter is {@code d}; {@code D} and {@code lambda} are captured {@link Var}s and
- * receive folded gradients when they require them. The step {@code 1/L} is a constant: the fixed
- * points do not depend on it. Forward solver: FDPG (FISTA on the dual, with adaptive restart) from
- * {@code y = 0}.
+ * <p>More generally, for {@code min_x 1/2 ||x - d||^2 + g(K x)} with a {@link LinearOperator} {@code K} and the
+ * proximal operator of the conjugate {@code g*}, the dual step is
+ * {@code y+ = prox_{g* / L}(y + K (d - K^T y) / L)} with {@code L} from a power-iteration estimate of
+ * {@code ||K||^2} (times 1.05^2); for {@code g(z) = sum_k lambda_k ||z_k||_1} that is the clip of block {@code k}
+ * to {@code [-lambda_k, lambda_k]} ({@link PrimalDualHybridGradient#weightedL1Conjugate}).
+ *
+ * <p>The layer parameter is {@code d}; {@code D} (or the parameters of {@code K}) and {@code lambda} (or those of
+ * {@code g*}) are captured and receive folded gradients when they require them. The step {@code 1/L} is a
+ * constant: the fixed points do not depend on it. Forward solver: FDPG (FISTA on the dual, with adaptive restart)
+ * from {@code y = 0}, with {@code K} applied outside the graph.
  */
 public final class DualProximalGradient implements FoldableAlgorithm {
     private static final String NAME = "dual proximal gradient";
     private static final String[] PARAMS = {"d"};
+    private static final double NORM_MARGIN = 1.05;
 
-    private final Var operator;
-    private final Var lambda;
+    private final LinearOperator k;
+    private final ProximalOperator gStar;
     private final int rows;
     private final int cols;
-    private final double[] gram;
     private final double lipschitz;
 
     /**
@@ -53,25 +60,37 @@ public final class DualProximalGradient implements FoldableAlgorithm {
             throw new IllegalArgumentException(NAME + ": lambda must be one finite value >= 0, got "
                     + (lambda.value().size() == 1 ? String.valueOf(lambda.item()) : Arrays.toString(lambda.shape())));
         }
-        this.operator = operator;
-        this.lambda = lambda;
+        this.k = new MatrixOperator(operator);
+        this.gStar = ProximalOperator.box(lambda.neg(), lambda);
         this.rows = dv.dim(0);
         this.cols = dv.dim(1);
-        this.gram = gram(dv.data(), rows, cols);
-        this.lipschitz = largestEigenvalue(gram, rows);
+        this.lipschitz = largestEigenvalue(gram(dv.data(), rows, cols), rows);
         if (!(lipschitz > 0)) {
             throw new IllegalArgumentException(NAME + ": D must not be zero");
         }
     }
 
-    /** @return {@code L = ||D||_2^2 = lambda_max(D D^T)}, the Lipschitz constant of the dual gradient */
+    /**
+     * @param k the operator {@code K (m, n)}, nonzero
+     * @param gStar the proximal operator of {@code g*} on {@code R^m}
+     */
+    public DualProximalGradient(LinearOperator k, ProximalOperator gStar) {
+        double norm = NORM_MARGIN * PrimalDualHybridGradient.operatorNorm(k);
+        this.k = k;
+        this.gStar = gStar;
+        this.rows = k.rows();
+        this.cols = k.cols();
+        this.lipschitz = norm * norm;
+    }
+
+    /** @return {@code L}: {@code ||D||_2^2 = lambda_max(D D^T)} for a matrix, the bound on {@code ||K||^2} otherwise */
     public double lipschitz() {
         return lipschitz;
     }
 
     /**
-     * @return {@code U(y, x; d) = (y+, d - D^T y+)} with
-     *     {@code y+ = clip(y + D (d - D^T y) / L, -lambda, lambda)}; params = {d}
+     * @return {@code U(y, x; d) = (y+, d - K^T y+)} with
+     *     {@code y+ = prox_{g* / L}(y + K (d - K^T y) / L)}; params = {d}
      */
     @Override
     public UpdateMap updateMap() {
@@ -79,15 +98,15 @@ public final class DualProximalGradient implements FoldableAlgorithm {
             checkParams(new Tensor[] {params[0].value()});
             Var d = params[0];
             Var y = s.slice(0, rows);
-            Var ascent = y.add(primal(y, d).matmul(operator.transpose()).mul(1.0 / lipschitz));
-            Var next = Prox.boxIndicator(ascent, lambda.neg(), lambda);
+            Var ascent = y.add(k.apply(primal(y, d)).mul(1.0 / lipschitz));
+            Var next = gStar.apply(ascent, 1.0 / lipschitz);
             return Structure.concat(next, primal(next, d));
         };
     }
 
-    /** @return {@code x = d - D^T y}, batched: {@code d - y D} */
+    /** @return {@code x = d - K^T y}, batched */
     private Var primal(Var y, Var d) {
-        return d.sub(y.matmul(operator));
+        return d.sub(k.adjoint(y));
     }
 
     /** @return the primal solution {@code x}, the last {@code n} columns of the state {@code (y, x)} */
@@ -98,46 +117,40 @@ public final class DualProximalGradient implements FoldableAlgorithm {
 
     /**
      * @return FDPG per instance in parallel: FISTA with restart on
-     *     {@code T(y) = clip(y + (D d - D D^T y) / L, -lambda, lambda)}, returning {@code (y*, d - D^T y*)}
+     *     {@code T(y) = prox_{g* / L}(y + K (d - K^T y) / L)}, returning {@code (y*, d - K^T y*)}
      * @throws ArithmeticException (from the solver) naming the instance that does not converge
      */
     @Override
     public ForwardSolver solver(double tol, int maxIterations) {
-        double[] dm = operator.value().data();
-        double lam = lambda.item();
         double invL = 1.0 / lipschitz;
         ForwardSolver batched = ForwardSolver.perInstance((b, p) -> {
             double[] d = p[0];
-            double[] dd = new double[rows];
-            for (int i = 0; i < rows; i++) {
-                double s = 0;
-                for (int j = 0; j < cols; j++) {
-                    s += dm[i * cols + j] * d[j];
-                }
-                dd[i] = s;
-            }
             double[] y = FixedPointIteration.solve(NAME, b, new double[rows], (from, to) -> {
+                double[] x = primal(from, d);
+                double[] kx = OutsideGraph.apply(k::apply, x);
                 for (int i = 0; i < rows; i++) {
-                    double s = dd[i];
-                    for (int l = 0; l < rows; l++) {
-                        s -= gram[i * rows + l] * from[l];
-                    }
-                    to[i] = Math.min(Math.max(from[i] + invL * s, -lam), lam);
+                    to[i] = from[i] + invL * kx[i];
                 }
+                gStar.applyInPlace(to, invL);
             }, true, tol, maxIterations);
             double[] state = Arrays.copyOf(y, rows + cols);
-            System.arraycopy(d, 0, state, rows, cols);
-            for (int i = 0; i < rows; i++) {
-                for (int j = 0; j < cols; j++) {
-                    state[rows + j] -= dm[i * cols + j] * y[i];
-                }
-            }
+            System.arraycopy(primal(y, d), 0, state, rows, cols);
             return state;
         });
         return params -> {
             checkParams(params);
             return batched.solve(params);
         };
+    }
+
+    /** @return {@code d - K^T y} for one instance */
+    private double[] primal(double[] y, double[] d) {
+        double[] kty = OutsideGraph.apply(k::adjoint, y);
+        double[] x = new double[cols];
+        for (int j = 0; j < cols; j++) {
+            x[j] = d[j] - kty[j];
+        }
+        return x;
     }
 
     private void checkParams(Tensor[] params) {

@@ -122,6 +122,26 @@ class DualProximalGradientTest {
         }, new Tensor[] {DATA, D0, LAMBDA}, 1e-6, 1e-6);
     }
 
+    /** The operator form with block weights: DIRECT agreement, and the solution and gradients of folded PDHG. */
+    @Test
+    void operatorFormWithBlockWeightsAgreesWithDirectAndWithPdhg() {
+        Var dm = Var.param(D0);
+        Var lambda = Var.param(Tensor.vector(0.4, 0.7));
+        DualProximalGradient dpg = new DualProximalGradient(new MatrixOperator(dm),
+                PrimalDualHybridGradient.weightedL1Conjugate(lambda, 4, 2));
+        FoldingAssertions.Pass direct = assertMethodsAgree("DPG, operator", dpg, new Var[] {Var.param(DATA)},
+                new Var[] {dm, lambda}, G, 1e-8);
+        PrimalDualHybridGradient pdhg = new PrimalDualHybridGradient(new MatrixOperator(dm),
+                PrimalTerm.squaredDistance(), PrimalDualHybridGradient.weightedL1Conjugate(lambda, 4, 2));
+        FoldingAssertions.Pass other = FoldingAssertions.fold(pdhg, BackwardMethod.GMRES,
+                new Var[] {Var.param(DATA)}, new Var[] {dm, lambda}, G);
+        assertTrue(relErr(other.output(), direct.output()) < 1e-9, "solution");
+        for (int i = 0; i < other.grads().length; i++) {
+            double err = relErr(other.grads()[i], direct.grads()[i]);
+            assertTrue(err < 1e-8, "input " + i + ": error " + err + " against PDHG");
+        }
+    }
+
     @Test
     void lipschitzConstantIsTheSquaredSpectralNorm() {
         // ||D||_2^2 of the difference matrix of size n is 2 - 2 cos(pi (n - 1) / n).

@@ -34,7 +34,7 @@ class MatrixFreeAdmmQpTest {
     private static final double SIGMA = 1e-6;
 
     private static MatrixFreeAdmmQp admm(Var p, Var a) {
-        return new MatrixFreeAdmmQp(new DenseOperator(p), new DenseOperator(a), RHO, SIGMA, 1e-13);
+        return new MatrixFreeAdmmQp(new MatrixOperator(p), new MatrixOperator(a), RHO, SIGMA, 1e-13);
     }
 
     private static Var[] params() {
@@ -84,7 +84,7 @@ class MatrixFreeAdmmQpTest {
                 () -> admm(a, a));
         assertTrue(shapes.getMessage().contains("needs P (n, n) and A (m, n)"), shapes.getMessage());
         assertThrows(IllegalArgumentException.class,
-                () -> new MatrixFreeAdmmQp(new DenseOperator(p), new DenseOperator(a), RHO, SIGMA, 0));
+                () -> new MatrixFreeAdmmQp(new MatrixOperator(p), new MatrixOperator(a), RHO, SIGMA, 0));
         double[] lo = L0.toArray();
         lo[M + 1] = 1e3;
         IllegalArgumentException infeasible = assertThrows(IllegalArgumentException.class,

@@ -32,7 +32,7 @@ class PrimalDualHybridGradientTest {
     private static final Tensor G = randn(33, B, N);
 
     private static PrimalDualHybridGradient pdhg(Var d, ProximalOperator gStar) {
-        return new PrimalDualHybridGradient(new DenseOperator(d), PrimalTerm.squaredDistance(), gStar);
+        return new PrimalDualHybridGradient(new MatrixOperator(d), PrimalTerm.squaredDistance(), gStar);
     }
 
     /** @return the {@code (2 h (w - 1) ..., h w)} forward differences of an {@code h x w} image, rows then columns */
@@ -119,7 +119,7 @@ class PrimalDualHybridGradientTest {
         // ||D||_2 of the 1-D difference matrix of size n is sqrt(2 - 2 cos(pi (n - 1) / n)).
         double norm = Math.sqrt(2 - 2 * Math.cos(Math.PI * 11 / 12));
         Var dm = Var.constant(DualProximalGradientTest.differences(12));
-        assertEquals(norm, PrimalDualHybridGradient.operatorNorm(new DenseOperator(dm)), 2e-5 * norm);
+        assertEquals(norm, PrimalDualHybridGradient.operatorNorm(new MatrixOperator(dm)), 2e-5 * norm);
         PrimalDualHybridGradient alg = pdhg(dm, ProximalOperator.box(Var.scalar(-1), Var.scalar(1)));
         assertTrue(alg.primalStep() * alg.dualStep() * norm * norm < 1, "tau sigma ||K||^2 < 1");
     }
@@ -131,7 +131,7 @@ class PrimalDualHybridGradientTest {
                 () -> pdhg(Var.constant(Tensor.zeros(K, N)), box));
         assertTrue(zero.getMessage().contains("K must be nonzero"), zero.getMessage());
         IllegalArgumentException bound = assertThrows(IllegalArgumentException.class,
-                () -> new PrimalDualHybridGradient(new DenseOperator(Var.constant(D0)), PrimalTerm.squaredDistance(),
+                () -> new PrimalDualHybridGradient(new MatrixOperator(Var.constant(D0)), PrimalTerm.squaredDistance(),
                         box, Double.NaN));
         assertTrue(bound.getMessage().contains("bound on ||K||"), bound.getMessage());
         IllegalArgumentException blocks = assertThrows(IllegalArgumentException.class,

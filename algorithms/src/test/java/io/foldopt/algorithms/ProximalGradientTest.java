@@ -124,7 +124,7 @@ class ProximalGradientTest {
     void operatorLeastSquaresGivesTheMatrixSolutionAndGradients() {
         Var a = Var.param(A0);
         Var w = Var.param(Term.L1.params[0]);
-        ProximalGradient byOperator = new ProximalGradient(N, SmoothObjective.leastSquares(new DenseOperator(a)),
+        ProximalGradient byOperator = new ProximalGradient(N, SmoothObjective.leastSquares(new MatrixOperator(a)),
                 ProximalOperator.l1(w), STEP);
         FoldingAssertions.Pass op = FoldingAssertions.fold(byOperator, BackwardMethod.GMRES,
                 new Var[] {Var.param(C0)}, new Var[] {a, w}, G);

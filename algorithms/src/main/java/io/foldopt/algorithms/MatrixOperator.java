@@ -3,8 +3,11 @@ package io.foldopt.algorithms;
 import io.foldopt.autodiff.Var;
 import io.foldopt.operator.LinearOperator;
 
-/** A {@link LinearOperator} backed by a dense matrix {@code M (m, n)} held as a {@link Var}, for small tests. */
-record DenseOperator(Var matrix) implements LinearOperator {
+/**
+ * A dense matrix {@code M (m, n)} held as a {@link Var}, as a {@link LinearOperator} on batches: {@code x M^T} and
+ * {@code y M}, differentiable in the operand and in {@code M}.
+ */
+record MatrixOperator(Var matrix) implements LinearOperator {
     @Override
     public int rows() {
         return matrix.dim(0);
