@@ -133,7 +133,7 @@ class DualProximalGradientTest {
                 new Var[] {dm, lambda}, G, 1e-8);
         PrimalDualHybridGradient pdhg = new PrimalDualHybridGradient(new MatrixOperator(dm),
                 PrimalTerm.squaredDistance(), PrimalDualHybridGradient.weightedL1Conjugate(lambda, 4, 2));
-        FoldingAssertions.Pass other = FoldingAssertions.fold(pdhg, BackwardMethod.GMRES,
+        FoldingAssertions.Pass other = FoldingAssertions.fold(pdhg, BatchedLinearSolver.GMRES,
                 new Var[] {Var.param(DATA)}, new Var[] {dm, lambda}, G);
         assertTrue(relErr(other.output(), direct.output()) < 1e-9, "solution");
         for (int i = 0; i < other.grads().length; i++) {

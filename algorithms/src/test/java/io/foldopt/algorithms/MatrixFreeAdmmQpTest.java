@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.foldopt.autodiff.Structure;
 import io.foldopt.autodiff.Var;
-import io.foldopt.fold.BackwardMethod;
+import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.fold.FoldedLayer;
 import io.foldopt.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -49,9 +49,9 @@ class MatrixFreeAdmmQpTest {
         Tensor state = assertFixedPoint(admm(p, a), values, 1e-9);
         Tensor reference = new AdmmQp(p, a, RHO, SIGMA).solver(1e-13, 1_000_000).solve(values);
         assertTrue(relErr(state, reference) < 1e-8, "state error " + relErr(state, reference));
-        FoldingAssertions.Pass cg = FoldingAssertions.fold(admm(p, a), BackwardMethod.GMRES, params(),
+        FoldingAssertions.Pass cg = FoldingAssertions.fold(admm(p, a), BatchedLinearSolver.GMRES, params(),
                 new Var[] {p, a}, G);
-        FoldingAssertions.Pass dense = FoldingAssertions.fold(new AdmmQp(p, a, RHO, SIGMA), BackwardMethod.DIRECT,
+        FoldingAssertions.Pass dense = FoldingAssertions.fold(new AdmmQp(p, a, RHO, SIGMA), BatchedLinearSolver.DIRECT,
                 params(), new Var[] {p, a}, G);
         for (int i = 0; i < cg.grads().length; i++) {
             double err = relErr(cg.grads()[i], dense.grads()[i]);
@@ -71,7 +71,7 @@ class MatrixFreeAdmmQpTest {
         assertFiniteDifferences(v -> {
             MatrixFreeAdmmQp alg = admm(v[4], v[5]);
             FoldedLayer layer = new FoldedLayer(alg.solver(1e-13, 1_000_000), alg.updateMap(),
-                    FoldingAssertions.OPTIONS.withMethod(BackwardMethod.BICGSTAB));
+                    FoldingAssertions.OPTIONS.withSolver(BatchedLinearSolver.BICGSTAB));
             return alg.output(layer.apply(v[0], Structure.concat(v[1], v[2]), Structure.concat(v[1], v[3])));
         }, new Tensor[] {Q0, EQUAL, LOWER, UPPER, P0, A0}, 1e-6, 1e-6);
     }

@@ -126,10 +126,10 @@ class ProximalGradientTest {
         Var w = Var.param(Term.L1.params[0]);
         ProximalGradient byOperator = new ProximalGradient(N, SmoothObjective.leastSquares(new MatrixOperator(a)),
                 ProximalOperator.l1(w), STEP);
-        FoldingAssertions.Pass op = FoldingAssertions.fold(byOperator, BackwardMethod.GMRES,
+        FoldingAssertions.Pass op = FoldingAssertions.fold(byOperator, BatchedLinearSolver.GMRES,
                 new Var[] {Var.param(C0)}, new Var[] {a, w}, G);
         FoldingAssertions.Pass matrix = FoldingAssertions.fold(problem(a, ProximalOperator.l1(w)),
-                BackwardMethod.DIRECT, new Var[] {Var.param(C0)}, new Var[] {a, w}, G);
+                BatchedLinearSolver.DIRECT, new Var[] {Var.param(C0)}, new Var[] {a, w}, G);
         assertTrue(relErr(op.output(), matrix.output()) < 1e-10, "solution");
         for (int i = 0; i < op.grads().length; i++) {
             double err = relErr(op.grads()[i], matrix.grads()[i]);
