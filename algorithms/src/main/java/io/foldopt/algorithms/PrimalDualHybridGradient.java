@@ -59,6 +59,18 @@ public final class PrimalDualHybridGradient implements FoldableAlgorithm {
      * @param normBound an upper bound on {@code ||K||_2}, positive and finite
      */
     public PrimalDualHybridGradient(LinearOperator k, PrimalTerm f, ProximalOperator gStar, double normBound) {
+        this(k, f, gStar, normBound, 1.0);
+    }
+
+    /**
+     * Creates the method with steps {@code tau = 0.99 r / bound} and {@code sigma = 0.99 / (r bound)} from a bound on
+     * {@code ||K||_2} and a primal weight {@code r} (larger moves {@code x} faster relative to {@code y}).
+     *
+     * @param normBound an upper bound on {@code ||K||_2}, positive and finite
+     * @param primalWeight {@code r}, positive and finite
+     */
+    public PrimalDualHybridGradient(LinearOperator k, PrimalTerm f, ProximalOperator gStar, double normBound,
+            double primalWeight) {
         if (k.rows() < 1 || k.cols() < 1) {
             throw new IllegalArgumentException(NAME + ": K must have at least one row and column, got (" + k.rows()
                     + ", " + k.cols() + ")");
@@ -67,13 +79,17 @@ public final class PrimalDualHybridGradient implements FoldableAlgorithm {
             throw new IllegalArgumentException(NAME + ": the bound on ||K|| must be positive and finite, got "
                     + normBound);
         }
+        if (!(primalWeight > 0) || !Double.isFinite(primalWeight)) {
+            throw new IllegalArgumentException(NAME + ": the primal weight must be positive and finite, got "
+                    + primalWeight);
+        }
         this.k = k;
         this.f = f;
         this.gStar = gStar;
         this.n = k.cols();
         this.m = k.rows();
-        this.tau = 0.99 / normBound;
-        this.sigma = 0.99 / normBound;
+        this.tau = 0.99 * primalWeight / normBound;
+        this.sigma = 0.99 / (primalWeight * normBound);
     }
 
     /**

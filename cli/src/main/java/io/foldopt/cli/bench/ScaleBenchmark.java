@@ -1,0 +1,305 @@
+package io.foldopt.cli.bench;
+
+import io.foldopt.autodiff.Autodiff;
+import io.foldopt.autodiff.GradMode;
+import io.foldopt.autodiff.Var;
+import io.foldopt.fold.BackwardReport;
+import io.foldopt.fold.FoldOptions;
+import io.foldopt.fold.FoldedLayer;
+import io.foldopt.fold.ForwardSolver;
+import io.foldopt.fold.OptimizationLayer;
+import io.foldopt.fold.UnrolledLayer;
+import io.foldopt.linalg.BatchedLinearSolver;
+import io.foldopt.linalg.Gmres;
+import io.foldopt.status.FailurePolicy;
+import io.foldopt.tensor.Tensor;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * The measurements of {@code foldopt bench scale}: for each problem ({@link ScaleProblem}) and size {@code n}, one
+ * forward solve, then the folded backward of {@code L = <g, x*(c)>} (random seeded {@code g}) by each iterative
+ * method and by unrolling {@code K} steps, each with its time, iterations, peak heap and the directional
+ * finite-difference error of {@code dL/dc}.
+ *
+ * <p>Directional check: for a seeded random direction {@code d}, {@code <dL/dc, d>} against
+ * {@code (L(c + eps d) - L(c - eps d)) / (2 eps)}, the two extra forward solves to the same tolerance; the relative
+ * error is {@code |analytic - numeric| / |numeric|}. Peak heap: the sum of the peak usages of the heap memory pools
+ * (memory MX beans), reset after a forced GC before each row; it includes the problem and the forward solution.
+ * An unrolled depth that runs out of memory is reported once and not run at larger sizes.
+ */
+public final class ScaleBenchmark {
+    /** GMRES's restart length: {@code restart + 1} Krylov vectors of the state's size are kept. */
+    public static final int RESTART = 20;
+    /** The folded backward methods, in row order. */
+    public static final List<BatchedLinearSolver> METHODS =
+            List.of(new Gmres(RESTART), BatchedLinearSolver.BICGSTAB, BatchedLinearSolver.LFPI);
+    /** The unrolling depths {@code K}, in row order. */
+    public static final List<Integer> UNROLLED_STEPS = List.of(100, 1000);
+    /** Largest state dimension at which the DIRECT backward (a dense Jacobian) is also run. */
+    public static final int DIRECT_MAX_STATE = 2000;
+
+    private ScaleBenchmark() {}
+
+    /**
+     * What to run.
+     *
+     * @param sizes the numbers of variables {@code n}, each at least 4
+     * @param problems {@code tv} and/or {@code qp}
+     * @param seed seed of the problems, the cotangent and the direction
+     * @param tolerance relative residual of the backward solves
+     * @param forwardTolerance fixed-point tolerance of the forward solves
+     * @param epsilon relative step of the directional finite difference
+     * @param maxIterations iteration limit of each backward solve
+     */
+    public record Config(int[] sizes, List<String> problems, long seed, double tolerance, double forwardTolerance,
+            double epsilon, int maxIterations) {
+        /** Validates the settings. */
+        public Config {
+            for (int n : sizes) {
+                if (n < 4) {
+                    throw new IllegalArgumentException("sizes must be >= 4, got " + n);
+                }
+            }
+            for (String p : problems) {
+                if (!p.equals("tv") && !p.equals("qp")) {
+                    throw new IllegalArgumentException("unknown problem '" + p + "' (expected tv or qp)");
+                }
+            }
+            if (!(tolerance > 0 && tolerance < 1) || !(forwardTolerance > 0 && forwardTolerance < 1)
+                    || !(epsilon > 0 && epsilon < 1)) {
+                throw new IllegalArgumentException("tolerances and epsilon must be in (0, 1), got " + tolerance + ", "
+                        + forwardTolerance + ", " + epsilon);
+            }
+            if (maxIterations < 1) {
+                throw new IllegalArgumentException("the iteration limit must be >= 1, got " + maxIterations);
+            }
+        }
+    }
+
+    /**
+     * One row of the result.
+     *
+     * @param problem {@code tv} or {@code qp}
+     * @param n the number of variables
+     * @param method {@code gmres, bicgstab, lfpi, direct} or {@code unrolled-K}
+     * @param iterations backward iterations ({@code K} when unrolled; 0 when not run)
+     * @param forwardSeconds the forward solve (folded) or the recording of {@code K} steps (unrolled)
+     * @param backwardSeconds the VJP, wall clock
+     * @param backwardCpuSeconds the VJP, CPU time of the process (all threads): the work, whatever the load
+     * @param peakHeapBytes peak heap during the row
+     * @param directionalRelError relative error of {@code <dL/dc, d>} against the central difference
+     * @param relErrorVsDirect {@code ||dL/dc - dL/dc_direct|| / ||dL/dc_direct||} where DIRECT ran and converged,
+     *     NaN otherwise
+     * @param converged whether the backward solve converged (null for unrolling, false when not run)
+     * @param note why a row did not run, or empty
+     */
+    public record Row(String problem, int n, String method, int iterations, double forwardSeconds,
+            double backwardSeconds, double backwardCpuSeconds, long peakHeapBytes, double directionalRelError, double relErrorVsDirect, Boolean converged,
+            String note) {}
+
+    /** Runs every problem at every size; each row is passed to {@code progress} as it is measured. */
+    public static List<Row> run(Config config, Consumer<Row> progress) {
+        List<Row> rows = new ArrayList<>();
+        Set<String> outOfMemory = new HashSet<>();
+        for (String name : config.problems()) {
+            for (int n : config.sizes()) {
+                ScaleProblem problem = name.equals("tv") ? ScaleProblem.totalVariation(n, config.seed())
+                        : ScaleProblem.sparseQp(n, config.seed());
+                measure(problem, config, outOfMemory, r -> {
+                    rows.add(r);
+                    progress.accept(r);
+                });
+            }
+        }
+        return rows;
+    }
+
+    private static void measure(ScaleProblem problem, Config config, Set<String> outOfMemory, Consumer<Row> rows) {
+        Tensor[] params = problem.params();
+        Tensor c = params[0];
+        SplittableRandom rng = new SplittableRandom(config.seed() + 1);
+        ForwardSolver solver = problem.algorithm().solver(config.forwardTolerance(), 1_000_000);
+        long t0 = System.nanoTime();
+        Tensor state = GradMode.noGrad(() -> solver.solve(params));
+        double forwardSeconds = (System.nanoTime() - t0) * 1e-9;
+        int n = problem.n();
+        Tensor g = Tensor.randn(rng, 1, n);
+        Tensor direction = Tensor.randn(rng, c.shape());
+        double eps = config.epsilon() * Math.max(1.0, c.norm()) / direction.norm();
+        double numeric = (loss(problem, solver, shifted(params, direction, eps), g)
+                - loss(problem, solver, shifted(params, direction, -eps), g)) / (2 * eps);
+        ForwardSolver cached = p -> p[0].data() == c.data() ? state : solver.solve(p);
+        List<BatchedLinearSolver> methods = new ArrayList<>();
+        if (state.dim(1) <= DIRECT_MAX_STATE) {
+            methods.add(BatchedLinearSolver.DIRECT);
+        }
+        methods.addAll(METHODS);
+        Tensor direct = null;
+        for (BatchedLinearSolver method : methods) {
+            FoldOptions options = FoldOptions.defaults().withSolver(method).withTolerance(config.tolerance())
+                    .withMaxIterations(config.maxIterations()).withOnFailure(FailurePolicy.FLAG);
+            FoldedLayer layer = new FoldedLayer(cached, problem.algorithm().updateMap(), options);
+            Measurement m = backward(problem, layer, g, direction);
+            BackwardReport report = layer.lastReport();
+            if (method == BatchedLinearSolver.DIRECT && report.allOk()) {
+                direct = m.gradient();
+            }
+            rows.accept(new Row(problem.name(), n, method.name().toLowerCase(Locale.ROOT), report.maxIterations(),
+                    forwardSeconds, m.seconds(), m.cpuSeconds(), m.peakHeap(), relError(m.directional(), numeric),
+                    relErrorVs(m.gradient(), direct), report.allOk(), ""));
+        }
+        for (int steps : UNROLLED_STEPS) {
+            String key = problem.name() + "/" + steps;
+            String method = "unrolled-" + steps;
+            if (outOfMemory.contains(key)) {
+                rows.accept(new Row(problem.name(), n, method, 0, Double.NaN, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN, false,
+                        "not run: out of memory at a smaller n"));
+                continue;
+            }
+            try {
+                int dim = state.dim(1);
+                UnrolledLayer layer = new UnrolledLayer(problem.algorithm().updateMap(),
+                        p -> Tensor.zeros(1, dim), steps);
+                Measurement m = backward(problem, layer, g, direction);
+                rows.accept(new Row(problem.name(), n, method, steps, m.forwardSeconds(), m.seconds(), m.cpuSeconds(),
+                        m.peakHeap(), relError(m.directional(), numeric), relErrorVs(m.gradient(), direct), null, ""));
+            } catch (OutOfMemoryError e) {
+                outOfMemory.add(key);
+                rows.accept(new Row(problem.name(), n, method, 0, Double.NaN, Double.NaN, Double.NaN, maxHeap(), Double.NaN, Double.NaN,
+                        false,
+                        "out of memory (max heap " + maxHeap() / (1 << 20) + " MiB)"));
+            }
+        }
+    }
+
+    private record Measurement(double forwardSeconds, double seconds, double cpuSeconds, long peakHeap,
+            double directional, Tensor gradient) {}
+
+    /** Runs the layer forward and the VJP of {@code <g, x*>} to {@code c}, measuring time and peak heap. */
+    private static Measurement backward(ScaleProblem problem, OptimizationLayer layer, Tensor g, Tensor direction) {
+        resetPeaks();
+        Var[] params = new Var[problem.params().length];
+        for (int i = 0; i < params.length; i++) {
+            params[i] = i == 0 ? Var.param(problem.params()[0]) : Var.constant(problem.params()[i]);
+        }
+        long t0 = System.nanoTime();
+        Var x = problem.algorithm().output(layer.apply(params));
+        long t1 = System.nanoTime();
+        long cpu0 = processCpuNanos();
+        Tensor grad = Autodiff.vjp(new Var[] {x}, new Var[] {params[0]}, new Tensor[] {g})[0];
+        long t2 = System.nanoTime();
+        long cpu1 = processCpuNanos();
+        long peak = peakHeap();
+        double directional = 0;
+        for (int i = 0; i < grad.size(); i++) {
+            directional += grad.data()[i] * direction.data()[i];
+        }
+        return new Measurement((t1 - t0) * 1e-9, (t2 - t1) * 1e-9, (cpu1 - cpu0) * 1e-9, peak, directional,
+                grad);
+    }
+
+    /** @return {@code <g, x*(params)>} by a forward solve */
+    private static double loss(ScaleProblem problem, ForwardSolver solver, Tensor[] params, Tensor g) {
+        Tensor state = GradMode.noGrad(() -> solver.solve(params));
+        Tensor x = GradMode.noGrad(() -> problem.algorithm().output(Var.constant(state)).value());
+        double s = 0;
+        for (int i = 0; i < x.size(); i++) {
+            s += g.data()[i] * x.data()[i];
+        }
+        return s;
+    }
+
+    /** @return the parameters with {@code c + eps d} in place of {@code c} */
+    private static Tensor[] shifted(Tensor[] params, Tensor direction, double eps) {
+        Tensor[] out = params.clone();
+        double[] c = params[0].data();
+        double[] v = new double[c.length];
+        for (int i = 0; i < c.length; i++) {
+            v[i] = c[i] + eps * direction.data()[i];
+        }
+        out[0] = Tensor.wrap(v, params[0].shape());
+        return out;
+    }
+
+    /** @return {@code ||a - b|| / ||b||}, or NaN without {@code b} */
+    private static double relErrorVs(Tensor a, Tensor b) {
+        if (b == null) {
+            return Double.NaN;
+        }
+        double d = 0;
+        for (int i = 0; i < a.size(); i++) {
+            d += Math.pow(a.data()[i] - b.data()[i], 2);
+        }
+        return Math.sqrt(d) / Math.max(b.norm(), Double.MIN_NORMAL);
+    }
+
+    private static double relError(double analytic, double numeric) {
+        return Math.abs(analytic - numeric) / Math.max(Math.abs(numeric), Double.MIN_NORMAL);
+    }
+
+    /** @return the CPU time of this process in nanoseconds (all threads) */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static void resetPeaks() {
+        System.gc();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+            }
+        }
+    }
+
+    private static long peakHeap() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+
+    /** @return the JVM's maximum heap in bytes */
+    public static long maxHeap() {
+        return Runtime.getRuntime().maxMemory();
+    }
+
+    /**
+     * @return the least-squares slope of {@code log y} against {@code log x} over the points with positive finite
+     *     {@code y}, or NaN with fewer than two
+     */
+    public static double fittedExponent(double[] x, double[] y) {
+        double sx = 0;
+        double sy = 0;
+        double sxx = 0;
+        double sxy = 0;
+        int k = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (y[i] > 0 && Double.isFinite(y[i])) {
+                double lx = Math.log(x[i]);
+                double ly = Math.log(y[i]);
+                sx += lx;
+                sy += ly;
+                sxx += lx * lx;
+                sxy += lx * ly;
+                k++;
+            }
+        }
+        if (k < 2) {
+            return Double.NaN;
+        }
+        return (k * sxy - sx * sy) / (k * sxx - sx * sx);
+    }
+}
