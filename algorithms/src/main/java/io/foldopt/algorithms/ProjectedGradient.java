@@ -9,7 +9,7 @@ import io.foldopt.tensor.Tensor;
  * smooth {@link SmoothObjective} {@code f} and a differentiable projection onto {@code C}.
  *
  * <p>Update map {@code U(x, c) = Proj_C(x - alpha grad_x f(x, c))}; its fixed points are the
- * stationary points of {@code f} on {@code C}. Variant (a) of the brief passes a projection with a
+ * stationary points of {@code f} on {@code C}. Variant (a) passes a projection with a
  * closed-form Jacobian ({@code io.foldopt.projection.Projections}); variant (b) passes the projection
  * onto a polyhedron {@code {Ax = b, Gx <= h}} computed as a differentiable QP ({@link Polyhedron}).
  * Folding differentiates the recorded gradient (Hessian of {@code f}) and the projection's VJP; no

@@ -27,7 +27,7 @@ class SqpTest {
 
     /**
      * {@code min -c^T x + 0.1 ||x||^2  s.t.  x^T S x <= gamma,  1^T x <= 1,  -x <= 0} with a fixed PSD
-     * {@code S}: the portfolio problem of the brief.
+     * {@code S}: the portfolio problem of the paper.
      */
     private static Sqp portfolio(double gamma) {
         Var sigma = Var.constant(FoldingAssertions.spd(N, 0.1, 1).map(v -> 0.1 * v));

@@ -27,7 +27,7 @@ import java.util.stream.IntStream;
  *
  * <p><b>Data.</b> {@code u ~ N(0, I_p)}; {@code theta = 1.5 t(u) + sigma eps} with {@code t} a fixed
  * random two-layer network ({@link RandomNetwork}), {@code eps ~ N(0, I)}, {@code sigma = 0.25}; {@code Q}
- * with entries {@code N(0, 1/n)}; all from {@code config.seed()}. Sizes (the brief gives none): small
+ * with entries {@code N(0, 1/n)}; all from {@code config.seed()}. Sizes (the paper gives none): small
  * {@code n = 8}, {@code k_x = k_y = 3}, 200 training and 100 test samples; paper {@code n = 30},
  * {@code k_x = k_y = 10}, 800 and 200; {@code p = 5} features. The smoothing {@code mu = 1} is below
  * {@code ||Q||_2} (about 1.6 to 2.1 for these {@code Q}), so the smoothed problem stays nonconvex.

@@ -30,7 +30,7 @@ import java.util.stream.IntStream;
  * {@code s = t(u) + sigma eps} with {@code t} a fixed random two-layer network ({@link RandomNetwork}) and
  * {@code eps ~ N(0, I)}; each sample has {@code k'} labels, {@code k'} uniform in {@code {1, ..., k}}, namely
  * the {@code k'} largest entries of {@code s}. The targets are the 0/1 indicator rows; {@code sigma = 0.1}.
- * Sizes (the brief gives none): small {@code d = 10} features, {@code n = 20} labels, {@code k = 3}, 400
+ * Sizes (the paper gives none): small {@code d = 10} features, {@code n = 20} labels, {@code k = 3}, 400
  * training and 200 test samples; paper {@code d = 50}, {@code n = 100}, {@code k = 5}, 3000 and 1000. The
  * layers use {@code eps = 1} (LML's {@code x = sigmoid(c - nu)}).
  *

@@ -36,7 +36,7 @@ import java.util.SplittableRandom;
  * </ul>
  *
  * <p><b>Sizes</b>: {@code SMALL} has 10 variables, 3 equalities, 3 inequalities, 200 training and 100 test
- * samples; {@code PAPER} the brief's 100 variables, 50 equalities and 50 inequalities, with 1000 training and 200
+ * samples; {@code PAPER} the paper's 100 variables, 50 equalities and 50 inequalities, with 1000 training and 200
  * test samples (the reference's 8334 would take hours: every training step solves the batch's problems).
  *
  * <p><b>Metric</b>: the normalized regret {@code |f(y*(p_hat); p) - f(y*(p); p)| / |f(y*(p); p)|} averaged over

@@ -53,8 +53,8 @@ import java.util.function.Function;
  * 0.05, its decisions are vertices of the budget simplex (one asset, where the ridge term no longer smooths
  * the solution map) and the decision-focused gradients vanish.
  *
- * <p>Sizes: SMALL has {@code n = 10} assets and 120 samples; PAPER the brief's {@code n = 50} and 320
- * samples; both split 80/20 (the first 80% train). With the brief's {@code gamma = 11.25 wbar^T Sigma wbar}
+ * <p>Sizes: SMALL has {@code n = 10} assets and 120 samples; PAPER the paper's {@code n = 50} and 320
+ * samples; both split 80/20 (the first 80% train). With the paper's {@code gamma = 11.25 wbar^T Sigma wbar}
  * and {@code Sigma ~ 1e-6 I}, the risk constraint reads {@code ||x||^2 <~ 11.25 / n}: it cannot bind for
  * {@code n <= 11} (the budget gives {@code ||x||^2 <= 1}) and binds for {@code n = 50} only on concentrated
  * portfolios. The polynomial degree is the setting {@code deg} (4 by default): the papers' sweep is

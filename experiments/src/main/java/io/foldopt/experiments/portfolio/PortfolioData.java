@@ -34,7 +34,7 @@ public record PortfolioData(Tensor features, Tensor returns, Tensor covariance, 
      * @param assets {@code n}
      * @param featureCount {@code p}
      * @param deg the degree {@code deg >= 1} of the polynomial map from features to returns
-     * @param tau the noise level (0.1 in the brief)
+     * @param tau the noise level (0.1 in the paper)
      * @param seed the seed of every draw
      * @return the data set
      */

@@ -9,7 +9,7 @@ import io.foldopt.fold.UpdateMap;
 import io.foldopt.tensor.Tensor;
 
 /**
- * The risk-constrained portfolio problem of the brief (section 6.3), for predicted returns {@code c}:
+ * The risk-constrained portfolio problem of the paper, for predicted returns {@code c}:
  *
  * <pre>
  *   max_x  c^T x - 0.1 ||x||^2   s.t.   x^T Sigma x &lt;= gamma,   1^T x &lt;= 1,   x >= 0
