@@ -6,6 +6,7 @@ import io.foldopt.cli.bench.BackwardBenchmark.Row;
 import io.foldopt.cli.format.JsonObject;
 import io.foldopt.cli.format.TextTable;
 import io.foldopt.parallel.Parallel;
+import io.foldopt.tensor.Kernels;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Spec;
                     + " on min 1/2 x^T Q x + c^T sin(x) over [-1, 1]^n, Q = M^T M / n + 0.1 I, for a batch of"
                     + " standard-normal c and a random cotangent, all drawn from --seed.",
             "Prints method, iterations, backward and forward seconds, the relative gradient error against the"
-                    + " direct solve, and whether the backward solve converged."})
+                    + " direct solve, and whether the backward solve converged; the dense kernels used (java or"
+                    + " openblas, chosen by -Dfoldopt.blas=java|native) go to the JSON rows and standard error."})
 final class BenchBackwardCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -87,6 +89,7 @@ final class BenchBackwardCommand implements Callable<Integer> {
             throw new UncheckedIOException("cannot write the report to " + outDir + ": " + OptionChecks.reason(e), e);
         }
         spec.commandLine().getErr().println("report written to " + outDir.toAbsolutePath().normalize());
+        spec.commandLine().getErr().println("dense kernels: " + Kernels.backendName());
         return 0;
     }
 
@@ -94,7 +97,7 @@ final class BenchBackwardCommand implements Callable<Integer> {
         return new JsonObject().put("method", r.method()).put("n", r.n()).put("batch", r.batch())
                 .put("iterations", r.iterations()).put("backward_seconds", r.backwardSeconds())
                 .put("forward_seconds", r.forwardSeconds()).put("rel_error_vs_direct", r.relErrorVsDirect())
-                .put("converged", r.converged()).toString();
+                .put("converged", r.converged()).put("kernels", Kernels.backendName()).toString();
     }
 
     private static String toTable(List<Row> rows) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BenchBackwardCommandTest {
     private static final List<String> KEYS = List.of("method", "n", "batch", "iterations", "backward_seconds",
-            "forward_seconds", "rel_error_vs_direct", "converged");
+            "forward_seconds", "rel_error_vs_direct", "converged", "kernels");
     private static final Pattern OBJECT = Pattern.compile("\\{(.*)}");
     private static final Pattern MEMBER = Pattern.compile("\"([^\"]*)\":(\"[^\"]*\"|[^,]*)(,|$)");
 
@@ -33,6 +33,7 @@ class BenchBackwardCommandTest {
                 "--out", reportDir.toString());
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.err().startsWith("report written to "), run.err());
+        assertTrue(run.err().contains("dense kernels: openblas"), run.err());
         printed = run.outLines();
         rows = printed.stream().map(BenchBackwardCommandTest::parse).toList();
     }
@@ -76,6 +77,7 @@ class BenchBackwardCommandTest {
             assertEquals(KEYS, List.copyOf(r.keySet()));
             assertEquals("20", r.get("n"));
             assertEquals("4", r.get("batch"));
+            assertEquals("openblas", r.get("kernels"));
             assertTrue(Double.parseDouble(r.get("backward_seconds")) >= 0);
             assertTrue(Double.parseDouble(r.get("forward_seconds")) >= 0);
         }

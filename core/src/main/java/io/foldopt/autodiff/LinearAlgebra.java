@@ -34,7 +34,7 @@ public final class LinearAlgebra {
             int rows = Shapes.size(Arrays.copyOf(sa, sa.length - 1));
             int[] so = sa.clone();
             so[so.length - 1] = m;
-            Tensor out = Tensor.wrap(Kernels.gemm(av.data(), rows, k, bv.rowArrays(), m), so);
+            Tensor out = Tensor.wrap(Kernels.gemm(av.data(), rows, k, bv), so);
             return Var.op(out, new Var[] {a, b}, (i, g) -> i == 0
                     ? matmul(g, transpose(b))
                     : matmul(transpose(Structure.reshape(a, rows, k)), Structure.reshape(g, rows, m)));

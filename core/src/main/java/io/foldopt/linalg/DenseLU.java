@@ -82,8 +82,7 @@ public final class DenseLU {
             if (singular || width == 0) {
                 continue;
             }
-            // U12 = L11^{-1} A12, its rows copied out for the update.
-            double[][] u12 = new double[k1 - k0][];
+            // U12 = L11^{-1} A12, in place.
             for (int k = k0; k < k1; k++) {
                 int rk = k * n;
                 for (int i = k + 1; i < k1; i++) {
@@ -92,9 +91,8 @@ public final class DenseLU {
                         Vec.axpy(-l, a, rk + k1, a, i * n + k1, width);
                     }
                 }
-                u12[k - k0] = Arrays.copyOfRange(a, rk + k1, rk + n);
             }
-            Kernels.multiplyAdd(-1.0, a, k1 * n + k0, n, u12, a, k1 * n + k1, n, width, k1 - k0, width);
+            Kernels.multiplyAdd(-1.0, a, k1 * n + k0, n, a, k0 * n + k1, n, a, k1 * n + k1, n, width, k1 - k0, width);
         }
         if (!singular) {
             singular = !Vec.allFinite(a, 0, a.length);

@@ -4,10 +4,11 @@ import io.foldopt.parallel.Parallel;
 import java.util.Arrays;
 
 /**
- * Flat-array kernels behind the tensor operations: broadcasting elementwise arithmetic and one
- * batched matrix-product kernel.
+ * Flat-array kernels behind the tensor operations: broadcasting elementwise arithmetic and the
+ * dense matrix products.
  *
- * <p>The product kernel runs in {@code i-k-j} order (contiguous inner loop, vectorized by the JIT),
+ * <p>Products go through the {@link GemmBackend} chosen at start-up ({@link #backendName()}): a
+ * native BLAS when one is on the class path and loads, else the pure-Java kernel. The pure-Java kernel runs in {@code i-k-j} order (contiguous inner loop, vectorized by the JIT),
  * skips zero entries of the left operand (so a cotangent zeroed by a projection's mask costs nothing
  * for those coordinates) and splits rows across threads through {@link Parallel}.
  */
@@ -141,6 +142,47 @@ public final class Kernels {
     }
 
     /**
+     * Products whose {@code rows * inner * cols} is below this run on the pure-Java kernel whatever the
+     * backend: a native call's fixed cost would dominate them.
+     */
+    public static final long NATIVE_MIN_WORK = 1L << 12;
+
+    private static volatile GemmBackend backend = GemmBackends.select();
+
+    /** @return the name of the dense product backend in use ({@code java}, {@code openblas}, ...) */
+    public static String backendName() {
+        return backend.name();
+    }
+
+    /** @return the dense product backend in use */
+    public static GemmBackend backend() {
+        return backend;
+    }
+
+    /**
+     * Runs {@code body} with every dense product of the process going through {@code b}, then restores
+     * the previous backend: for comparing backends on the same computation. Not for use while other
+     * threads compute products.
+     *
+     * @return what {@code body} returns
+     */
+    public static <T> T withBackend(GemmBackend b, java.util.function.Supplier<T> body) {
+        GemmBackend previous = backend;
+        backend = java.util.Objects.requireNonNull(b, "backend");
+        try {
+            return body.get();
+        } finally {
+            backend = previous;
+        }
+    }
+
+    /** @return the backend for a product of {@code work = rows * inner * cols} */
+    private static GemmBackend backendFor(long work) {
+        GemmBackend b = backend;
+        return work < NATIVE_MIN_WORK ? GemmBackend.JAVA : b;
+    }
+
+    /**
      * Batched product {@code C_t = A_t B_t} for {@code t = 0..batches-1}, with {@code A_t} of size
      * {@code rows x inner} and {@code B_t} of size {@code inner x cols}, all row-major.
      *
@@ -152,29 +194,52 @@ public final class Kernels {
             int inner, int cols) {
         if (bStride == 0 && (batches == 1 || aStride == rows * inner)) {
             // One right operand for every row of the batch: a single (batches*rows) x inner product.
-            return gemm(a, batches * rows, inner, splitRows(b, 0, inner, cols), cols);
+            double[] c = new double[batches * rows * cols];
+            multiplyAdd(1.0, a, 0, inner, b, 0, cols, c, 0, cols, batches * rows, inner, cols);
+            return c;
         }
         double[] c = new double[batches * rows * cols];
-        Parallel.forEach(batches, (long) rows * inner * cols, t -> multiplyAdd(1.0, a, t * aStride, inner,
-                splitRows(b, t * bStride, inner, cols), c, t * rows * cols, cols, rows, inner, cols));
+        long work = (long) rows * inner * cols;
+        GemmBackend k = backendFor(work);
+        Parallel.forEach(batches, work, t -> k.multiplyAdd(1.0, a, t * aStride, inner, b, t * bStride, cols, c,
+                t * rows * cols, cols, rows, inner, cols));
         return c;
     }
 
     /**
-     * {@code C = A B} for {@code A} of {@code rows x inner} (row-major) and {@code B} given as its rows
-     * (see {@link Tensor#rowArrays()}, which caches them for a shared matrix).
+     * {@code C = A B} for {@code A} of {@code rows x inner} (row-major) and a matrix {@code B} of
+     * {@code inner x cols}; the pure-Java kernel uses {@code B}'s cached {@link Tensor#rowArrays()}.
      */
-    public static double[] gemm(double[] a, int rows, int inner, double[][] bRows, int cols) {
+    public static double[] gemm(double[] a, int rows, int inner, Tensor b) {
+        int cols = b.dim(-1);
         double[] c = new double[rows * cols];
-        multiplyAdd(1.0, a, 0, inner, bRows, c, 0, cols, rows, inner, cols);
+        GemmBackend k = backendFor((long) rows * inner * cols);
+        if (k == GemmBackend.JAVA) {
+            multiplyAdd(1.0, a, 0, inner, b.rowArrays(), c, 0, cols, rows, inner, cols);
+        } else {
+            k.multiplyAdd(1.0, a, 0, inner, b.data(), 0, cols, c, 0, cols, rows, inner, cols);
+        }
         return c;
     }
 
-    /** @return rows {@code 0..count-1} of the row-major block at {@code off}, each a separate array */
-    public static double[][] splitRows(double[] m, int off, int count, int cols) {
+    /**
+     * {@code C += s A B} on row-major blocks with row strides {@code lda}, {@code ldb}, {@code ldc}
+     * (see {@link GemmBackend#multiplyAdd}), through the backend in use.
+     */
+    public static void multiplyAdd(double s, double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+            double[] c, int cOff, int ldc, int rows, int inner, int cols) {
+        backendFor((long) rows * inner * cols).multiplyAdd(s, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, rows,
+                inner, cols);
+    }
+
+    /**
+     * @return rows {@code 0..count-1} of length {@code cols} of the row-major block at {@code off} with
+     *     row stride {@code ld}, each a separate array
+     */
+    public static double[][] splitRows(double[] m, int off, int count, int ld, int cols) {
         double[][] rows = new double[count][];
         for (int k = 0; k < count; k++) {
-            rows[k] = java.util.Arrays.copyOfRange(m, off + k * cols, off + (k + 1) * cols);
+            rows[k] = Arrays.copyOfRange(m, off + k * ld, off + k * ld + cols);
         }
         return rows;
     }

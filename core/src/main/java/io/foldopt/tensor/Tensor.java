@@ -231,7 +231,7 @@ public final class Tensor {
         if (r == null) {
             int n = shape.length == 0 ? 1 : dim(-1);
             int count = shape.length == 0 ? 1 : Shapes.size(java.util.Arrays.copyOf(shape, shape.length - 1));
-            r = Kernels.splitRows(data, 0, count, n);
+            r = Kernels.splitRows(data, 0, count, n, n);
             rowArrays = r;
         }
         return r;

@@ -2,6 +2,7 @@ package io.foldopt.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,82 @@ class KernelsTest {
                 Kernels.BinaryOp.ADD);
         assertArrayEquals(new double[] {11, 21, 31, 12, 22, 32}, c.data());
         assertArrayEquals(new int[] {2, 3}, c.shape());
+    }
+
+    @Test
+    void javaBackendComputesStridedMultiplyAddInPlace() {
+        int rows = 4;
+        int inner = 3;
+        int cols = 5;
+        int lda = 6;
+        int ldb = 7;
+        int ldc = 8;
+        double[] a = sparse(2 + rows * lda);
+        double[] b = sparse(1 + inner * ldb);
+        double[] c = sparse(3 + rows * ldc);
+        double[] expected = c.clone();
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                double s = 0;
+                for (int k = 0; k < inner; k++) {
+                    s += a[2 + i * lda + k] * b[1 + k * ldb + j];
+                }
+                expected[3 + i * ldc + j] += -2.0 * s;
+            }
+        }
+        GemmBackend.JAVA.multiplyAdd(-2.0, a, 2, lda, b, 1, ldb, c, 3, ldc, rows, inner, cols);
+        assertArrayEquals(expected, c, 1e-12);
+    }
+
+    @Test
+    void withoutANativeProviderEveryChoiceFallsBackToTheJavaKernels() {
+        String saved = System.getProperty(GemmBackends.PROPERTY);
+        try {
+            for (String value : new String[] {null, "java", "native", "fortran"}) {
+                if (value == null) {
+                    System.clearProperty(GemmBackends.PROPERTY);
+                } else {
+                    System.setProperty(GemmBackends.PROPERTY, value);
+                }
+                assertSame(GemmBackend.JAVA, GemmBackends.select(), String.valueOf(value));
+            }
+        } finally {
+            if (saved == null) {
+                System.clearProperty(GemmBackends.PROPERTY);
+            } else {
+                System.setProperty(GemmBackends.PROPERTY, saved);
+            }
+        }
+        assertEquals("java", Kernels.backendName());
+    }
+
+    @Test
+    void withBackendRoutesProductsAndRestoresThePreviousBackend() {
+        int[] calls = new int[1];
+        GemmBackend counting = new GemmBackend() {
+            @Override
+            public String name() {
+                return "counting";
+            }
+
+            @Override
+            public void multiplyAdd(double s, double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                    double[] c, int cOff, int ldc, int rows, int inner, int cols) {
+                calls[0]++;
+                GemmBackend.JAVA.multiplyAdd(s, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, rows, inner, cols);
+            }
+        };
+        double[] a = sparse(32 * 20);
+        double[] b = sparse(20 * 24);
+        double[] c = Kernels.withBackend(counting, () -> {
+            assertEquals("counting", Kernels.backendName());
+            return Kernels.gemm(a, 0, b, 0, 1, 32, 20, 24);
+        });
+        assertEquals(1, calls[0]);
+        assertArrayEquals(naive(a, 0, b, 0, 1, 32, 20, 24), c, 1e-12);
+        Kernels.withBackend(counting, () -> Kernels.gemm(new double[2], 0, new double[2], 0, 1, 1, 2, 1));
+        assertEquals(1, calls[0], "products below NATIVE_MIN_WORK stay on the Java kernel");
+        assertEquals("java", Kernels.backendName());
     }
 
     @Test

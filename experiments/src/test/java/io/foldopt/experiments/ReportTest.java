@@ -10,6 +10,7 @@ import io.foldopt.experiments.ExperimentConfig.Size;
 import io.foldopt.experiments.report.Provenance;
 import io.foldopt.experiments.report.Report;
 import io.foldopt.linalg.BatchedLinearSolver;
+import io.foldopt.tensor.Kernels;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,6 +58,7 @@ class ReportTest {
         for (String key : List.of("jvm", "os")) {
             assertTrue(config.get(key).asText().length() > 3, key);
         }
+        assertEquals(Kernels.backendName(), config.get("dense_kernels").asText());
         JsonNode summary = json.readTree(dir.resolve("summary.json").toFile());
         JsonNode folded = summary.get("methods").get(0);
         assertEquals("folded", folded.get("method").asText());

@@ -6,6 +6,7 @@ import io.foldopt.experiments.EpochRecord;
 import io.foldopt.experiments.ExperimentConfig;
 import io.foldopt.experiments.ExperimentResult;
 import io.foldopt.experiments.MethodResult;
+import io.foldopt.tensor.Kernels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,7 @@ public final class Report {
         m.put("backward", c.backward().name().toLowerCase(Locale.ROOT));
         m.put("tolerance", c.tolerance());
         m.put("seed", c.seed());
+        m.put("dense_kernels", Kernels.backendName());
         m.putAll(c.settings());
         m.putAll(provenance.toMap());
         return m;

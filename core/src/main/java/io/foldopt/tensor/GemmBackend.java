@@ -1,0 +1,44 @@
+package io.foldopt.tensor;
+
+/**
+ * A dense matrix-product kernel: {@code C += s A B} on row-major blocks of flat arrays.
+ *
+ * <p>{@link Kernels} routes every dense product (batched products and their VJPs, the blocked
+ * {@link io.foldopt.linalg.DenseLU}) through one backend, chosen once at start-up: the pure-Java
+ * kernel ({@link #JAVA}) or a native BLAS found through {@link java.util.ServiceLoader} (a jar
+ * declaring this interface in {@code META-INF/services}). The system property
+ * {@code foldopt.blas=java|native} forces either; without it a native backend is used when one
+ * loads. See {@link Kernels#backendName()}.
+ */
+public interface GemmBackend {
+    /**
+     * The pure-Java kernel: {@link Kernels#multiplyAdd(double, double[], int, int, double[][], double[], int, int,
+     * int, int, int)} on the rows of {@code B}.
+     */
+    GemmBackend JAVA = new GemmBackend() {
+        @Override
+        public String name() {
+            return "java";
+        }
+
+        @Override
+        public void multiplyAdd(double s, double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double[] c,
+                int cOff, int ldc, int rows, int inner, int cols) {
+            Kernels.multiplyAdd(s, a, aOff, lda, Kernels.splitRows(b, bOff, inner, ldb, cols), c, cOff, ldc, rows,
+                    inner, cols);
+        }
+    };
+
+    /** @return the backend's short name, e.g. {@code java} or {@code openblas} */
+    String name();
+
+    /**
+     * {@code C += s A B}: {@code A} is {@code rows x inner} at {@code aOff} with row stride {@code lda},
+     * {@code B} is {@code inner x cols} at {@code bOff} with row stride {@code ldb}, {@code C} is
+     * {@code rows x cols} at {@code cOff} with row stride {@code ldc}. {@code C} must not overlap
+     * {@code A} or {@code B} (they may lie in the same array). Implementations may split rows across
+     * threads through {@link io.foldopt.parallel.Parallel}.
+     */
+    void multiplyAdd(double s, double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double[] c, int cOff,
+            int ldc, int rows, int inner, int cols);
+}

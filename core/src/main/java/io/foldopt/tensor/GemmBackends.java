@@ -1,0 +1,58 @@
+package io.foldopt.tensor;
+
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+
+/** Chooses the {@link GemmBackend} once, at start-up (see {@link GemmBackend} for the rule). */
+final class GemmBackends {
+    /** The system property that forces a backend: {@code java} or {@code native}. */
+    static final String PROPERTY = "foldopt.blas";
+
+    private GemmBackends() {}
+
+    static GemmBackend select() {
+        String wanted = System.getProperty(PROPERTY, "").trim().toLowerCase(Locale.ROOT);
+        if (wanted.equals("java")) {
+            return GemmBackend.JAVA;
+        }
+        if (!wanted.isEmpty() && !wanted.equals("native")) {
+            log(PROPERTY + "=" + wanted + " is neither java nor native; using the pure-Java kernels");
+            return GemmBackend.JAVA;
+        }
+        Iterator<GemmBackend> it = ServiceLoader.load(GemmBackend.class, GemmBackend.class.getClassLoader())
+                .iterator();
+        Throwable failure = null;
+        while (true) {
+            try {
+                if (!it.hasNext()) {
+                    break;
+                }
+                GemmBackend b = it.next();
+                b.name();
+                return b;
+            } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
+                failure = e;
+            }
+        }
+        if (failure != null) {
+            log("native BLAS unavailable (" + rootMessage(failure) + "); using the pure-Java kernels");
+        } else if (wanted.equals("native")) {
+            log(PROPERTY + "=native but no native backend is on the class path; using the pure-Java kernels");
+        }
+        return GemmBackend.JAVA;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    private static void log(String message) {
+        System.getLogger(Kernels.class.getName()).log(System.Logger.Level.WARNING, message);
+    }
+}
