@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * per-parameter tag checks).
  */
 class PublicApiDocumentedTest {
-    private static final List<String> MODULES = List.of("core", "algorithms", "nn", "experiments", "cli");
+    private static final List<String> MODULES = List.of("core", "blas", "algorithms", "nn", "experiments", "cli");
 
     @Test
     void everyPublicTypeAndMemberHasADocComment() throws IOException {
