@@ -18,8 +18,11 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.List;
 
 /**
  * A JSON object read strictly from a file, with typed accessors whose errors name the file, the key and what
@@ -196,6 +199,77 @@ public final class ProblemFile {
             System.arraycopy(numbers(key, row, i), 0, d, i * cols, cols);
         }
         return Tensor.wrap(d, rows, cols);
+    }
+
+    /** @return whether the value at {@code key} is a string */
+    public boolean isString(String key) {
+        return has(key) && root.get(key).isTextual();
+    }
+
+    /** @return whether the value at {@code key} is a number */
+    public boolean isNumber(String key) {
+        return has(key) && root.get(key).isNumber();
+    }
+
+    /** @return the non-empty list of strings at {@code key} */
+    public List<String> strings(String key) {
+        JsonNode v = required(key);
+        if (!v.isArray() || v.isEmpty()) {
+            throw error(key, "must be a non-empty list of strings [..], got " + shortly(v));
+        }
+        List<String> out = new ArrayList<>(v.size());
+        for (int j = 0; j < v.size(); j++) {
+            if (!v.get(j).isTextual()) {
+                throw error(key, "entry [" + j + "] must be a string, got " + shortly(v.get(j)));
+            }
+            out.add(v.get(j).asText());
+        }
+        return out;
+    }
+
+    /** @return the list of integers at {@code key} (possibly empty) */
+    public int[] integers(String key) {
+        JsonNode v = required(key);
+        if (!v.isArray()) {
+            throw error(key, "must be a list of integers [..], got " + shortly(v));
+        }
+        int[] out = new int[v.size()];
+        for (int j = 0; j < out.length; j++) {
+            if (!v.get(j).isIntegralNumber() || !v.get(j).canConvertToInt()) {
+                throw error(key, "entry [" + j + "] must be an integer, got " + shortly(v.get(j)));
+            }
+            out[j] = v.get(j).asInt();
+        }
+        return out;
+    }
+
+    /**
+     * @param none the value of a {@code null} entry (no bound)
+     * @return {@code n} bounds from the value at {@code key}: one number for all entries, or a list of {@code n}
+     *     entries each a finite number or {@code null}
+     */
+    public double[] bounds(String key, int n, double none) {
+        JsonNode v = required(key);
+        double[] out = new double[n];
+        if (v.isNumber()) {
+            Arrays.fill(out, number(key));
+            return out;
+        }
+        if (!v.isArray() || v.size() != n) {
+            throw error(key, "must be a number or a list of " + n + " entries (numbers, or null for no bound), got "
+                    + (v.isArray() ? v.size() + " entries" : shortly(v)));
+        }
+        for (int j = 0; j < n; j++) {
+            JsonNode e = v.get(j);
+            if (e.isNull()) {
+                out[j] = none;
+            } else if (e.isNumber() && Double.isFinite(e.asDouble())) {
+                out[j] = e.asDouble();
+            } else {
+                throw error(key, "entry [" + j + "] must be a finite number, or null for no bound, got " + shortly(e));
+            }
+        }
+        return out;
     }
 
     private double[] numbers(String key, JsonNode list, int row) {
