@@ -1,0 +1,51 @@
+package io.foldopt.experiments.study;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SolversStudyTest {
+    private static final String TASK = "nonconvex-qp/folded-pgd";
+
+    @Test
+    void everyMethodAtEveryToleranceAgreesWithDirectAsItsToleranceSays(@TempDir Path dir) throws Exception {
+        StudyResult r = StudyFiles.run(new SolversStudy(List.of(SolversStudy.ITERATIVE.get(0))), dir, TASK);
+        List<Map<String, String>> rows = StudyFiles.csv(dir.resolve("solvers.csv"));
+        assertEquals(r.table().rows().size(), rows.size());
+        // per state: DIRECT once, four iterative methods at five tolerances (the layer's Phi is not symmetric: no CG)
+        assertEquals(2 * (1 + 4 * SolversStudy.TOLERANCES.length), rows.size());
+        assertEquals(Set.of("DIRECT", "LFPI", "GMRES(5)", "GMRES(30)", "BICGSTAB"),
+                rows.stream().map(m -> m.get("method")).collect(Collectors.toSet()));
+        for (Map<String, String> row : rows) {
+            assertEquals(TASK, row.get("task"));
+            double error = StudyFiles.number(row, "gradient_error");
+            String method = row.get("method");
+            if (method.equals("DIRECT")) {
+                assertEquals(0.0, error, "DIRECT against itself: " + row);
+            } else if (method.startsWith("GMRES") && StudyFiles.number(row, "tolerance") == 1e-10) {
+                assertTrue(error <= 1e-8, "GMRES at 1e-10 against DIRECT: " + row);
+            }
+            if (row.get("status").equals("optimal")) {
+                assertTrue(StudyFiles.number(row, "worst_residual") <= Math.max(1e-12,
+                        StudyFiles.number(row, "tolerance")) || method.equals("DIRECT"), row.toString());
+            }
+        }
+        List<Map<String, String>> training = StudyFiles.csv(dir.resolve("solvers_training.csv"));
+        // LFPI at the loose and the tight tolerance, DIRECT once
+        assertEquals(List.of("LFPI", "LFPI", "DIRECT"), training.stream().map(m -> m.get("method")).toList());
+        for (Map<String, String> row : training) {
+            assertTrue(Double.isFinite(StudyFiles.number(row, "final_metric")), row.toString());
+        }
+        assertTrue(Files.exists(dir.resolve("solvers_nonconvex-qp_folded-pgd.png")));
+        assertTrue(Files.exists(dir.resolve("training_nonconvex-qp_folded-pgd.png")));
+        assertTrue(r.findings().stream().anyMatch(f -> f.startsWith(TASK + " (trained")), r.findings().toString());
+    }
+}
