@@ -69,7 +69,7 @@ public final class SolversStudy implements Study {
     @Override
     public StudyResult run(StudyConfig config) throws IOException {
         List<StudyTask> tasks = StudyTask.select(config);
-        int repeats = config.small() ? 1 : 3;
+        int repeats = 3;
         StudyTable table = new StudyTable("task", "parameters", "method", "tolerance", "symmetric", "mean_iterations",
                 "max_iterations", "solve_ms", "backward_ms", "gradient_error", "worst_residual", "failed", "status");
         List<String> findings = new ArrayList<>();
