@@ -11,7 +11,8 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "foldopt", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class, subcommands = {ListCommand.class, RunCommand.class, BenchCommand.class, SensitivityCommand.class,
-            StudyCommand.class, EvalCommand.class, CommandLine.HelpCommand.class},
+            StudyCommand.class, EvalCommand.class, TrainCommand.class, PredictCommand.class,
+            CommandLine.HelpCommand.class},
         description = "Differentiable optimization by folded optimization: benchmarks and experiments.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:an error in an input file, or a failure while running (one line on stderr)",

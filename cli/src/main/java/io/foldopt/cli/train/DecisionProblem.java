@@ -1,6 +1,10 @@
 package io.foldopt.cli.train;
 
+import io.foldopt.algorithms.Polyhedron;
 import io.foldopt.sparse.CsrMatrix;
+import io.foldopt.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -230,6 +234,71 @@ public final class DecisionProblem {
         return q == null ? null : q.clone();
     }
 
+    /**
+     * @return the polyhedron {@code {w : A w = b, G w <= h}} of the constraints without integrality: rows whose two
+     *     bounds are equal as equalities, every other finite row bound and every finite variable bound as an
+     *     inequality; null if there is no constraint at all
+     */
+    public Polyhedron relaxation() {
+        int n = variables.size();
+        double[] dense = a.toDense().data();
+        List<double[]> eq = new ArrayList<>();
+        List<double[]> in = new ArrayList<>();
+        for (int i = 0; i < rowLower.length; i++) {
+            double[] row = Arrays.copyOfRange(dense, i * n, (i + 1) * n);
+            if (rowLower[i] == rowUpper[i]) {
+                eq.add(withRhs(row, 1, rowLower[i]));
+                continue;
+            }
+            if (rowUpper[i] < Double.POSITIVE_INFINITY) {
+                in.add(withRhs(row, 1, rowUpper[i]));
+            }
+            if (rowLower[i] > Double.NEGATIVE_INFINITY) {
+                in.add(withRhs(row, -1, -rowLower[i]));
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            double[] unit = new double[n];
+            unit[j] = 1;
+            if (upper[j] < Double.POSITIVE_INFINITY) {
+                in.add(withRhs(unit, 1, upper[j]));
+            }
+            if (lower[j] > Double.NEGATIVE_INFINITY) {
+                in.add(withRhs(unit, -1, -lower[j]));
+            }
+        }
+        if (eq.isEmpty() && in.isEmpty()) {
+            return null;
+        }
+        Tensor[] ab = stack(eq, n);
+        Tensor[] gh = stack(in, n);
+        return new Polyhedron(ab[0], ab[1], gh[0], gh[1]);
+    }
+
+    /** @return {@code (sign * row, rhs)} as one array of length {@code n + 1} */
+    private static double[] withRhs(double[] row, double sign, double rhs) {
+        double[] r = new double[row.length + 1];
+        for (int j = 0; j < row.length; j++) {
+            r[j] = sign * row[j];
+        }
+        r[row.length] = rhs;
+        return r;
+    }
+
+    /** @return the matrix {@code (k, n)} and right side {@code (k)} of {@code k} rows with their right sides, or nulls */
+    private static Tensor[] stack(List<double[]> rows, int n) {
+        if (rows.isEmpty()) {
+            return new Tensor[2];
+        }
+        double[] m = new double[rows.size() * n];
+        double[] r = new double[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            System.arraycopy(rows.get(i), 0, m, i * n, n);
+            r[i] = rows.get(i)[n];
+        }
+        return new Tensor[] {Tensor.wrap(m, rows.size(), n), Tensor.wrap(r, rows.size())};
+    }
+
     /** @return the objective {@code c' w + 1/2 w' Q w} */
     public double objective(double[] c, double[] w) {
         int n = variables.size();
@@ -256,8 +325,9 @@ public final class DecisionProblem {
             ints += b ? 1 : 0;
         }
         String kind = q != null ? "QP" : ints > 0 ? "MIP" : "LP";
-        return String.format(Locale.ROOT, "%s %s: %d variables%s, %d constraints, %d nonzeros", maximize ? "maximize"
-                : "minimize", kind, variables.size(), ints > 0 ? " (" + ints + " integer)" : "", constraints.size(),
-                a.nnz());
+        return String.format(Locale.ROOT, "%s %s: %d variable%s%s, %d constraint%s, %d nonzero%s",
+                maximize ? "maximize" : "minimize", kind, variables.size(), variables.size() == 1 ? "" : "s",
+                ints > 0 ? " (" + ints + " integer)" : "", constraints.size(), constraints.size() == 1 ? "" : "s",
+                a.nnz(), a.nnz() == 1 ? "" : "s");
     }
 }
