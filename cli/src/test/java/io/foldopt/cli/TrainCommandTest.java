@@ -70,7 +70,7 @@ class TrainCommandTest {
         Path problem = simplexQp();
         Path out = dir.resolve("run");
         CliRun r = CliRun.of("train", "--data", train.toString(), "--features", "f*", "--costs", "c1,c2,c3,c4",
-                "--problem", problem.toString(), "--method", "two-stage", "--epochs", "10", "--lr", "0.05",
+                "--problem", problem.toString(), "--method", "two-stage", "--epochs", "10", "--batch", "16", "--lr", "0.05",
                 "--test", test.toString(), "--out", out.toString(), "--seed", "3");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("minimize QP: 4 variables, 1 constraint,"), r.out());

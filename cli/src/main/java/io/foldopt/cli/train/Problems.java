@@ -28,12 +28,13 @@ public final class Problems {
 
     /**
      * @return the oracle {@code c -> argmin} of the problem's minimization form (costs negated for a maximization):
-     *     foldopt's QP solver for a problem with a quadratic term
+     *     ojAlgo's simplex and branch and bound for an LP or MIP, foldopt's QP solver for a problem with a quadratic
+     *     term
      */
     public static Oracle oracle(DecisionProblem problem) {
         if (problem.quadratic() != null) {
             return new QpDecisionOracle(problem);
         }
-        throw new IllegalArgumentException("LP/MIP oracle pending");
+        return new LinearDecisionOracle(problem);
     }
 }
