@@ -108,4 +108,80 @@ class TrainCommandTest {
         String regret = String.format(Locale.ROOT, "normalized regret on %s: %.6f", test, lastTest);
         assertTrue(p.out().contains(regret), p.out() + " should contain " + regret);
     }
+
+    /** @return the run of {@code train} on the data and problem files, with extra options (SPO+ and one epoch by default) */
+    private CliRun train(Path data, Path problem, String... extra) {
+        java.util.List<String> args = new java.util.ArrayList<>(List.of("train", "--data", data.toString(),
+                "--features", "f1,f2,f3", "--costs", "c1,c2,c3,c4", "--problem", problem.toString(), "--out",
+                dir.resolve("out").toString()));
+        args.addAll(List.of(extra));
+        for (String[] option : new String[][] {{"--method", "spo+"}, {"--epochs", "1"}}) {
+            if (!args.contains(option[0])) {
+                args.addAll(List.of(option));
+            }
+        }
+        return CliRun.of(args.toArray(String[]::new));
+    }
+
+    private static void assertOneLine(CliRun r, int code, String expected) {
+        assertEquals(code, r.exitCode(), r.err());
+        assertEquals(1, r.errLines().size(), r.err());
+        assertTrue(r.err().contains(expected), r.err() + " should contain: " + expected);
+    }
+
+    private Path lp() throws IOException {
+        Path p = dir.resolve("lp.json");
+        Files.writeString(p, "{\"variables\": 4, \"A_eq\": [[1, 1, 1, 1]], \"b_eq\": [1], \"upper\": 1}");
+        return p;
+    }
+
+    @Test
+    void malformedDataIsOneLineNamingThePlace() throws IOException {
+        Path data = data(dir.resolve("train.csv"), 30, 1);
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(data));
+        lines.set(16, lines.get(16).replaceFirst(",[^,]*$", ",abc"));
+        Files.write(data, lines);
+        assertOneLine(train(data, lp()), 1, "error: " + data + " line 17, column c4: 'abc' is not a number");
+        Path ok = data(dir.resolve("ok.csv"), 30, 1);
+        assertOneLine(CliRun.of("train", "--data", ok.toString(), "--features", "f1,f9", "--costs", "c*",
+                "--problem", lp().toString(), "--method", "spo+"), 2,
+                "--features: feature f9 is not in the header of " + ok + " (did you mean f1 or f2 or f3?)");
+        assertOneLine(CliRun.of("train", "--data", ok.toString(), "--features", "f*", "--costs", "c1,c2,c3",
+                "--problem", lp().toString(), "--method", "spo+"), 2,
+                "--costs gives 3 columns, but " + lp() + " has 4 variables");
+        assertOneLine(train(ok, lp(), "--method", "spo"), 2, "--method spo is not one of spo+");
+        assertOneLine(train(ok, lp(), "--epochs", "0"), 2, "--epochs must be a positive integer");
+        assertOneLine(train(ok, lp(), "--model", "mlp:8,x"), 2, "--model: expected 'linear' or 'mlp:'");
+        assertOneLine(train(ok, simplexQp()), 2, "--method spo+ needs a linear objective");
+    }
+
+    @Test
+    void malformedAndInfeasibleProblemsAreOneLine() throws IOException {
+        Path data = data(dir.resolve("train.csv"), 30, 1);
+        Path json = dir.resolve("bad.json");
+        Files.writeString(json, "{\"variables\": 4, \"A_ub\": [[1, 1, 1, 1]], \"b_ub\": [NaN]}");
+        assertOneLine(train(data, json), 1, "error: " + json + ": key \"b_ub\" entry [0] must be a finite number,"
+                + " got NaN");
+        Path mps = dir.resolve("bad.mps");
+        Files.writeString(mps, "NAME x\nROWS\n N obj\n L cap\nCOLUMNS\n    a cap 1\n    b cap 1\n    c cap 1\n"
+                + "    d capp 1\nRHS\n    R cap 2\nENDATA\n");
+        assertOneLine(train(data, mps), 1, "error: " + mps + " line 9: row capp is not declared in ROWS (did you mean"
+                + " cap?)");
+        Path infeasible = dir.resolve("infeasible.json");
+        Files.writeString(infeasible, "{\"variables\": 4, \"A_ub\": [[1, 1, 0, 0], [0, 0, 1, 1]],"
+                + " \"b_ub\": [1, -1]}");
+        assertOneLine(train(data, infeasible), 1, "error: " + infeasible + ": the problem is infeasible: constraint"
+                + " A_ub row 1 needs its left side <= -1, but within the variable bounds it is at least 0");
+        Path jointly = dir.resolve("jointly.json");
+        Files.writeString(jointly, "{\"variables\": 4, \"A_ub\": [[1, 1, 1, 1], [-1, -1, -1, -1]],"
+                + " \"b_ub\": [1, -2]}");
+        assertOneLine(train(data, jointly), 1, "error: " + jointly + ": no optimal decision for the costs of"
+                + " training row 1: no point satisfies all constraints and bounds of " + jointly + " together"
+                + " (infeasible)");
+        Path unbounded = dir.resolve("unbounded.json");
+        Files.writeString(unbounded, "{\"variables\": 4, \"lower\": [null, 0, 0, 0]}");
+        assertOneLine(train(data, unbounded), 1, "(unbounded)");
+        assertOneLine(CliRun.of("predict", "--model", dir.resolve("none.json").toString(), "--data", data.toString(),
+                "--out", dir.resolve("p.csv").toString()), 2, "--model " + dir.resolve("none.json") + ": no such file");
+    }
 }

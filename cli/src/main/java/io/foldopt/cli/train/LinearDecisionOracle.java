@@ -17,6 +17,14 @@ import org.ojalgo.optimisation.integer.IntegerStrategy;
  * to themselves, anything else to {@code NUMERICAL_FAILURE}; all but the first are an {@link OracleException}.
  */
 final class LinearDecisionOracle implements Oracle {
+    static {
+        // ojAlgo prints a banner about hardware profiles to stdout when first used unless this property is set;
+        // it would end up in the command's output
+        if (System.getProperty("shut.up.ojAlgo") == null) {
+            System.setProperty("shut.up.ojAlgo", "true");
+        }
+    }
+
     private static final IntegerStrategy ONE_THREAD = IntegerStrategy.newConfigurable().withParallelism(() -> 1);
 
     private final DecisionProblem problem;
