@@ -239,4 +239,14 @@ class ProblemFilesTest {
                 + " variable bounds it is at most 4", mpsError("NAME x\nROWS\n N obj\n G cap\nCOLUMNS\n    x cap 1\n"
                         + "RHS\n    R cap 5\nBOUNDS\n UP B x 4\nENDATA\n"));
     }
+
+    @Test
+    void shippedExampleJsonAndMpsAgree() {
+        Path examples = Path.of("..", "examples", "train");
+        DecisionProblem json = ProblemJson.read(examples.resolve("shortest-path.json"));
+        DecisionProblem mps = Mps.read(examples.resolve("shortest-path.mps"));
+        assertEquals(json.variables(), mps.variables());
+        assertSameProblem(json, mps);
+        assertEquals("minimize LP: 40 variables, 25 constraints, 80 nonzeros", mps.describe());
+    }
 }
