@@ -2,6 +2,9 @@ package io.foldopt.blas;
 
 import io.foldopt.parallel.Parallel;
 import io.foldopt.tensor.GemmBackend;
+import io.foldopt.tensor.Tensor;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_nolapack;
@@ -13,9 +16,16 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  *
  * <p>OpenBLAS runs single-threaded; a large product is split into row blocks computed in parallel
  * through {@link Parallel}, like the pure-Java kernel, so batches parallelized by foldopt do not
- * oversubscribe the cores. Operands are copied into native memory for each call.
+ * oversubscribe the cores. Each row block copies its rows of {@code A} and {@code C} into native buffers
+ * owned by its thread (reused across calls); {@code B} is copied once per call, except a matrix held by a
+ * tensor, whose native copy is kept as long as the tensor is reachable (tensors are immutable).
  */
 public final class OpenBlasGemm implements GemmBackend {
+    /** Native copies of shared matrices, by tensor identity; an entry goes when its tensor is collected. */
+    private final Map<Tensor, DoublePointer> prepared = new WeakHashMap<>();
+    /** Per thread, native buffers for rows of {@code A} and {@code C}, grown as needed. */
+    private final ThreadLocal<DoublePointer[]> buffers = ThreadLocal.withInitial(() -> new DoublePointer[2]);
+
     /** Loads the native library and sets OpenBLAS to one thread; throws a {@link LinkageError} if it cannot load. */
     public OpenBlasGemm() {
         Loader.load(openblas_nolapack.class);
@@ -33,26 +43,87 @@ public final class OpenBlasGemm implements GemmBackend {
         if (rows == 0 || cols == 0 || inner == 0) {
             return;
         }
-        int aLen = (rows - 1) * lda + inner;
         int bLen = (inner - 1) * ldb + cols;
-        int cLen = (rows - 1) * ldc + cols;
+        try (DoublePointer pb = new DoublePointer(bLen)) {
+            pb.put(b, bOff, bLen);
+            run(s, a, aOff, lda, pb, ldb, c, cOff, ldc, rows, inner, cols);
+        }
+    }
+
+    @Override
+    public void multiplyAdd(double s, double[] a, int aOff, int lda, Tensor b, double[] c, int cOff, int ldc,
+            int rows) {
+        int inner = b.dim(-2);
+        int cols = b.dim(-1);
+        if (rows == 0 || cols == 0 || inner == 0) {
+            return;
+        }
+        DoublePointer pb;
+        synchronized (prepared) {
+            pb = prepared.get(b);
+            if (pb == null) {
+                pb = new DoublePointer(b.data());
+                prepared.put(b, pb);
+            }
+        }
+        run(s, a, aOff, lda, pb, cols, c, cOff, ldc, rows, inner, cols);
+    }
+
+    /** {@code C += s A B} with {@code B} in native memory: row blocks of {@code A} and {@code C} in parallel. */
+    private void run(double s, double[] a, int aOff, int lda, DoublePointer pb, int ldb, double[] c, int cOff,
+            int ldc, int rows, int inner, int cols) {
         long work = (long) rows * inner * cols;
         int chunks = work < Parallel.MIN_PARALLEL_WORK ? 1 : Math.min(rows, Parallel.threads());
-        try (DoublePointer pa = new DoublePointer(aLen); DoublePointer pb = new DoublePointer(bLen);
-                DoublePointer pc = new DoublePointer(cLen)) {
-            pa.put(a, aOff, aLen);
-            pb.put(b, bOff, bLen);
-            pc.put(c, cOff, cLen);
-            Parallel.forEach(chunks, work / chunks, ch -> {
-                int r0 = (int) ((long) rows * ch / chunks);
-                int r1 = (int) ((long) rows * (ch + 1) / chunks);
-                if (r1 > r0) {
-                    openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
-                            openblas_nolapack.CblasNoTrans, r1 - r0, cols, inner, s, pa.getPointer((long) r0 * lda),
-                            lda, pb, ldb, 1.0, pc.getPointer((long) r0 * ldc), ldc);
+        Parallel.forEach(chunks, work / chunks, ch -> {
+            int r0 = (int) ((long) rows * ch / chunks);
+            int r1 = (int) ((long) rows * (ch + 1) / chunks);
+            if (r1 > r0) {
+                int n = r1 - r0;
+                DoublePointer[] buf = buffers.get();
+                DoublePointer pa = buffer(buf, 0, (long) n * inner);
+                DoublePointer pc = buffer(buf, 1, (long) n * cols);
+                copy(a, aOff + r0 * lda, lda, pa, inner, n, true);
+                copy(c, cOff + r0 * ldc, ldc, pc, cols, n, true);
+                openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
+                        openblas_nolapack.CblasNoTrans, n, cols, inner, s, pa, inner, pb, ldb, 1.0, pc, cols);
+                copy(c, cOff + r0 * ldc, ldc, pc, cols, n, false);
+            }
+        });
+    }
+
+    /**
+     * Copies {@code count} rows of length {@code width} between {@code m} (from {@code off}, row stride {@code ld})
+     * and the packed native block {@code p}: into {@code p} if {@code in}, else out of it.
+     */
+    private static void copy(double[] m, int off, int ld, DoublePointer p, int width, int count, boolean in) {
+        if (ld == width) {
+            int len = count * width;
+            if (in) {
+                p.position(0).put(m, off, len);
+            } else {
+                p.position(0).get(m, off, len);
+            }
+        } else {
+            for (int r = 0; r < count; r++) {
+                p.position((long) r * width);
+                if (in) {
+                    p.put(m, off + r * ld, width);
+                } else {
+                    p.get(m, off + r * ld, width);
                 }
-            });
-            pc.get(c, cOff, cLen);
+            }
         }
+        p.position(0);
+    }
+
+    /** @return the thread's buffer {@code k}, reallocated if shorter than {@code length} */
+    private static DoublePointer buffer(DoublePointer[] buf, int k, long length) {
+        if (buf[k] == null || buf[k].capacity() < length) {
+            if (buf[k] != null) {
+                buf[k].close();
+            }
+            buf[k] = new DoublePointer(Math.max(length, 1));
+        }
+        return buf[k];
     }
 }

@@ -27,6 +27,12 @@ public interface GemmBackend {
             Kernels.multiplyAdd(s, a, aOff, lda, Kernels.splitRows(b, bOff, inner, ldb, cols), c, cOff, ldc, rows,
                     inner, cols);
         }
+
+        @Override
+        public void multiplyAdd(double s, double[] a, int aOff, int lda, Tensor b, double[] c, int cOff, int ldc,
+                int rows) {
+            Kernels.multiplyAdd(s, a, aOff, lda, b.rowArrays(), c, cOff, ldc, rows, b.dim(-2), b.dim(-1));
+        }
     };
 
     /** @return the backend's short name, e.g. {@code java} or {@code openblas} */
@@ -41,4 +47,16 @@ public interface GemmBackend {
      */
     void multiplyAdd(double s, double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double[] c, int cOff,
             int ldc, int rows, int inner, int cols);
+
+    /**
+     * {@code C += s A B} for a matrix {@code B} held by a tensor of shape {@code (inner, cols)}: the product with a
+     * shared matrix that a batch applies many times (the backward solvers' VJPs). Since tensors are immutable, a
+     * backend may keep a prepared copy of {@code B} for later calls (the pure-Java kernel its
+     * {@link Tensor#rowArrays()}, a native one a copy in native memory).
+     */
+    default void multiplyAdd(double s, double[] a, int aOff, int lda, Tensor b, double[] c, int cOff, int ldc,
+            int rows) {
+        int cols = b.dim(-1);
+        multiplyAdd(s, a, aOff, lda, b.data(), 0, cols, c, cOff, ldc, rows, b.dim(-2), cols);
+    }
 }

@@ -213,13 +213,18 @@ public final class Kernels {
     public static double[] gemm(double[] a, int rows, int inner, Tensor b) {
         int cols = b.dim(-1);
         double[] c = new double[rows * cols];
-        GemmBackend k = backendFor((long) rows * inner * cols);
-        if (k == GemmBackend.JAVA) {
-            multiplyAdd(1.0, a, 0, inner, b.rowArrays(), c, 0, cols, rows, inner, cols);
-        } else {
-            k.multiplyAdd(1.0, a, 0, inner, b.data(), 0, cols, c, 0, cols, rows, inner, cols);
-        }
+        multiplyAdd(1.0, a, 0, inner, b, c, 0, cols, rows);
         return c;
+    }
+
+    /**
+     * {@code C += s A B} for {@code A} of {@code rows x inner} at {@code aOff} (row stride {@code lda}) and a
+     * matrix tensor {@code B (inner, cols)}, through the backend in use, which may reuse a prepared copy of
+     * {@code B} (see {@link GemmBackend#multiplyAdd(double, double[], int, int, Tensor, double[], int, int, int)}).
+     */
+    public static void multiplyAdd(double s, double[] a, int aOff, int lda, Tensor b, double[] c, int cOff, int ldc,
+            int rows) {
+        backendFor((long) rows * b.dim(-2) * b.dim(-1)).multiplyAdd(s, a, aOff, lda, b, c, cOff, ldc, rows);
     }
 
     /**
