@@ -19,22 +19,41 @@ public final class Arithmetic {
         return g.value().sameShape(x.value()) ? g : Structure.sumTo(g, x.shape());
     }
 
+    /**
+     * @return the linear form {@code g_i = s * factor .* g} of an operand of a broadcasting binary operation, or null
+     *     when the operand is broadcast (its cotangent is then a sum, not an elementwise product)
+     */
+    private static LinearVjp elementwise(Var operand, Tensor out, double s, Var factor) {
+        if (!operand.value().sameShape(out)) {
+            return null;
+        }
+        if (factor == null) {
+            return LinearVjp.scaled(s);
+        }
+        Tensor f = factor.value().sameShape(out) ? factor.value()
+                : Kernels.binary(Tensor.zeros(out.shape()), factor.value(), BinaryOp.ADD);
+        return new LinearVjp(s, f, null);
+    }
+
     /** @return {@code a + b} */
     public static Var add(Var a, Var b) {
         Tensor v = Kernels.binary(a.value(), b.value(), BinaryOp.ADD);
-        return Var.op(v, new Var[] {a, b}, (i, g) -> reduceTo(g, i == 0 ? a : b));
+        return Var.op(v, new Var[] {a, b}, (i, g) -> reduceTo(g, i == 0 ? a : b),
+                i -> elementwise(i == 0 ? a : b, v, 1.0, null));
     }
 
     /** @return {@code a - b} */
     public static Var sub(Var a, Var b) {
         Tensor v = Kernels.binary(a.value(), b.value(), BinaryOp.SUB);
-        return Var.op(v, new Var[] {a, b}, (i, g) -> i == 0 ? reduceTo(g, a) : reduceTo(scale(g, -1.0), b));
+        return Var.op(v, new Var[] {a, b}, (i, g) -> i == 0 ? reduceTo(g, a) : reduceTo(scale(g, -1.0), b),
+                i -> elementwise(i == 0 ? a : b, v, i == 0 ? 1.0 : -1.0, null));
     }
 
     /** @return {@code a * b} elementwise */
     public static Var mul(Var a, Var b) {
         Tensor v = Kernels.binary(a.value(), b.value(), BinaryOp.MUL);
-        return Var.op(v, new Var[] {a, b}, (i, g) -> i == 0 ? reduceTo(mul(g, b), a) : reduceTo(mul(g, a), b));
+        return Var.op(v, new Var[] {a, b}, (i, g) -> i == 0 ? reduceTo(mul(g, b), a) : reduceTo(mul(g, a), b),
+                i -> i == 0 ? elementwise(a, v, 1.0, b) : elementwise(b, v, 1.0, a));
     }
 
     /** @return {@code a / b} elementwise */
@@ -47,7 +66,7 @@ public final class Arithmetic {
 
     /** @return {@code s * a} for a constant {@code s} */
     public static Var scale(Var a, double s) {
-        return Var.op(Kernels.scale(a.value(), s), new Var[] {a}, (i, g) -> scale(g, s));
+        return Var.op(Kernels.scale(a.value(), s), new Var[] {a}, (i, g) -> scale(g, s), i -> LinearVjp.scaled(s));
     }
 
     /**
@@ -91,6 +110,7 @@ public final class Arithmetic {
         Tensor notMask = mask.map(m -> 1.0 - m);
         return Var.op(v, new Var[] {a, b}, (i, g) -> i == 0
                 ? reduceTo(mul(g, Var.constant(mask)), a)
-                : reduceTo(mul(g, Var.constant(notMask)), b));
+                : reduceTo(mul(g, Var.constant(notMask)), b),
+                i -> elementwise(i == 0 ? a : b, v, 1.0, Var.constant(i == 0 ? mask : notMask)));
     }
 }

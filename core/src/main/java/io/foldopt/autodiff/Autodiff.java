@@ -36,6 +36,14 @@ public final class Autodiff {
         return new VjpPlan(outputs, inputs, true);
     }
 
+    /**
+     * @return the first-order VJP from {@code output} to {@code input} compiled into fused array passes (total
+     *     derivative, like {@link #plan}), or empty when an operation on the path has no fusable form
+     */
+    public static java.util.Optional<FusedVjpPlan> fusedPlan(Var output, Var input) {
+        return FusedVjpPlan.compile(output, input);
+    }
+
     /** @return {@code (d outputs / d inputs)^T cotangents}, one tensor per input (first order) */
     public static Tensor[] vjp(Var[] outputs, Var[] inputs, Tensor[] cotangents) {
         return plan(outputs, inputs).apply(cotangents);

@@ -4,6 +4,7 @@ import io.foldopt.tensor.Tensor;
 import java.util.function.BinaryOperator;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
+import java.util.function.Supplier;
 
 /**
  * Differentiable elementwise functions {@code y_i = f(x_i)}: exp, log, sin, cos, tanh, sigmoid,
@@ -28,10 +29,7 @@ public final class Elementwise {
         Tensor y = x.value().map(f);
         Var[] self = new Var[1];
         Tensor[] factor = new Tensor[1];
-        self[0] = Var.op(y, new Var[] {x}, (i, g) -> {
-            if (rule != null && GradMode.isEnabled()) {
-                return rule.apply(g, self[0]);
-            }
+        Supplier<Tensor> derivatives = () -> {
             Tensor d = factor[0];
             if (d == null) {
                 double[] xs = x.value().data();
@@ -43,8 +41,11 @@ public final class Elementwise {
                 d = Tensor.wrap(out, y.shape());
                 factor[0] = d;
             }
-            return Arithmetic.mul(g, Var.constant(d));
-        });
+            return d;
+        };
+        self[0] = Var.op(y, new Var[] {x}, (i, g) -> rule != null && GradMode.isEnabled()
+                ? rule.apply(g, self[0])
+                : Arithmetic.mul(g, Var.constant(derivatives.get())), i -> LinearVjp.diagonal(derivatives.get()));
         return self[0];
     }
 

@@ -37,7 +37,8 @@ public final class LinearAlgebra {
             Tensor out = Tensor.wrap(Kernels.gemm(av.data(), rows, k, bv), so);
             return Var.op(out, new Var[] {a, b}, (i, g) -> i == 0
                     ? matmul(g, transpose(b))
-                    : matmul(transpose(Structure.reshape(a, rows, k)), Structure.reshape(g, rows, m)));
+                    : matmul(transpose(Structure.reshape(a, rows, k)), Structure.reshape(g, rows, m)),
+                    i -> i == 0 ? LinearVjp.rightProduct(bv) : null);
         }
         if (sb.length == 3 && (sa.length == 3 || sa.length == 2)) {
             int batch = sb[0];

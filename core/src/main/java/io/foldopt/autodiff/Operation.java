@@ -2,6 +2,7 @@ package io.foldopt.autodiff;
 
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
+import java.util.function.IntFunction;
 
 /**
  * One recorded operation {@code (y_0, ..., y_{m-1}) = op(x_0, ..., x_{k-1})} of a graph: its operands, its
@@ -17,11 +18,14 @@ public final class Operation {
     private final Var[] inputs;
     private final VjpRule rule;
     private final Var[] outputs;
+    /** Per operand, the linear form of the first-order VJP (null where it has none); null for most operations. */
+    private final IntFunction<LinearVjp> linear;
 
-    private Operation(String name, Var[] inputs, VjpRule rule, Tensor[] values) {
+    private Operation(String name, Var[] inputs, VjpRule rule, Tensor[] values, IntFunction<LinearVjp> linear) {
         this.name = name;
         this.inputs = inputs;
         this.rule = rule;
+        this.linear = linear;
         this.outputs = new Var[values.length];
         for (int j = 0; j < values.length; j++) {
             outputs[j] = new Var(values[j], this);
@@ -39,6 +43,14 @@ public final class Operation {
      * @return the outputs, in the order of {@code values}
      */
     public static Var[] record(String name, Tensor[] values, Var[] inputs, VjpRule rule) {
+        return record(name, values, inputs, rule, null);
+    }
+
+    /**
+     * {@link #record} for an operation whose first-order VJP with respect to operand {@code i} is also given as
+     * {@code linear.apply(i)} (null where it has no {@link LinearVjp} form), for {@link FusedVjpPlan}.
+     */
+    static Var[] record(String name, Tensor[] values, Var[] inputs, VjpRule rule, IntFunction<LinearVjp> linear) {
         if (values == null || values.length == 0 || inputs == null || rule == null) {
             throw new IllegalArgumentException("operation '" + name + "' needs at least one output value, its"
                     + " operands and a VJP rule");
@@ -56,7 +68,7 @@ public final class Operation {
         if (GradMode.isEnabled()) {
             for (Var in : inputs) {
                 if (in.requiresGrad()) {
-                    return new Operation(name, inputs.clone(), rule, values).outputs.clone();
+                    return new Operation(name, inputs.clone(), rule, values, linear).outputs.clone();
                 }
             }
         }
@@ -128,6 +140,11 @@ public final class Operation {
 
     Var[] inputs() {
         return inputs;
+    }
+
+    /** @return the linear form of the first-order VJP for operand {@code i}, or null if it has none */
+    LinearVjp linear(int i) {
+        return linear == null || outputs.length != 1 ? null : linear.apply(i);
     }
 
     Var[] outputs() {

@@ -2,6 +2,7 @@ package io.foldopt.autodiff;
 
 import io.foldopt.tensor.Tensor;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 
 /**
  * A node of a reverse-mode automatic-differentiation graph: a {@link Tensor} value, and for an
@@ -63,6 +64,11 @@ public final class Var {
      * @param backward the VJP rule, called for each operand that needs a gradient
      */
     public static Var op(Tensor value, Var[] inputs, Backward backward) {
+        return op(value, inputs, backward, null);
+    }
+
+    /** {@link #op} with the linear forms of the first-order VJP (see {@link Operation#record}), or null. */
+    static Var op(Tensor value, Var[] inputs, Backward backward, IntFunction<LinearVjp> linear) {
         return Operation.record("Var.op", new Tensor[] {value}, inputs, (g, needsGrad) -> {
             Var[] out = new Var[needsGrad.length];
             for (int i = 0; i < out.length; i++) {
@@ -71,7 +77,7 @@ public final class Var {
                 }
             }
             return out;
-        })[0];
+        }, linear)[0];
     }
 
     /** @return the value */

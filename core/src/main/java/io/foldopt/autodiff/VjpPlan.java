@@ -123,6 +123,36 @@ public final class VjpPlan {
         return v.operation() != null && !(stopAtInputs && isInput.containsKey(v));
     }
 
+    /** @return the relevant operations, in decreasing creation order */
+    Operation[] operations() {
+        return operations;
+    }
+
+    /** @return the cotangent slot of output {@code j} of operation {@code k} (-1 if none flows through it) */
+    int resultSlot(int k, int j) {
+        return resultSlots[k][j];
+    }
+
+    /** @return the cotangent slot of operand {@code i} of operation {@code k} (-1 if it needs no gradient) */
+    int operandSlot(int k, int i) {
+        return operandSlots[k][i];
+    }
+
+    /** @return the number of cotangent slots */
+    int slotCount() {
+        return slotCount;
+    }
+
+    /** @return the slot of output {@code j} of the plan (-1 if it does not depend on an input) */
+    int outputSlot(int j) {
+        return outputSlots[j];
+    }
+
+    /** @return the slot of input {@code i} of the plan (-1 if it does not reach an output) */
+    int inputSlot(int i) {
+        return inputSlots[i];
+    }
+
     /** @return the number of recorded operations the reverse pass visits */
     public int size() {
         return operations.length;

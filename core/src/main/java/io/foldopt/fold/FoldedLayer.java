@@ -1,6 +1,7 @@
 package io.foldopt.fold;
 
 import io.foldopt.autodiff.Autodiff;
+import io.foldopt.autodiff.FusedVjpPlan;
 import io.foldopt.autodiff.GradMode;
 import io.foldopt.autodiff.Operation;
 import io.foldopt.autodiff.Var;
@@ -13,6 +14,7 @@ import io.foldopt.status.FailurePolicy;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
@@ -181,13 +183,7 @@ public final class FoldedLayer implements OptimizationLayer {
         if (bad >= 0) {
             throw new IllegalArgumentException("cotangent of the folded layer is not finite in instance " + bad / n);
         }
-        VjpPlan phiT = Autodiff.plan(new Var[] {step.output()}, new Var[] {step.xLeaf()});
-        BatchedOperator a = BatchedOperator.of(batch, n, (x, y) -> {
-            double[] p = phiT.apply(Tensor.wrap(x, batch, n))[0].data();
-            for (int i = 0; i < y.length; i++) {
-                y[i] = x[i] - p[i];
-            }
-        });
+        BatchedOperator a = identityMinusPhiT(step, batch, n);
         double[] guess;
         synchronized (this) {
             guess = options.warmStart() && lastV != null && lastV.length == g.size() ? lastV : null;
@@ -224,6 +220,30 @@ public final class FoldedLayer implements OptimizationLayer {
         }
         record(step, reports, t0, v);
         return grads;
+    }
+
+    /**
+     * @return {@code v -> v - Phi^T v} on {@code (batch, n)} arrays: through the fused VJP of the recorded step when
+     *     every operation on its path has a fusable form (no allocation per application), else its compiled plan
+     */
+    private static BatchedOperator identityMinusPhiT(Step step, int batch, int n) {
+        Optional<FusedVjpPlan> fused = Autodiff.fusedPlan(step.output(), step.xLeaf());
+        if (fused.isPresent()) {
+            FusedVjpPlan phiT = fused.get();
+            return BatchedOperator.of(batch, n, (x, y) -> {
+                phiT.apply(x == y ? x.clone() : x, y);
+                for (int i = 0; i < y.length; i++) {
+                    y[i] = x[i] - y[i];
+                }
+            });
+        }
+        VjpPlan phiT = Autodiff.plan(new Var[] {step.output()}, new Var[] {step.xLeaf()});
+        return BatchedOperator.of(batch, n, (x, y) -> {
+            double[] p = phiT.apply(Tensor.wrap(x, batch, n))[0].data();
+            for (int i = 0; i < y.length; i++) {
+                y[i] = x[i] - p[i];
+            }
+        });
     }
 
     /** Completes the call's report and the layer's latest report (and solution, if given, for warm starts). */
