@@ -115,6 +115,16 @@ public final class BoxNonconvexQp implements FoldableAlgorithm {
         return spectralBound;
     }
 
+    /** @return the lower bound of every coordinate */
+    public double lower() {
+        return lower;
+    }
+
+    /** @return the upper bound of every coordinate */
+    public double upper() {
+        return upper;
+    }
+
     /** @return the matrix {@code Q} */
     public Tensor q() {
         return q;

@@ -3,6 +3,7 @@ package io.foldopt.blas;
 import io.foldopt.parallel.Parallel;
 import io.foldopt.tensor.GemmBackend;
 import io.foldopt.tensor.Tensor;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.WeakHashMap;
 import org.bytedeco.javacpp.DoublePointer;
@@ -26,10 +27,21 @@ public final class OpenBlasGemm implements GemmBackend {
     /** Per thread, native buffers for rows of {@code A} and {@code C}, grown as needed. */
     private final ThreadLocal<DoublePointer[]> buffers = ThreadLocal.withInitial(() -> new DoublePointer[2]);
 
+    /** Where the JNI library was loaded from; the OpenBLAS library lies next to it. */
+    private final String jniLibrary;
+
     /** Loads the native library and sets OpenBLAS to one thread; throws a {@link LinkageError} if it cannot load. */
     public OpenBlasGemm() {
-        Loader.load(openblas_nolapack.class);
+        jniLibrary = Loader.load(openblas_nolapack.class);
         openblas_nolapack.blas_set_num_threads(1);
+    }
+
+    /**
+     * @return the OpenBLAS shared library this backend runs ({@code libopenblas_nolapack.so.0}, extracted from the
+     *     jar into JavaCPP's cache), for running another program on the same BLAS
+     */
+    public Path library() {
+        return Path.of(jniLibrary).resolveSibling("libopenblas_nolapack.so.0");
     }
 
     @Override

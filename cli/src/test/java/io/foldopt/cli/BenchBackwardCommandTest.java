@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BenchBackwardCommandTest {
     private static final List<String> KEYS = List.of("method", "n", "batch", "iterations", "backward_seconds",
-            "forward_seconds", "rel_error_vs_direct", "converged", "kernels");
+            "backward_cpu_seconds", "gflops", "forward_seconds", "rel_error_vs_direct", "converged", "kernels");
     private static final Pattern OBJECT = Pattern.compile("\\{(.*)}");
     private static final Pattern MEMBER = Pattern.compile("\"([^\"]*)\":(\"[^\"]*\"|[^,]*)(,|$)");
 
@@ -43,7 +43,7 @@ class BenchBackwardCommandTest {
         assertEquals(printed, Files.readAllLines(reportDir.resolve("results.jsonl")));
         List<String> table = Files.readAllLines(reportDir.resolve("results.txt"));
         assertEquals(7, table.size());
-        assertTrue(table.get(0).startsWith("method"), table.get(0));
+        assertTrue(table.get(0).startsWith("backend"), table.get(0));
     }
 
     /** Parses a flat JSON object whose strings contain no quotes, keys in order. */
@@ -80,7 +80,13 @@ class BenchBackwardCommandTest {
             assertEquals("openblas", r.get("kernels"));
             assertTrue(Double.parseDouble(r.get("backward_seconds")) >= 0);
             assertTrue(Double.parseDouble(r.get("forward_seconds")) >= 0);
+            assertTrue(Double.parseDouble(r.get("backward_cpu_seconds")) >= 0);
         }
+        // One product (4 x 20) x (20 x 20) per GMRES iteration and per cycle's true residual.
+        double gmresFlops = Double.parseDouble(row("gmres").get("gflops")) * 1e9
+                * Double.parseDouble(row("gmres").get("backward_seconds"));
+        int iterations = Integer.parseInt(row("gmres").get("iterations"));
+        assertTrue(gmresFlops >= 2.0 * 4 * 20 * 20 * iterations * (1 - 1e-9), gmresFlops + " flops");
     }
 
     @Test
@@ -98,5 +104,39 @@ class BenchBackwardCommandTest {
         assertEquals("null", row("unrolled-100").get("converged"));
         assertTrue(error("unrolled-1000") < 1e-2 * error("unrolled-100"),
                 error("unrolled-1000") + " vs " + error("unrolled-100"));
+    }
+
+    @Test
+    void backendsMethodsAndSizesSelectTheRows(@TempDir Path dir) {
+        CliRun run = CliRun.of("bench", "backward", "--sizes", "12x3,8X2", "--methods", "gmres", "--backends",
+                "java,native", "--repeat", "1", "--out", dir.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        List<String> lines = run.outLines();
+        assertEquals(5, lines.size(), run.out());
+        assertTrue(lines.get(1).matches("java +12 +3 +gmres .*"), lines.get(1));
+        assertTrue(lines.get(2).matches("openblas +12 +3 +gmres .*"), lines.get(2));
+        assertTrue(lines.get(3).matches("java +8 +2 +gmres .*"), lines.get(3));
+        assertTrue(run.err().contains("dense kernels: java, openblas"), run.err());
+    }
+
+    @Test
+    void badSizesMethodsAndBackendsAreUsageErrors(@TempDir Path dir) {
+        for (String[] args : new String[][] {{"--sizes", "12"}, {"--sizes", "0x3"}, {"--sizes", "axb"},
+            {"--methods", "newton"}, {"--backends", "cuda"}}) {
+            List<String> all = new java.util.ArrayList<>(List.of("bench", "backward", "--out", dir.toString()));
+            all.addAll(List.of(args));
+            CliRun run = CliRun.of(all.toArray(new String[0]));
+            assertEquals(2, run.exitCode(), String.join(" ", args) + ": " + run.err());
+            assertTrue(run.err().contains(args[0]), run.err());
+        }
+    }
+
+    @Test
+    void aMissingPythonSkipsTheComparisonWithTheReason(@TempDir Path dir) {
+        CliRun run = CliRun.of("bench", "backward", "--n", "10", "--batch", "2", "--methods", "gmres", "--repeat", "1",
+                "--compare-pytorch", "--python", dir.resolve("no-such-python").toString(), "--out", dir.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.err().contains("PyTorch comparison at n = 10, batch = 2 skipped: cannot start"), run.err());
+        assertTrue(run.outLines().get(1).endsWith("n/a    n/a"), run.out());
     }
 }

@@ -21,27 +21,38 @@ final class GemmBackends {
             log(PROPERTY + "=" + wanted + " is neither java nor native; using the pure-Java kernels");
             return GemmBackend.JAVA;
         }
+        Throwable[] failure = new Throwable[1];
+        GemmBackend found = loadNative(failure);
+        if (found != null) {
+            return found;
+        }
+        if (failure[0] != null) {
+            log("native BLAS unavailable (" + rootMessage(failure[0]) + "); using the pure-Java kernels");
+        } else if (wanted.equals("native")) {
+            log(PROPERTY + "=native but no native backend is on the class path; using the pure-Java kernels");
+        }
+        return GemmBackend.JAVA;
+    }
+
+    /**
+     * @param failure receives the last loading error, if any
+     * @return the first native backend declared through {@link ServiceLoader} that loads, or null
+     */
+    static GemmBackend loadNative(Throwable[] failure) {
         Iterator<GemmBackend> it = ServiceLoader.load(GemmBackend.class, GemmBackend.class.getClassLoader())
                 .iterator();
-        Throwable failure = null;
         while (true) {
             try {
                 if (!it.hasNext()) {
-                    break;
+                    return null;
                 }
                 GemmBackend b = it.next();
                 b.name();
                 return b;
             } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
-                failure = e;
+                failure[0] = e;
             }
         }
-        if (failure != null) {
-            log("native BLAS unavailable (" + rootMessage(failure) + "); using the pure-Java kernels");
-        } else if (wanted.equals("native")) {
-            log(PROPERTY + "=native but no native backend is on the class path; using the pure-Java kernels");
-        }
-        return GemmBackend.JAVA;
     }
 
     private static String rootMessage(Throwable e) {

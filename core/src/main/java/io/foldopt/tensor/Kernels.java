@@ -149,6 +149,18 @@ public final class Kernels {
 
     private static volatile GemmBackend backend = GemmBackends.select();
 
+    /** Floating-point operations of the dense products run so far. */
+    private static final java.util.concurrent.atomic.LongAdder FLOPS = new java.util.concurrent.atomic.LongAdder();
+
+    /**
+     * @return the floating-point operations ({@code 2 rows inner cols} each) of all dense products this process has
+     *     run through {@link #gemm} and {@link #multiplyAdd}, on any backend: the difference of two readings is the
+     *     dense work done in between
+     */
+    public static long productFlops() {
+        return FLOPS.sum();
+    }
+
     /** @return the name of the dense product backend in use ({@code java}, {@code openblas}, ...) */
     public static String backendName() {
         return backend.name();
@@ -157,6 +169,15 @@ public final class Kernels {
     /** @return the dense product backend in use */
     public static GemmBackend backend() {
         return backend;
+    }
+
+    /**
+     * @return the native backend: the one in use if it is native, else the first that loads from the class path
+     *     (for comparing backends in one run even when {@code foldopt.blas=java}); empty if none loads
+     */
+    public static java.util.Optional<GemmBackend> nativeBackend() {
+        GemmBackend b = backend;
+        return java.util.Optional.ofNullable(b != GemmBackend.JAVA ? b : GemmBackends.loadNative(new Throwable[1]));
     }
 
     /**
@@ -178,6 +199,7 @@ public final class Kernels {
 
     /** @return the backend for a product of {@code work = rows * inner * cols} */
     private static GemmBackend backendFor(long work) {
+        FLOPS.add(2 * work);
         GemmBackend b = backend;
         return work < NATIVE_MIN_WORK ? GemmBackend.JAVA : b;
     }
@@ -201,6 +223,7 @@ public final class Kernels {
         double[] c = new double[batches * rows * cols];
         long work = (long) rows * inner * cols;
         GemmBackend k = backendFor(work);
+        FLOPS.add(2 * work * (batches - 1));
         Parallel.forEach(batches, work, t -> k.multiplyAdd(1.0, a, t * aStride, inner, b, t * bStride, cols, c,
                 t * rows * cols, cols, rows, inner, cols));
         return c;
