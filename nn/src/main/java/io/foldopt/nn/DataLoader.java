@@ -51,6 +51,22 @@ public final class DataLoader {
     /** @return the batches of epoch {@code epoch} (counted from 0), in order */
     public List<Dataset> epoch(int epoch) {
         int n = dataset.size();
+        int[] order = order(epoch);
+        List<Dataset> batches = new ArrayList<>(batchesPerEpoch());
+        for (int from = 0; from < n; from += batchSize) {
+            int[] rows = new int[Math.min(batchSize, n - from)];
+            System.arraycopy(order, from, rows, 0, rows.length);
+            batches.add(dataset.select(rows));
+        }
+        return batches;
+    }
+
+    /**
+     * @return the order {@code π_e} in which epoch {@code epoch} (counted from 0) visits the samples: batch
+     *     {@code b} holds samples {@code π_e[b B], ..., π_e[min((b + 1) B, N) - 1]}
+     */
+    public int[] order(int epoch) {
+        int n = dataset.size();
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
@@ -64,13 +80,7 @@ public final class DataLoader {
                 order[j] = t;
             }
         }
-        List<Dataset> batches = new ArrayList<>(batchesPerEpoch());
-        for (int from = 0; from < n; from += batchSize) {
-            int[] rows = new int[Math.min(batchSize, n - from)];
-            System.arraycopy(order, from, rows, 0, rows.length);
-            batches.add(dataset.select(rows));
-        }
-        return batches;
+        return order;
     }
 
     /** The SplitMix64 finalizer: a bijective mix of all 64 bits. */

@@ -1,12 +1,12 @@
 package io.foldopt.cli.sensitivity;
 
 import io.foldopt.autodiff.Var;
-import io.foldopt.linalg.Vec;
 import io.foldopt.qp.DifferentiableQp;
 import io.foldopt.qp.QpInstanceReport;
 import io.foldopt.qp.QpOptions;
 import io.foldopt.qp.QpOutput;
 import io.foldopt.qp.QpProblem;
+import io.foldopt.qp.QpStatusCheck;
 import io.foldopt.status.FailurePolicy;
 import io.foldopt.status.Status;
 import io.foldopt.tensor.Tensor;
@@ -20,12 +20,8 @@ import java.util.Map;
  * all six parameters. The status of an infeasible or unbounded problem is reported, with zero
  * gradients.
  *
- * <p>The status is decided from checks on the returned vectors, whatever the solver claims: optimal if they
- * are finite and the KKT residual ({@code QpProblem.kktResidual}) is at most {@code 1e-8 s},
- * {@code s = 1 + max(||q||, ||b||, ||h||)} (the interior-point method's optimality test), optimal-inaccurate up
- * to {@code 1e-5 s}; infeasible or unbounded only if the solver says so and its certificate passes the
- * scale-free tests {@code QpProblem.farkasViolation} / {@code rayViolation} within 1e-6; otherwise the
- * solver's failure (iteration-limit) or numerical-failure.
+ * <p>The status is decided from checks on the returned vectors, whatever the solver claims
+ * ({@link QpStatusCheck}).
  */
 final class QpFamily implements Family {
     @Override
@@ -51,7 +47,8 @@ final class QpFamily implements Family {
             throw file.invalid(e.getMessage());
         }
         QpInstanceReport r = out.report().instances()[0];
-        Status status = status(r.status(), new Data(p, q, value(ab[0]), value(ab[1]), value(gh[0]), value(gh[1])),
+        Status status = QpStatusCheck.verify(r.status(),
+                QpProblem.of(p, q, value(ab[0]), value(ab[1]), value(gh[0]), value(gh[1])),
                 out.z().value().data(), out.nu().value().data(), out.lambda().value().data());
         Map<String, Object> backward = new LinkedHashMap<>();
         backward.put("method", "kkt");
@@ -62,53 +59,6 @@ final class QpFamily implements Family {
         backward.put("gradient_status", r.gradientStatus().label());
         backward.put("condition_number", r.conditionNumber());
         return new Instance(params, out.z().reshape(n), status, () -> backward);
-    }
-
-    /** Relative tolerance of the KKT residual for {@link Status#OPTIMAL}. */
-    static final double TOLERANCE = 1e-8;
-    /** Relative tolerance of the KKT residual for {@link Status#OPTIMAL_INACCURATE}. */
-    static final double LOOSE_TOLERANCE = 1e-5;
-    /** Relative tolerance of the certificate tests. */
-    static final double CERTIFICATE_TOLERANCE = 1e-6;
-
-    /** The data of one QP instance as tensors; absent constraint blocks are null. */
-    record Data(Tensor p, Tensor q, Tensor a, Tensor b, Tensor g, Tensor h) {}
-
-    /**
-     * @param claimed what the solver reported
-     * @param z the solution, or the improving direction of an unbounded problem
-     * @param nu the equality multipliers, or part of the Farkas certificate of an infeasible problem
-     * @param lambda the inequality multipliers, or part of the Farkas certificate
-     * @return the status the checks on {@code (z, nu, lambda)} support
-     */
-    static Status status(Status claimed, Data d, double[] z, double[] nu, double[] lambda) {
-        if (!Vec.allFinite(z, 0, z.length) || !Vec.allFinite(nu, 0, nu.length)
-                || !Vec.allFinite(lambda, 0, lambda.length)) {
-            return Status.NUMERICAL_FAILURE;
-        }
-        QpProblem qp = QpProblem.of(d.p(), d.q(), d.a(), d.b(), d.g(), d.h());
-        switch (claimed) {
-            case INFEASIBLE:
-                return qp.farkasViolation(nu, lambda) <= CERTIFICATE_TOLERANCE ? Status.INFEASIBLE
-                        : Status.NUMERICAL_FAILURE;
-            case UNBOUNDED:
-                return qp.rayViolation(z) <= CERTIFICATE_TOLERANCE ? Status.UNBOUNDED : Status.NUMERICAL_FAILURE;
-            default:
-                double scale = 1 + Math.max(maxAbs(d.q()), Math.max(maxAbs(d.b()), maxAbs(d.h())));
-                double kkt = qp.kktResidual(z, nu, lambda);
-                if (kkt <= TOLERANCE * scale) {
-                    return Status.OPTIMAL;
-                }
-                if (kkt <= LOOSE_TOLERANCE * scale) {
-                    return Status.OPTIMAL_INACCURATE;
-                }
-                return claimed == Status.ITERATION_LIMIT ? Status.ITERATION_LIMIT : Status.NUMERICAL_FAILURE;
-        }
-    }
-
-    /** @return the largest absolute entry, 0 for an absent tensor */
-    private static double maxAbs(Tensor t) {
-        return t == null ? 0 : t.maxAbs();
     }
 
     /** @return the value of a leaf, null for an absent one */

@@ -1,0 +1,45 @@
+package io.foldopt.spark;
+
+import io.foldopt.status.Status;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The result of one row: its solution and status, or the reason it is not a valid problem.
+ *
+ * @param id the row's id
+ * @param family the problem family, null if unknown
+ * @param status the solution's status, null for an invalid row
+ * @param error why the row is invalid, null for a solved row
+ * @param x the solution, null for an invalid row
+ * @param grad {@code (d x / d p)^T g} by parameter (flattened row-major), null without a cotangent
+ * @param gradientStatus the status of the derivative, null without a cotangent
+ * @param backward how the backward pass went, null without a cotangent
+ */
+public record SolvedInstance(long id, String family, Status status, String error, double[] x,
+        Map<String, double[]> grad, Status gradientStatus, Map<String, String> backward) {
+
+    /** @return an invalid row's result */
+    static SolvedInstance invalid(long id, String family, String error) {
+        return new SolvedInstance(id, family, null, error, null, null, null, null);
+    }
+
+    /** @return the status label, {@link InstanceSchema#INVALID} for an invalid row */
+    public String statusLabel() {
+        return status == null ? InstanceSchema.INVALID : status.label();
+    }
+
+    /** @return the map as Spark's external type of a map column, null for null */
+    private static <V> scala.collection.Map<String, V> scalaMap(Map<String, V> map) {
+        return map == null ? null : CollectionConverters.asScala(new LinkedHashMap<>(map));
+    }
+
+    /** @return the row of {@link InstanceSchema#OUTPUT} */
+    Row toRow() {
+        return RowFactory.create(id, family, statusLabel(), error, x, scalaMap(grad),
+                gradientStatus == null ? null : gradientStatus.label(), scalaMap(backward));
+    }
+}

@@ -1,0 +1,137 @@
+package io.foldopt.spark;
+
+import io.foldopt.parallel.Parallel;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.TreeMap;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+
+/**
+ * {@code foldopt spark solve}: reads an instance table ({@link InstanceSchema#INPUT}, JSON lines or Parquet),
+ * solves every partition's rows in chunks of at most {@code batch} rows with {@link InstanceSolver} (rows of the
+ * same family and shape as one batch), and writes one result row per input row ({@link InstanceSchema#OUTPUT})
+ * as Parquet. A row that is not a valid problem becomes a result row with status
+ * {@link InstanceSchema#INVALID} and the reason; it never fails the job.
+ */
+public final class SparkSolve {
+    private SparkSolve() {}
+
+    /** The format of an instance table. */
+    public enum Format {
+        /** One JSON object per line. */
+        JSON,
+        /** Apache Parquet. */
+        PARQUET
+    }
+
+    /**
+     * What a job did.
+     *
+     * @param rows the number of rows
+     * @param statuses the number of rows by status label
+     * @param seconds the job's wall-clock time, reading and writing included
+     */
+    public record Summary(long rows, Map<String, Long> statuses, double seconds) {}
+
+    /**
+     * @return the table at {@code path} with the columns of {@link InstanceSchema#INPUT} (absent ones null); a
+     *     JSON line that does not fit them keeps its text in {@link InstanceSchema#CORRUPT}; rows without an
+     *     {@code id} (or whose line cannot be parsed) get a negative one, {@code -1 - monotonically_increasing_id()},
+     *     unique and distinct from the non-negative ids of the input
+     */
+    public static Dataset<Row> read(SparkSession spark, String path, Format format) {
+        Dataset<Row> table = format == Format.JSON
+                ? spark.read().schema(InstanceSchema.INPUT).option("mode", "PERMISSIVE")
+                        .option("columnNameOfCorruptRecord", InstanceSchema.CORRUPT).json(path)
+                : spark.read().schema(InstanceSchema.INPUT).parquet(path);
+        return table.withColumn("id", functions.coalesce(table.col("id"),
+                functions.lit(-1L).minus(functions.monotonically_increasing_id())));
+    }
+
+    /**
+     * @param batch the largest number of rows solved at once in a task
+     * @param threadsPerTask foldopt's threads ({@link Parallel}) inside each task; 1 lets Spark's task slots
+     *     use the cores
+     * @return the results, one row of {@link InstanceSchema#OUTPUT} per input row, in the input's order
+     */
+    public static Dataset<Row> solve(Dataset<Row> instances, int batch, int threadsPerTask) {
+        if (batch < 1 || threadsPerTask < 1) {
+            throw new IllegalArgumentException("batch and threads per task must be >= 1, got " + batch + " and "
+                    + threadsPerTask);
+        }
+        Dataset<Row> input = instances.select(columns(instances));
+        JavaRDD<Row> results = input.toJavaRDD().mapPartitions(rows -> {
+            Parallel.setThreads(threadsPerTask);
+            return new Chunks(rows, batch);
+        });
+        return instances.sparkSession().createDataFrame(results, InstanceSchema.OUTPUT);
+    }
+
+    /** Solves the table at {@code in} and writes the results to {@code out} as Parquet. */
+    public static Summary run(SparkSession spark, String in, Format format, String out, int batch, int threadsPerTask,
+            boolean overwrite) {
+        long start = System.nanoTime();
+        solve(read(spark, in, format), batch, threadsPerTask).write()
+                .mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).parquet(out);
+        double seconds = (System.nanoTime() - start) * 1e-9;
+        Map<String, Long> statuses = new TreeMap<>();
+        long rows = 0;
+        for (Row r : spark.read().parquet(out).groupBy("status").count().collectAsList()) {
+            statuses.put(r.getString(0), r.getLong(1));
+            rows += r.getLong(1);
+        }
+        return new Summary(rows, statuses, seconds);
+    }
+
+    private static org.apache.spark.sql.Column[] columns(Dataset<Row> table) {
+        String[] names = InstanceSchema.INPUT.fieldNames();
+        org.apache.spark.sql.Column[] cols = new org.apache.spark.sql.Column[names.length];
+        for (int i = 0; i < names.length; i++) {
+            cols[i] = table.col(names[i]);
+        }
+        return cols;
+    }
+
+    /** The results of a partition's rows, solved a chunk at a time. */
+    private static final class Chunks implements Iterator<Row> {
+        private final Iterator<Row> rows;
+        private final int batch;
+        private final int idColumn = InstanceSchema.INPUT.fieldIndex("id");
+        private Iterator<SolvedInstance> current = Collections.emptyIterator();
+
+        Chunks(Iterator<Row> rows, int batch) {
+            this.rows = rows;
+            this.batch = batch;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (!current.hasNext() && rows.hasNext()) {
+                List<InputRow> chunk = new ArrayList<>(batch);
+                while (chunk.size() < batch && rows.hasNext()) {
+                    Row r = rows.next();
+                    chunk.add(new InputRow(r.getLong(idColumn), r));
+                }
+                current = InstanceSolver.solve(chunk).iterator();
+            }
+            return current.hasNext();
+        }
+
+        @Override
+        public Row next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return current.next().toRow();
+        }
+    }
+}
