@@ -1,0 +1,168 @@
+package io.foldopt.spark;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code foldopt spark}: foldopt's jobs on Apache Spark, in the embedded local mode ({@code --master local[*]},
+ * the default) or submitted to a cluster with {@code spark-submit --class io.foldopt.spark.SparkMain}. The
+ * {@code foldopt} launcher runs this class for {@code foldopt spark ...} with Spark on the classpath; the
+ * command-line tool itself does not depend on Spark.
+ */
+@Command(name = "foldopt spark", mixinStandardHelpOptions = true,
+        subcommands = {SparkMain.Solve.class, SparkMain.Generate.class, CommandLine.HelpCommand.class},
+        description = "foldopt on Apache Spark: solve and differentiate many instances, train and evaluate.")
+public final class SparkMain implements Runnable {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Runs the command line and exits with its status: 0 on success, 1 on a failure, 2 on a usage error. */
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** @return the command tree, reporting a failure as one line on stderr */
+    static CommandLine commandLine() {
+        return new CommandLine(new SparkMain()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            err.println("foldopt spark: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            if ("1".equals(System.getenv("FOLDOPT_VERBOSE"))) {
+                e.printStackTrace(err);
+            }
+            return 1;
+        });
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: solve, generate");
+    }
+
+    /** The options every job has. */
+    static class SessionOptions {
+        @Option(names = "--master", paramLabel = "URL",
+                description = "Spark master: local[*] (default: all cores), local[N], or a cluster URL; "
+                        + "under spark-submit the submitted one.")
+        String master;
+
+        @Option(names = "--partitions", paramLabel = "N", defaultValue = "0",
+                description = "Partitions of the data (default: Spark's default parallelism).")
+        int partitions;
+
+        SparkSession session() {
+            return Sessions.get(master, Math.max(1, partitions == 0 ? 8 : partitions));
+        }
+    }
+
+    /** {@code foldopt spark solve}. */
+    @Command(name = "solve", mixinStandardHelpOptions = true,
+            description = "Solve every instance of a table (JSON lines or Parquet; one qp, topk or box-nonconvex-qp "
+                    + "problem per row) and differentiate those with a cotangent g; write one result row per "
+                    + "instance (id, status, x, grad, backward report) as Parquet. Invalid rows get the status "
+                    + "invalid-input and the reason.")
+    static final class Solve implements Callable<Integer> {
+        @Parameters(paramLabel = "INSTANCES", description = "The instance table: a file or folder.")
+        String input;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "The Parquet folder to write.")
+        String out;
+
+        @Option(names = "--format", paramLabel = "FORMAT",
+                description = "json or parquet (default: parquet if INSTANCES ends in .parquet, else json).")
+        String format;
+
+        @Option(names = "--batch", defaultValue = "64", paramLabel = "B",
+                description = "Most instances solved at once in a task (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--threads-per-task", defaultValue = "1", paramLabel = "T",
+                description = "foldopt's threads inside each task (default: ${DEFAULT-VALUE}; Spark runs one task "
+                        + "per core).")
+        int threads;
+
+        @Option(names = "--overwrite", description = "Replace --out if it exists.")
+        boolean overwrite;
+
+        @CommandLine.Mixin
+        SessionOptions session = new SessionOptions();
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            SparkSolve.Format f = format != null ? SparkSolve.Format.valueOf(format.toUpperCase(Locale.ROOT))
+                    : input.endsWith(".parquet") ? SparkSolve.Format.PARQUET : SparkSolve.Format.JSON;
+            SparkSession spark = session.session();
+            SparkSolve.Summary s = SparkSolve.run(spark, input, f, out, batch, threads, overwrite);
+            PrintWriter w = spec.commandLine().getOut();
+            w.printf(Locale.ROOT, "%d instances in %.2f s (%.1f per second) on %s%n", s.rows(), s.seconds(),
+                    s.rows() / s.seconds(), spark.sparkContext().master());
+            for (Map.Entry<String, Long> e : s.statuses().entrySet()) {
+                w.printf(Locale.ROOT, "  %s: %d%n", e.getKey(), e.getValue());
+            }
+            w.println("results: " + out);
+            return 0;
+        }
+    }
+
+    /** {@code foldopt spark generate}. */
+    @Command(name = "generate", mixinStandardHelpOptions = true,
+            description = "Write a synthetic instance table of strictly feasible random QPs with cotangents, "
+                    + "generated on the executors (row i depends only on the seed and i).")
+    static final class Generate implements Callable<Integer> {
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "The folder to write.")
+        String out;
+
+        @Option(names = "--count", defaultValue = "100000", description = "Instances (default: ${DEFAULT-VALUE}).")
+        long count;
+
+        @Option(names = "--n", defaultValue = "50", description = "Variables (default: ${DEFAULT-VALUE}).")
+        int n;
+
+        @Option(names = "--equalities", defaultValue = "0", description = "Equalities (default: ${DEFAULT-VALUE}).")
+        int equalities;
+
+        @Option(names = "--inequalities", defaultValue = "50",
+                description = "Inequalities (default: ${DEFAULT-VALUE}).")
+        int inequalities;
+
+        @Option(names = "--seed", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--format", defaultValue = "parquet", description = "parquet or json (default: "
+                + "${DEFAULT-VALUE}).")
+        String format;
+
+        @CommandLine.Mixin
+        SessionOptions session = new SessionOptions();
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            SparkSession spark = session.session();
+            int partitions = session.partitions > 0 ? session.partitions : spark.sparkContext().defaultParallelism();
+            long start = System.nanoTime();
+            var writer = InstanceGenerator.qpTable(spark, count, partitions, seed, n, equalities, inequalities).write();
+            switch (format.toLowerCase(Locale.ROOT)) {
+                case "parquet" -> writer.parquet(out);
+                case "json" -> writer.json(out);
+                default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--format must be parquet or json, got " + format);
+            }
+            spec.commandLine().getOut().printf(Locale.ROOT, "%d QP instances (n = %d, %d equalities, %d inequalities) "
+                    + "in %.2f s: %s%n", count, n, equalities, inequalities, (System.nanoTime() - start) * 1e-9, out);
+            return 0;
+        }
+    }
+}
