@@ -106,7 +106,7 @@ public final class NonconvexQpExperiment implements Experiment {
      * @param data the samples: features, true parameters {@code p (N, n)}, optimal values {@code f(y*(p); p) (N, 1)}
      * @return the mean over the samples of {@code |f(y*(p_hat); p) - f(y*(p); p)| / |f(y*(p); p)|}
      */
-    private static double meanNormalizedRegret(NonconvexQp problem, Tensor predicted, Dataset data) {
+    public static double meanNormalizedRegret(NonconvexQp problem, Tensor predicted, Dataset data) {
         double[] achieved = problem.objectives(problem.solve(predicted), data.targets());
         double[] best = data.get(2).data();
         double sum = 0;

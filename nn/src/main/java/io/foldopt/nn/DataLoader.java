@@ -66,14 +66,21 @@ public final class DataLoader {
      *     {@code b} holds samples {@code π_e[b B], ..., π_e[min((b + 1) B, N) - 1]}
      */
     public int[] order(int epoch) {
-        int n = dataset.size();
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
+        return order(dataset.size(), shuffle, seed, epoch);
+    }
+
+    /**
+     * @return the order {@code π_e} of epoch {@code epoch} of a loader over {@code size} samples with these
+     *     {@code shuffle} and {@code seed} (see {@link #order(int)}), without the samples
+     */
+    public static int[] order(int size, boolean shuffle, long seed, int epoch) {
+        int[] order = new int[size];
+        for (int i = 0; i < size; i++) {
             order[i] = i;
         }
         if (shuffle) {
             SplittableRandom rng = new SplittableRandom(splitmix64(seed + (epoch + 1L) * GOLDEN_GAMMA));
-            for (int i = n - 1; i > 0; i--) {
+            for (int i = size - 1; i > 0; i--) {
                 int j = rng.nextInt(i + 1);
                 int t = order[i];
                 order[i] = order[j];
