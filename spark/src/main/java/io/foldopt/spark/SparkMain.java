@@ -1,6 +1,20 @@
 package io.foldopt.spark;
 
+import io.foldopt.experiments.EpochRecord;
+import io.foldopt.experiments.ExperimentConfig;
+import io.foldopt.experiments.ExperimentResult;
+import io.foldopt.experiments.MethodResult;
+import io.foldopt.experiments.report.Provenance;
+import io.foldopt.experiments.report.Report;
+import io.foldopt.linalg.BatchedLinearSolver;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -18,7 +32,8 @@ import picocli.CommandLine.Spec;
  * command-line tool itself does not depend on Spark.
  */
 @Command(name = "foldopt spark", mixinStandardHelpOptions = true,
-        subcommands = {SparkMain.Solve.class, SparkMain.Generate.class, CommandLine.HelpCommand.class},
+        subcommands = {SparkMain.Solve.class, SparkMain.Generate.class, SparkMain.Train.class, SparkMain.Eval.class,
+            CommandLine.HelpCommand.class},
         description = "foldopt on Apache Spark: solve and differentiate many instances, train and evaluate.")
 public final class SparkMain implements Runnable {
     @Spec
@@ -43,7 +58,7 @@ public final class SparkMain implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: solve, generate");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: solve, generate, train, eval");
     }
 
     /** The options every job has. */
@@ -162,6 +177,138 @@ public final class SparkMain implements Runnable {
             }
             spec.commandLine().getOut().printf(Locale.ROOT, "%d QP instances (n = %d, %d equalities, %d inequalities) "
                     + "in %.2f s: %s%n", count, n, equalities, inequalities, (System.nanoTime() - start) * 1e-9, out);
+            return 0;
+        }
+    }
+
+    /** The problem of {@code train}: a {@link DecisionTask}. */
+    static class TaskOptions {
+        @Option(names = "--n", defaultValue = "10", description = "Decision variables (default: ${DEFAULT-VALUE}).")
+        int n;
+
+        @Option(names = "--equalities", defaultValue = "3", description = "Equalities (default: ${DEFAULT-VALUE}).")
+        int equalities;
+
+        @Option(names = "--inequalities", defaultValue = "3",
+                description = "Inequalities (default: ${DEFAULT-VALUE}).")
+        int inequalities;
+
+        @Option(names = "--seed", defaultValue = "0",
+                description = "Seed of the problem, data, initialization and shuffling (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        DecisionTask task() {
+            return new DecisionTask(seed, n, equalities, inequalities);
+        }
+    }
+
+    /** {@code foldopt spark train}. */
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Decision-focused training through a folded layer (nonconvex QP, folded projected gradient "
+                    + "over SQP), data-parallel: parameters broadcast, per-partition loss and gradient, treeAggregate, "
+                    + "Adam step on the driver. Writes the report folder of foldopt run, model.json and a checkpoint "
+                    + "per epoch.")
+    static final class Train implements Callable<Integer> {
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "The report folder (new).")
+        Path out;
+
+        @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
+        int epochs;
+
+        @Option(names = "--batch", defaultValue = "64", description = "Global minibatch (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--lr", defaultValue = "0.05", description = "Adam's learning rate (default: "
+                + "${DEFAULT-VALUE}).")
+        double learningRate;
+
+        @Option(names = "--train", defaultValue = "2000", description = "Training samples (default: ${DEFAULT-VALUE}).")
+        long train;
+
+        @Option(names = "--test", defaultValue = "1000", description = "Test samples (default: ${DEFAULT-VALUE}).")
+        long test;
+
+        @CommandLine.Mixin
+        TaskOptions taskOptions = new TaskOptions();
+
+        @CommandLine.Mixin
+        SessionOptions session = new SessionOptions();
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            if (Files.exists(out)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out + " exists; name a new "
+                        + "folder");
+            }
+            DecisionTask task = taskOptions.task();
+            SparkSession spark = session.session();
+            int partitions = session.partitions > 0 ? session.partitions : spark.sparkContext().defaultParallelism();
+            Path checkpoints = Files.createDirectories(out.resolve("checkpoints"));
+            PrintWriter w = spec.commandLine().getOut();
+            SparkTrain.Result r = SparkTrain.train(spark, task,
+                    new SparkTrain.Options(epochs, batch, learningRate, train, test, partitions), (record, model) -> {
+                        try {
+                            new TrainedModel(task, model).write(checkpoints.resolve("epoch-" + record.epoch()
+                                    + ".json"));
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                        w.printf(Locale.ROOT, "epoch %d: train loss %.6g, test normalized regret %.6g, %.2f s%n",
+                                record.epoch(), record.trainLoss(), record.testMetric(), record.seconds());
+                        w.flush();
+                    });
+            new TrainedModel(task, r.model()).write(out.resolve("model.json"));
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("n", task.n());
+            settings.put("equalities", task.equalities());
+            settings.put("inequalities", task.inequalities());
+            settings.put("train", train);
+            settings.put("test", test);
+            settings.put("master", spark.sparkContext().master());
+            settings.put("partitions", partitions);
+            ExperimentConfig config = new ExperimentConfig(ExperimentConfig.Size.SMALL, epochs, batch, learningRate,
+                    BatchedLinearSolver.DIRECT, 1e-8, task.seed(), settings);
+            List<EpochRecord> records = r.epochs();
+            ExperimentResult result = new ExperimentResult("spark-nonconvex-qp", config, "normalized_regret", true,
+                    List.of(new MethodResult(TrainedModel.NAME, r.initialTestMetric(),
+                            records.get(records.size() - 1).testMetric(), records)));
+            List<String> commandLine = new ArrayList<>(List.of("foldopt", "spark"));
+            commandLine.addAll(spec.commandLine().getParseResult().originalArgs());
+            Report.write(result, Provenance.now(commandLine), out);
+            w.println("report: " + out);
+            return 0;
+        }
+    }
+
+    /** {@code foldopt spark eval}. */
+    @Command(name = "eval", mixinStandardHelpOptions = true,
+            description = "The test metric (mean normalized regret) of a model written by foldopt spark train over a "
+                    + "test set generated on the executors.")
+    static final class Eval implements Callable<Integer> {
+        @Option(names = "--model", required = true, paramLabel = "FILE", description = "model.json or a checkpoint.")
+        Path model;
+
+        @Option(names = "--count", defaultValue = "100000", description = "Test samples (default: ${DEFAULT-VALUE}).")
+        long count;
+
+        @CommandLine.Mixin
+        SessionOptions session = new SessionOptions();
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            TrainedModel trained = TrainedModel.read(model);
+            SparkSession spark = session.session();
+            int partitions = session.partitions > 0 ? session.partitions : spark.sparkContext().defaultParallelism();
+            long start = System.nanoTime();
+            double metric = SparkEval.meanRegret(spark, trained, count, partitions);
+            spec.commandLine().getOut().printf(Locale.ROOT, "test normalized regret %.6g over %d samples in %.2f s on "
+                    + "%s%n", metric, count, (System.nanoTime() - start) * 1e-9, spark.sparkContext().master());
             return 0;
         }
     }
