@@ -17,6 +17,8 @@ import io.foldopt.status.FailurePolicy;
 import io.foldopt.status.Status;
 import io.foldopt.tensor.Tensor;
 import io.foldopt.topk.TopK;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * {@code spark solve} in embedded local mode: every instance's solution, status and VJPs equal those of solving it
@@ -42,13 +45,18 @@ class SparkSolveTest {
     private static final int QPS = 11;
 
     private static SparkSession spark;
+    private static Path json;
+    /** The results of the JSON lines in 3 partitions, solved in chunks of 4 rows, by id. */
+    private static Map<Long, Row> rows;
 
     @TempDir
     static Path dir;
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
         spark = Sessions.get("local[2]", 2);
+        json = input();
+        rows = solve(json.toString(), SparkSolve.Format.JSON, 3, 4);
     }
 
     @AfterAll
@@ -59,9 +67,7 @@ class SparkSolveTest {
     /** @return the JSON lines of the test table: QPs from the generator, then hand-written rows */
     private static Path input() throws Exception {
         Path generated = dir.resolve("generated");
-        if (!Files.exists(generated)) {
-            InstanceGenerator.qpTable(spark, QPS, 3, SEED, N, EQ, INEQ).write().json(generated.toString());
-        }
+        InstanceGenerator.qpTable(spark, QPS, 3, SEED, N, EQ, INEQ).write().json(generated.toString());
         StringBuilder lines = new StringBuilder();
         try (var files = Files.list(generated)) {
             for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) {
@@ -83,9 +89,9 @@ class SparkSolveTest {
                 {"id": 206, "family": "qp", "P": [[1, 0], [0, 1]
                 {"id": 207, "family": "topk", "c": [1, 2, 3], "k": "two", "eps": 0.1}
                 """);
-        Path json = dir.resolve("instances.jsonl");
-        Files.writeString(json, lines);
-        return json;
+        Path file = dir.resolve("instances.jsonl");
+        Files.writeString(file, lines);
+        return file;
     }
 
     private static Map<Long, Row> solve(String path, SparkSolve.Format format, int partitions, int batch) {
@@ -98,9 +104,7 @@ class SparkSolveTest {
     }
 
     @Test
-    void qpSolutionsStatusesAndVjpsEqualSolvingEachInstanceAlone() throws Exception {
-        Path json = input();
-        Map<Long, Row> rows = solve(json.toString(), SparkSolve.Format.JSON, 3, 4);
+    void qpSolutionsStatusesAndVjpsEqualSolvingEachInstanceAlone() {
         assertEquals(QPS + 13, rows.size(), rows.keySet().toString());
         for (long id = 0; id < QPS; id++) {
             Tensor[] t = InstanceGenerator.qp(SEED, id, N, EQ, INEQ);
@@ -148,8 +152,7 @@ class SparkSolveTest {
     }
 
     @Test
-    void topkAndBoxRowsEqualTheirSingleInstanceResults() throws Exception {
-        Map<Long, Row> rows = solve(input().toString(), SparkSolve.Format.JSON, 2, 3);
+    void topkAndBoxRowsEqualTheirSingleInstanceResults() {
         Tensor c = Tensor.vector(1.0, 0.5, -0.3, 2.0, 0.1);
         Var cv = Var.param(c);
         Var x = TopK.layer(cv.reshape(1, 5), 2, 0.2, TopK.Entropy.BINARY).reshape(5);
@@ -172,8 +175,7 @@ class SparkSolveTest {
     }
 
     @Test
-    void invalidRowsBecomeStatusRowsNamingTheRowAndTheCause() throws Exception {
-        Map<Long, Row> rows = solve(input().toString(), SparkSolve.Format.JSON, 2, 16);
+    void invalidRowsBecomeStatusRowsNamingTheRowAndTheCause() {
         Map<Long, String> causes = Map.of(
                 200L, "positive semidefinite",
                 201L, "column \"q\" entry [1] must be a finite number",
@@ -192,6 +194,22 @@ class SparkSolveTest {
                 && r.getString(3).contains("not a valid instance")).toList();
         assertEquals(2, corrupt.size(), "the truncated line and the line with a string for k: " + corrupt);
         assertTrue(corrupt.stream().anyMatch(r -> r.getLong(0) < 0), "a line without a readable id gets a negative one");
+    }
+
+    @Test
+    void solveCommandWritesParquetAndCountsTheStatuses() {
+        StringWriter out = new StringWriter();
+        CommandLine cmd = SparkMain.commandLine();
+        cmd.setOut(new PrintWriter(out));
+        String results = dir.resolve("results.parquet").toString();
+        assertEquals(0, cmd.execute("solve", json.toString(), "--out", results, "--batch", "8"));
+        assertTrue(out.toString().contains((QPS + 13) + " instances in "), out.toString());
+        assertTrue(out.toString().contains("invalid-input: 8"), out.toString());
+        assertEquals(QPS + 13, spark.read().parquet(results).count());
+        StringWriter err = new StringWriter();
+        cmd.setErr(new PrintWriter(err));
+        assertEquals(1, cmd.execute("solve", json.toString(), "--out", results), "the output exists");
+        assertTrue(err.toString().startsWith("foldopt spark: "), err.toString());
     }
 
     private static List<Object> asList(Object o) {

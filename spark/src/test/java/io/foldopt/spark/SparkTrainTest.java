@@ -9,12 +9,18 @@ import io.foldopt.nn.Parameter;
 import io.foldopt.nn.Sequential;
 import io.foldopt.nn.Trainer;
 import io.foldopt.nn.TrainingHistory;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * Data-parallel training through the folded layer equals single-machine training with the same seed and global
@@ -67,6 +73,28 @@ class SparkTrainTest {
         for (int epoch = 0; epoch < EPOCHS; epoch++) {
             assertEquals(history.trainLosses()[epoch], distributed.epochs().get(epoch).trainLoss(), 1e-10);
         }
+    }
+
+    @Test
+    void trainCommandWritesTheReportModelAndCheckpointsThatEvalReads(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        StringWriter out = new StringWriter();
+        CommandLine cmd = SparkMain.commandLine();
+        cmd.setOut(new PrintWriter(out));
+        assertEquals(0, cmd.execute("train", "--out", run.toString(), "--epochs", "2", "--batch", "8", "--train",
+                "16", "--test", "8", "--n", "6", "--equalities", "2", "--inequalities", "2", "--partitions", "2"));
+        for (String file : List.of("config.json", "summary.json", "metrics.csv", "learning_curves.png", "model.json",
+                "checkpoints/epoch-1.json", "checkpoints/epoch-2.json")) {
+            assertTrue(Files.exists(run.resolve(file)), file);
+        }
+        assertEquals(3, Files.readAllLines(run.resolve("metrics.csv")).size(), "header and two epochs");
+        TrainedModel trained = TrainedModel.read(run.resolve("model.json"));
+        assertEquals(new DecisionTask(0, 6, 2, 2), trained.task());
+        out.getBuffer().setLength(0);
+        assertEquals(0, cmd.execute("eval", "--model", run.resolve("model.json").toString(), "--count", "8"));
+        double metric = trained.task().regretSum(trained.model(), trained.task().samples(1, 0, 8)) / 8;
+        assertTrue(out.toString().startsWith(String.format(java.util.Locale.ROOT, "test normalized regret %.6g over 8",
+                metric)), out + " vs " + metric);
     }
 
     @Test
