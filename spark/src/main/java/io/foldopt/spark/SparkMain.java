@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "foldopt spark", mixinStandardHelpOptions = true,
         subcommands = {SparkMain.Solve.class, SparkMain.Generate.class, SparkMain.Train.class, SparkMain.Eval.class,
-            CommandLine.HelpCommand.class},
+            SparkMain.Bench.class, CommandLine.HelpCommand.class},
         description = "foldopt on Apache Spark: solve and differentiate many instances, train and evaluate.")
 public final class SparkMain implements Runnable {
     @Spec
@@ -58,7 +58,7 @@ public final class SparkMain implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: solve, generate, train, eval");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: solve, generate, train, eval, bench");
     }
 
     /** The options every job has. */
@@ -309,6 +309,48 @@ public final class SparkMain implements Runnable {
             double metric = SparkEval.meanRegret(spark, trained, count, partitions);
             spec.commandLine().getOut().printf(Locale.ROOT, "test normalized regret %.6g over %d samples in %.2f s on "
                     + "%s%n", metric, count, (System.nanoTime() - start) * 1e-9, spark.sparkContext().master());
+            return 0;
+        }
+    }
+
+    /** {@code foldopt spark bench}. */
+    @Command(name = "bench", mixinStandardHelpOptions = true,
+            description = "Measure spark solve's throughput (solve + VJP) under each master, Spark's per-job overhead, "
+                    + "and an epoch of spark train against single-machine training; prints a Markdown table.")
+    static final class Bench implements Callable<Integer> {
+        @Option(names = "--count", defaultValue = "100000", description = "QP instances (default: ${DEFAULT-VALUE}).")
+        long count;
+
+        @Option(names = "--n", defaultValue = "50", description = "Variables and inequalities (default: "
+                + "${DEFAULT-VALUE}).")
+        int n;
+
+        @Option(names = "--masters", defaultValue = "local[1],local[2]", split = ",",
+                description = "Masters to compare (default: ${DEFAULT-VALUE}).")
+        List<String> masters;
+
+        @Option(names = "--partitions", defaultValue = "8", description = "Partitions (default: ${DEFAULT-VALUE}).")
+        int partitions;
+
+        @Option(names = "--train", defaultValue = "512",
+                description = "Training samples of the epoch measured; 0 skips training (default: ${DEFAULT-VALUE}).")
+        int train;
+
+        @Option(names = "--batch", defaultValue = "64", description = "Global minibatch (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--work", required = true, paramLabel = "DIR",
+                description = "A folder for the instance table and results (reused if it holds qp.parquet).")
+        Path work;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter w = spec.commandLine().getOut();
+            w.print(SparkBench.table(SparkBench.run(count, n, partitions, masters, train, batch, work)));
+            w.flush();
             return 0;
         }
     }
