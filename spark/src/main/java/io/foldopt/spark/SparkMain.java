@@ -69,7 +69,8 @@ public final class SparkMain implements Runnable {
         String master;
 
         @Option(names = "--partitions", paramLabel = "N", defaultValue = "0",
-                description = "Partitions of the data (default: Spark's default parallelism).")
+                description = "Partitions of the data (solve: those of the input unless given; generate, train, "
+                        + "eval: default Spark's default parallelism).")
         int partitions;
 
         SparkSession session() {
@@ -117,7 +118,8 @@ public final class SparkMain implements Runnable {
             SparkSolve.Format f = format != null ? SparkSolve.Format.valueOf(format.toUpperCase(Locale.ROOT))
                     : input.endsWith(".parquet") ? SparkSolve.Format.PARQUET : SparkSolve.Format.JSON;
             SparkSession spark = session.session();
-            SparkSolve.Summary s = SparkSolve.run(spark, input, f, out, batch, threads, overwrite);
+            SparkSolve.Summary s = SparkSolve.run(spark, input, f, out, batch, threads, session.partitions,
+                    overwrite);
             PrintWriter w = spec.commandLine().getOut();
             w.printf(Locale.ROOT, "%d instances in %.2f s (%.1f per second) on %s%n", s.rows(), s.seconds(),
                     s.rows() / s.seconds(), spark.sparkContext().master());

@@ -76,11 +76,17 @@ public final class SparkSolve {
         return instances.sparkSession().createDataFrame(results, InstanceSchema.OUTPUT);
     }
 
-    /** Solves the table at {@code in} and writes the results to {@code out} as Parquet. */
+    /**
+     * Solves the table at {@code in} and writes the results to {@code out} as Parquet.
+     *
+     * @param partitions the number of partitions to solve in (a shuffle of the table), or 0 for those of the input
+     *     (about one per file block)
+     */
     public static Summary run(SparkSession spark, String in, Format format, String out, int batch, int threadsPerTask,
-            boolean overwrite) {
+            int partitions, boolean overwrite) {
         long start = System.nanoTime();
-        solve(read(spark, in, format), batch, threadsPerTask).write()
+        Dataset<Row> table = read(spark, in, format);
+        solve(partitions > 0 ? table.repartition(partitions) : table, batch, threadsPerTask).write()
                 .mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).parquet(out);
         double seconds = (System.nanoTime() - start) * 1e-9;
         Map<String, Long> statuses = new TreeMap<>();
