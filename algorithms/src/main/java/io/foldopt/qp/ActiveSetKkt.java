@@ -38,9 +38,13 @@ final class ActiveSetKkt {
     private static final int SWEEPS = 20;
     /** Steps of iterative refinement against {@code K_S}. */
     private static final int REFINEMENTS = 2;
+    /** A solve whose relative error bound (condition times backward error) is below this is not refined. */
+    private static final double REFINED_ERROR = 1e-13;
 
     private final int dim;
     private final double[] k;
+    /** {@code ||K_S||_inf}. */
+    private final double normK;
     /** The equilibration {@code S}. */
     private final double[] scale;
     private final DenseLU lu;
@@ -50,6 +54,15 @@ final class ActiveSetKkt {
     private ActiveSetKkt(int dim, double[] k, double[] scale, DenseLU lu, boolean regularized, double condition) {
         this.dim = dim;
         this.k = k;
+        double norm = 0;
+        for (int i = 0; i < dim; i++) {
+            double row = 0;
+            for (int j = 0; j < dim; j++) {
+                row += Math.abs(k[i * dim + j]);
+            }
+            norm = Math.max(norm, row);
+        }
+        this.normK = norm;
         this.scale = scale;
         this.lu = lu;
         this.regularized = regularized;
@@ -139,7 +152,7 @@ final class ActiveSetKkt {
         return scale;
     }
 
-    /** Rounds of active-set correction in {@link #polish}. */
+    /** Rounds of active-set correction in {@link #polish(QpProblem, int[], double)}. */
     private static final int MAX_CORRECTIONS = 3;
 
     /**
@@ -155,16 +168,43 @@ final class ActiveSetKkt {
      *     clipped at 0 on it; null if the first {@code K_S} is singular or its solution not finite
      */
     static double[][] polish(QpProblem problem, int[] guess, double tol) {
+        Polished p = polish(problem, guess, tol, MAX_CORRECTIONS, null);
+        return p == null ? null : new double[][] {p.z(), p.nu(), p.lambda()};
+    }
+
+    /**
+     * The last solve of {@link #polish(QpProblem, int[], double, int, ActiveSetKkt)}.
+     *
+     * @param z the primal point
+     * @param nu the equality multipliers
+     * @param lambda the inequality multipliers, 0 off {@code active} and clipped at 0 on it
+     * @param active the active set {@code S} of the solve (increasing indices)
+     * @param kkt the factorization of {@code K_S}
+     * @param settled whether the solve changed no membership (its signs and slacks agree with {@code S})
+     * @param solves the {@code K_S} solves done
+     */
+    record Polished(double[] z, double[] nu, double[] lambda, int[] active, ActiveSetKkt kkt, boolean settled,
+            int solves) {}
+
+    /**
+     * Primal-dual active-set steps from a guess, as {@link #polish(QpProblem, int[], double)} with up to
+     * {@code maxCorrections} corrections, reusing {@code reuse} as the factorization of the first {@code K_S}.
+     *
+     * @param guess the initial active set, increasing indices
+     * @param reuse the factorization of {@code K_guess} for this problem's {@code P, A, G}, or null to factor it
+     * @return the last nonsingular solve, or null if the first {@code K_S} is singular or its solution not finite
+     */
+    static Polished polish(QpProblem problem, int[] guess, double tol, int maxCorrections, ActiveSetKkt reuse) {
         int n = problem.n;
         int p = problem.p;
         boolean[] inSet = new boolean[problem.m];
         for (int i : guess) {
             inSet[i] = true;
         }
-        double[][] point = null;
-        for (int round = 0; round <= MAX_CORRECTIONS; round++) {
+        Polished point = null;
+        for (int round = 0; round <= maxCorrections; round++) {
             int[] active = IntStream.range(0, problem.m).filter(i -> inSet[i]).toArray();
-            ActiveSetKkt kkt = factor(problem, active, 0.0);
+            ActiveSetKkt kkt = round == 0 && reuse != null ? reuse : factor(problem, active, 0.0);
             if (kkt == null) {
                 break;
             }
@@ -198,12 +238,21 @@ final class ActiveSetKkt {
                     changed = true;
                 }
             }
-            point = new double[][] {z, Arrays.copyOfRange(y, n, n + p), lambda};
+            point = new Polished(z, Arrays.copyOfRange(y, n, n + p), lambda, active, kkt, !changed, round + 1);
             if (!changed) {
                 break;
             }
         }
         return point;
+    }
+
+    /** @return whether {@code P}, {@code A} and {@code G} of the two problems are equal (the data of {@code K_S}) */
+    static boolean sameMatrices(QpProblem x, QpProblem y) {
+        return x.n == y.n && same(x.pm, y.pm) && same(x.a, y.a) && same(x.g, y.g);
+    }
+
+    private static boolean same(double[] u, double[] v) {
+        return u == v || Arrays.equals(u, v);
     }
 
     /** @return whether the solves are Tikhonov-regularized because {@code K_S} is singular */
@@ -221,9 +270,12 @@ final class ActiveSetKkt {
 
     /**
      * @param r the right-hand side in the order {@code (z, nu, lambda_S)}
-     * @return {@code K_S^{-1} r} ({@code S K~^{-1} S r} with {@value #REFINEMENTS} steps of iterative refinement
-     *     against {@code K_S}, each kept only if it shrinks the residual), or the regularized least-squares
-     *     solution {@code S y} of the equilibrated system if {@link #regularized()}
+     * @return {@code K_S^{-1} r} ({@code S K~^{-1} S r}, then, unless its error bound {@code kappa beta} is
+     *     already below {@code 1e-13}, with {@code beta = ||r - K_S x||_inf / (||K_S||_inf ||x||_inf + ||r||_inf)}
+     *     the normwise backward error and {@code kappa} the {@link #conditionNumber() condition estimate}, up to
+     *     {@value #REFINEMENTS} steps of iterative refinement against {@code K_S}, each kept only if it shrinks the
+     *     residual), or the regularized least-squares solution {@code S y} of the equilibrated system if
+     *     {@link #regularized()}
      */
     double[] solve(double[] r) {
         if (regularized) {
@@ -241,6 +293,9 @@ final class ActiveSetKkt {
         double[] x = scaledSolve(r);
         double[] res = residual(r, x);
         double best = Vec.normInf(res);
+        if (condition * best <= REFINED_ERROR * (normK * Vec.normInf(x) + Vec.normInf(r))) {
+            return x;
+        }
         for (int it = 0; it < REFINEMENTS && best > 0; it++) {
             double[] dx = scaledSolve(res);
             double[] next = x.clone();

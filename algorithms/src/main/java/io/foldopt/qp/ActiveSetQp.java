@@ -1,6 +1,7 @@
 package io.foldopt.qp;
 
-import io.foldopt.linalg.DenseLU;
+import io.foldopt.linalg.Cholesky;
+import io.foldopt.linalg.Vec;
 import java.util.Arrays;
 
 /**
@@ -11,16 +12,21 @@ import java.util.Arrays;
  *
  * <p>From {@code d = 0} and a working set {@code W} (a warm start: the previous working set, restricted to the
  * constraints with slack about 0; the step keeps their slack), each iteration solves the equality-constrained QP
- * on {@code W}, {@code [H C_W^T; C_W 0] [p; mu] = [-(H d + g); 0]}, by LU. If {@code d + p} is feasible it becomes the iterate,
- * and it is optimal if {@code mu >= 0}; otherwise the constraint with the most negative multiplier leaves
- * {@code W}. If a constraint blocks the step, {@code d} moves to it and it joins {@code W}. A blocking constraint
- * is never in the span of {@code C_W} ({@code C_W p = 0 < C_i p}), so {@code W} stays linearly independent and the
- * KKT matrix nonsingular; the objective decreases strictly along nonzero steps. The solution is exact up to
- * rounding (one direct solve), and with a warm start near convergence of SQP it takes one or two iterations.
+ * on {@code W}, {@code [H C_W^T; C_W 0] [p; mu] = [-(H d + g); 0]}, by the Schur complement
+ * {@code C_W H^{-1} C_W^T} (Cholesky factors of {@code H} once per QP and {@code H^{-1} c_i} once per constraint
+ * joining {@code W}, so an iteration costs {@code O(r^2 + k^2 r + k^3)}). If {@code d + p} is feasible it becomes
+ * the iterate, and it is optimal if {@code mu >= 0}; otherwise the constraint with the most negative multiplier
+ * leaves {@code W}. If a constraint blocks the step, {@code d} moves to it and it joins {@code W}. A blocking
+ * constraint is never in the span of {@code C_W} ({@code C_W p = 0 < C_i p}), so {@code W} stays linearly
+ * independent and the Schur complement positive definite; the objective decreases strictly along nonzero steps.
+ * The solution is exact up to rounding (direct solves), and with a warm start near convergence of SQP it takes
+ * one or two iterations.
  */
 final class ActiveSetQp {
     /** A multiplier above {@code -NEGATIVE_TOLERANCE (1 + ||g||_inf)} counts as nonnegative. */
     private static final double NEGATIVE_TOLERANCE = 1e-13;
+    /** A Schur-complement pivot at most this times its largest diagonal counts as singular (dependent rows). */
+    private static final double SINGULAR_PIVOT = 1e-13;
     /** Warm-start constraints with a slack up to {@code WARM_SLACK max(1, ||s||_inf)} join the working set. */
     private static final double WARM_SLACK = 1e-10;
 
@@ -66,30 +72,20 @@ final class ActiveSetQp {
         for (double v : g) {
             gScale = Math.max(gScale, Math.abs(v));
         }
+        Cholesky hFactor = Cholesky.factor(h, r);
+        if (!hFactor.isPositiveDefinite()) {
+            return null;
+        }
+        // Row w of hInvC holds H^{-1} c_{working[w]}, computed when the constraint joins W.
+        double[] hInvC = new double[m * r];
+        for (int w = 0; w < k; w++) {
+            setHInvC(hFactor, c, working[w], r, hInvC, w);
+        }
         for (int it = 0; it < maxIterations; it++) {
-            int size = r + k;
-            double[] kkt = new double[size * size];
-            double[] rhs = new double[size];
-            for (int i = 0; i < r; i++) {
-                System.arraycopy(h, i * r, kkt, i * size, r);
-                double hd = 0;
-                for (int j = 0; j < r; j++) {
-                    hd += h[i * r + j] * d[j];
-                }
-                rhs[i] = -(hd + g[i]);
-            }
-            for (int w = 0; w < k; w++) {
-                int row = working[w];
-                for (int j = 0; j < r; j++) {
-                    kkt[(r + w) * size + j] = c[row * r + j];
-                    kkt[j * size + r + w] = c[row * r + j];
-                }
-            }
-            DenseLU lu = DenseLU.factor(kkt, size);
-            if (lu.isSingular()) {
+            double[] sol = equalityStep(h, hFactor, g, c, d, working, k, hInvC);
+            if (sol == null) {
                 return null;
             }
-            double[] sol = lu.solve(rhs);
             double alpha = 1.0;
             int blocking = -1;
             for (int i = 0; i < m; i++) {
@@ -115,6 +111,7 @@ final class ActiveSetQp {
             }
             if (blocking >= 0) {
                 inW[blocking] = true;
+                setHInvC(hFactor, c, blocking, r, hInvC, k);
                 working[k++] = blocking;
                 continue;
             }
@@ -135,7 +132,57 @@ final class ActiveSetQp {
             }
             inW[working[leaving]] = false;
             working[leaving] = working[--k];
+            System.arraycopy(hInvC, k * r, hInvC, leaving * r, r);
         }
         return null;
+    }
+
+    /** Writes {@code H^{-1} c_i} into row {@code w} of {@code hInvC}. */
+    private static void setHInvC(Cholesky hFactor, double[] c, int i, int r, double[] hInvC, int w) {
+        double[] y = Arrays.copyOfRange(c, i * r, (i + 1) * r);
+        hFactor.solveInPlace(y);
+        System.arraycopy(y, 0, hInvC, w * r, r);
+    }
+
+    /**
+     * Solves the equality-constrained step {@code [H C_W^T; C_W 0] [p; mu] = [-(H d + g); 0]} by the Schur
+     * complement: with {@code u = -H^{-1} (H d + g)} and {@code Y = H^{-1} C_W^T} (the rows of {@code hInvC}),
+     * {@code (C_W Y) mu = C_W u} (Cholesky) and {@code p = u - Y mu}.
+     *
+     * @return {@code (p, mu)}, or null if {@code C_W Y} is numerically singular ({@code C_W} rank deficient)
+     */
+    private static double[] equalityStep(double[] h, Cholesky hFactor, double[] g, double[] c, double[] d,
+            int[] working, int k, double[] hInvC) {
+        int r = g.length;
+        double[] u = new double[r];
+        for (int i = 0; i < r; i++) {
+            u[i] = -(Vec.dot(h, i * r, d, 0, r) + g[i]);
+        }
+        hFactor.solveInPlace(u);
+        if (k == 0) {
+            return u;
+        }
+        double[] sol = Arrays.copyOf(u, r + k);
+        double[] schur = new double[k * k];
+        double[] rhs = new double[k];
+        double maxDiag = 0;
+        for (int a = 0; a < k; a++) {
+            int row = working[a] * r;
+            for (int b = 0; b <= a; b++) {
+                schur[a * k + b] = Vec.dot(c, row, hInvC, b * r, r);
+            }
+            maxDiag = Math.max(maxDiag, schur[a * k + a]);
+            rhs[a] = Vec.dot(c, row, sol, 0, r);
+        }
+        Cholesky sFactor = Cholesky.factor(schur, k, 0.0, SINGULAR_PIVOT * maxDiag);
+        if (!sFactor.isPositiveDefinite()) {
+            return null;
+        }
+        sFactor.solveInPlace(rhs);
+        for (int a = 0; a < k; a++) {
+            Vec.axpy(-rhs[a], hInvC, a * r, sol, 0, r);
+        }
+        System.arraycopy(rhs, 0, sol, r, k);
+        return sol;
     }
 }

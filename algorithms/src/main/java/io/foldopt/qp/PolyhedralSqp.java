@@ -523,7 +523,7 @@ public final class PolyhedralSqp {
         return out;
     }
 
-    /** @return the symmetrized {@code Z^T H Z (r x r)} */
+    /** @return {@code Z^T H Z (r x r)} for the symmetric {@code H}: its upper triangle, mirrored */
     private double[] reducedHessian(double[] hess) {
         double[] hz = new double[n * r];
         for (int i = 0; i < n; i++) {
@@ -539,15 +539,13 @@ public final class PolyhedralSqp {
             for (int j = 0; j < r; j++) {
                 double zkj = z[k * r + j];
                 if (zkj != 0) {
-                    Vec.axpy(zkj, hz, k * r, out, j * r, r);
+                    Vec.axpy(zkj, hz, k * r + j, out, j * r + j, r - j);
                 }
             }
         }
         for (int i = 0; i < r; i++) {
             for (int j = 0; j < i; j++) {
-                double s = 0.5 * (out[i * r + j] + out[j * r + i]);
-                out[i * r + j] = s;
-                out[j * r + i] = s;
+                out[i * r + j] = out[j * r + i];
             }
         }
         return out;

@@ -7,7 +7,8 @@ public final class QpBatchSolver {
     private QpBatchSolver() {}
 
     /**
-     * Runs {@code solver} on every instance of {@code batch} with {@link Parallel#forEach}.
+     * Runs {@code solver} on every instance {@code k} of {@code batch} ({@link QpSolver#solve(QpProblem, int)})
+     * with {@link Parallel#forEach}.
      *
      * @return one solution per instance, in batch order
      * @throws IllegalStateException naming the instance if the solver throws (with the solver's exception as
@@ -21,7 +22,7 @@ public final class QpBatchSolver {
         long work = 10 * (dim * dim * dim + batch.inequalities() * dim * dim);
         Parallel.forEach(size, work, k -> {
             try {
-                out[k] = solver.solve(batch.instance(k));
+                out[k] = solver.solve(batch.instance(k), k);
             } catch (RuntimeException e) {
                 errors[k] = e;
             }

@@ -11,4 +11,17 @@ package io.foldopt.qp;
 public interface QpSolver {
     /** @return the solution of {@code problem}, with its status and KKT residual */
     QpSolution solve(QpProblem problem);
+
+    /**
+     * Solves instance {@code instance} of a batch ({@link QpBatchSolver} calls this). A solver may keep state per
+     * instance index between calls, such as the previous call's active set to warm-start from
+     * ({@link WarmStartQpSolver}); the solution must not depend on it beyond rounding. By default
+     * {@link #solve(QpProblem)}.
+     *
+     * @param instance the index of the instance in its batch
+     * @return the solution of {@code problem}, with its status and KKT residual
+     */
+    default QpSolution solve(QpProblem problem, int instance) {
+        return solve(problem);
+    }
 }

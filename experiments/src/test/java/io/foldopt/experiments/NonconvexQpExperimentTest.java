@@ -35,6 +35,7 @@ class NonconvexQpExperimentTest {
             assertTrue(e.backwardSolves() > 0, "epoch " + e.epoch() + " ran no folded backward solve");
         }
         assertEquals("two-stage", result.methods().get(1).method());
+        SmallRun.assertRecorded(result);
     }
 
     @Test

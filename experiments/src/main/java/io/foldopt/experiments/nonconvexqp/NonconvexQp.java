@@ -12,6 +12,7 @@ import io.foldopt.linalg.Vec;
 import io.foldopt.qp.InteriorPointQpSolver;
 import io.foldopt.qp.PolyhedralSqp;
 import io.foldopt.qp.QpOptions;
+import io.foldopt.qp.WarmStartQpSolver;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
@@ -37,6 +38,7 @@ import java.util.random.RandomGenerator;
  * <p><b>Folding</b>: the layer {@code p -> y*(p)} is folded through projected gradient of variant (b),
  * {@code U(y, p) = Proj_C(y - alpha (q y + p cos y))} with the projection onto {@code C} computed by the
  * differentiable QP ({@link Polyhedron#projection}), whose fixed points are the KKT points the SQP returns.
+ * The projection warm-starts every batch position from its previous active set ({@link WarmStartQpSolver}).
  * The step {@code alpha = 0.5} does not change the gradient (it cancels in the fixed-point equations) and is
  * about {@code 1/L} for {@code |p_i| <= 1}, which keeps {@code rho(Phi) < 1} for LFPI.
  */
@@ -187,7 +189,8 @@ public final class NonconvexQp implements SmoothObjective, PolyhedralSqp.Objecti
 
     /** @return the folded layer {@code p -> y*(p)}: the SQP forward, the PGD-b step folded */
     public FoldedLayer foldedLayer(FoldOptions options) {
-        ProjectedGradient pgd = new ProjectedGradient(n, this, set.projection(QpOptions.defaults()), ALPHA);
+        ProjectedGradient pgd = new ProjectedGradient(n, this,
+                set.projection(QpOptions.defaults().withSolver(new WarmStartQpSolver())), ALPHA);
         return new FoldedLayer(solver, pgd.updateMap(), options);
     }
 }
