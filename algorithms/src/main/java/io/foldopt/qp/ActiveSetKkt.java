@@ -152,7 +152,7 @@ final class ActiveSetKkt {
         return scale;
     }
 
-    /** Rounds of active-set correction in {@link #polish(QpProblem, int[], double)}. */
+    /** Rounds of active-set correction in {@link #polish}. */
     private static final int MAX_CORRECTIONS = 3;
 
     /**
@@ -168,43 +168,16 @@ final class ActiveSetKkt {
      *     clipped at 0 on it; null if the first {@code K_S} is singular or its solution not finite
      */
     static double[][] polish(QpProblem problem, int[] guess, double tol) {
-        Polished p = polish(problem, guess, tol, MAX_CORRECTIONS, null);
-        return p == null ? null : new double[][] {p.z(), p.nu(), p.lambda()};
-    }
-
-    /**
-     * The last solve of {@link #polish(QpProblem, int[], double, int, ActiveSetKkt)}.
-     *
-     * @param z the primal point
-     * @param nu the equality multipliers
-     * @param lambda the inequality multipliers, 0 off {@code active} and clipped at 0 on it
-     * @param active the active set {@code S} of the solve (increasing indices)
-     * @param kkt the factorization of {@code K_S}
-     * @param settled whether the solve changed no membership (its signs and slacks agree with {@code S})
-     * @param solves the {@code K_S} solves done
-     */
-    record Polished(double[] z, double[] nu, double[] lambda, int[] active, ActiveSetKkt kkt, boolean settled,
-            int solves) {}
-
-    /**
-     * Primal-dual active-set steps from a guess, as {@link #polish(QpProblem, int[], double)} with up to
-     * {@code maxCorrections} corrections, reusing {@code reuse} as the factorization of the first {@code K_S}.
-     *
-     * @param guess the initial active set, increasing indices
-     * @param reuse the factorization of {@code K_guess} for this problem's {@code P, A, G}, or null to factor it
-     * @return the last nonsingular solve, or null if the first {@code K_S} is singular or its solution not finite
-     */
-    static Polished polish(QpProblem problem, int[] guess, double tol, int maxCorrections, ActiveSetKkt reuse) {
         int n = problem.n;
         int p = problem.p;
         boolean[] inSet = new boolean[problem.m];
         for (int i : guess) {
             inSet[i] = true;
         }
-        Polished point = null;
-        for (int round = 0; round <= maxCorrections; round++) {
+        double[][] point = null;
+        for (int round = 0; round <= MAX_CORRECTIONS; round++) {
             int[] active = IntStream.range(0, problem.m).filter(i -> inSet[i]).toArray();
-            ActiveSetKkt kkt = round == 0 && reuse != null ? reuse : factor(problem, active, 0.0);
+            ActiveSetKkt kkt = factor(problem, active, 0.0);
             if (kkt == null) {
                 break;
             }
@@ -238,21 +211,12 @@ final class ActiveSetKkt {
                     changed = true;
                 }
             }
-            point = new Polished(z, Arrays.copyOfRange(y, n, n + p), lambda, active, kkt, !changed, round + 1);
+            point = new double[][] {z, Arrays.copyOfRange(y, n, n + p), lambda};
             if (!changed) {
                 break;
             }
         }
         return point;
-    }
-
-    /** @return whether {@code P}, {@code A} and {@code G} of the two problems are equal (the data of {@code K_S}) */
-    static boolean sameMatrices(QpProblem x, QpProblem y) {
-        return x.n == y.n && same(x.pm, y.pm) && same(x.a, y.a) && same(x.g, y.g);
-    }
-
-    private static boolean same(double[] u, double[] v) {
-        return u == v || Arrays.equals(u, v);
     }
 
     /** @return whether the solves are Tikhonov-regularized because {@code K_S} is singular */

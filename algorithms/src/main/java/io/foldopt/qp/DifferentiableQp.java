@@ -95,7 +95,7 @@ public final class DifferentiableQp {
         Linearization[] lin = new Linearization[size];
         long dim = batch.n() + batch.equalities() + batch.inequalities();
         Parallel.forEach(size, dim * dim * dim,
-                k -> lin[k] = Linearization.at(k, batch.instance(k), solutions[k], options, record));
+                k -> lin[k] = Linearization.at(batch.instance(k), solutions[k], options, record));
         for (int k = 0; k < size; k++) {
             if (lin[k] == null) {
                 // [eps I, K; K, -eps I] squares to diag(K^2 + eps^2 I), so this needs non-finite data.
@@ -168,12 +168,11 @@ public final class DifferentiableQp {
         }
 
         /**
-         * Classifies the inequalities of an optimal instance and, if {@code factor}, factors {@code K_S} (or takes
-         * the factorization a {@link WarmStartQpSolver} kept for instance {@code k} and this {@code S}).
+         * Classifies the inequalities of an optimal instance and, if {@code factor}, factors {@code K_S}.
          *
          * @return the linearization, or null if even the regularized {@code K_S} cannot be factored
          */
-        static Linearization at(int k, QpProblem pr, QpSolution sol, QpOptions options, boolean factor) {
+        static Linearization at(QpProblem pr, QpSolution sol, QpOptions options, boolean factor) {
             if (!sol.optimal()) {
                 return new Linearization(new int[0], 0, null, QpDerivative.ZERO);
             }
@@ -197,9 +196,7 @@ public final class DifferentiableQp {
             if (!factor) {
                 return new Linearization(active, weak, null, QpDerivative.NOT_RECORDED);
             }
-            ActiveSetKkt kept = options.solver() instanceof WarmStartQpSolver w
-                    ? w.factorization(k, pr, active) : null;
-            ActiveSetKkt kkt = kept != null ? kept : ActiveSetKkt.factor(pr, active, options.regularization());
+            ActiveSetKkt kkt = ActiveSetKkt.factor(pr, active, options.regularization());
             return kkt == null ? null : new Linearization(active, weak, kkt, kkt.regularized() ? QpDerivative.REGULARIZED
                     : QpDerivative.EXACT);
         }

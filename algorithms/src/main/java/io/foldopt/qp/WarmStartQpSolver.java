@@ -1,5 +1,6 @@
 package io.foldopt.qp;
 
+import io.foldopt.linalg.Cholesky;
 import io.foldopt.linalg.Vec;
 import io.foldopt.status.Status;
 import java.util.Arrays;
@@ -10,44 +11,49 @@ import java.util.stream.IntStream;
 /**
  * A QP solver for instances solved again and again with the same {@code P, A, G} and new {@code q, b, h}, such
  * as the projections {@code Proj_C(y)} of projected gradient (every iteration of a forward solve, every training
- * step of a layer): it warm-starts each instance index of a batch ({@link #solve(QpProblem, int)}) from the
- * active set of that index's previous solution.
+ * step of a layer): a primal-dual active-set method that starts each instance index of a batch
+ * ({@link #solve(QpProblem, int)}) from the active set of that index's previous solution.
  *
- * <p>Per instance index it keeps the active set {@code S} of the last solution and the factorization of
- * {@code K_S = [P A^T G_S^T; A 0 0; G_S 0 0]} ({@code ActiveSetKkt}). The next solve starts from {@code S} with
- * primal-dual active-set steps: solve {@code K_S (z, nu, lambda_S) = (-q, b, h_S)}, move the inequalities with a
- * negative multiplier out of {@code S} and the violated ones into it, and solve again, at most
- * {@value #MAX_CORRECTIONS} times. The first solve reuses the kept factorization if {@code P, A, G} are unchanged,
- * so an instance whose active set has not changed costs one back substitution. A point whose memberships settle
- * and whose {@link QpProblem#kktResidual KKT residual} is at most
- * {@code 1e-10 (1 + max(||q||_inf, ||b||_inf, ||h||_inf))} satisfies the KKT conditions of the convex QP to
- * rounding, so it is a solution whatever the path that found it, and is returned {@link Status#OPTIMAL}.
- * Otherwise (the first solve of an index, no settled point after the corrections, a singular {@code K_S}) the
- * interior-point fallback solves the instance and its active set {@code {i : lambda_i > h_i - g_i^T z}} starts the
- * index's next solve. {@link #solve(QpProblem)}, without an index, is the fallback.
+ * <p><b>Method.</b> For a positive definite {@code P}, the KKT conditions on an active set {@code S},
+ * {@code P z + q + C_S^T mu = 0} and {@code C_S z = d_S} with {@code C_S = [A; G_S]}, {@code d_S = (b, h_S)} and
+ * {@code mu = (nu, lambda_S)}, reduce to the Schur complement
+ * {@code (C_S P^{-1} C_S^T) mu = -(d_S + C_S P^{-1} q)}, {@code z = -P^{-1} (q + C_S^T mu)}. The Cholesky factor of
+ * {@code P}, the rows {@code P^{-1} c_j} and the Gram matrix {@code [A; G] P^{-1} [A; G]^T} depend on
+ * {@code P, A, G} only: they are computed once and kept while the matrices stay the same, so a step costs a
+ * Cholesky factorization of order {@code p + |S|} and products of order {@code (p + m) n}. Each step drops the
+ * inequalities of {@code S} with a negative multiplier and adds the violated ones; at most
+ * {@value #MAX_STEPS} steps, from the index's previous active set (the empty set for its first solve).
  *
- * <p>{@link DifferentiableQp} takes the kept factorization of {@code K_S} for the derivative when its strictly
- * active set is the solver's. The state is safe for concurrent solves of different indices; concurrent solves of
- * one index only lose a warm start.
+ * <p><b>Verification.</b> A point whose memberships settle and whose {@link QpProblem#kktResidual KKT residual}
+ * is at most {@code 1e-10 (1 + max(||q||_inf, ||b||_inf, ||h||_inf))} satisfies the KKT conditions of the convex
+ * QP to rounding, so it is a solution whatever the path that found it, and is returned {@link Status#OPTIMAL}
+ * ({@link QpSolution#iterations()}: the steps). Otherwise (no settled point, dependent active constraints, a
+ * {@code P} that is only semidefinite, an infeasible instance) the fallback solver's solution is returned, and
+ * its active set {@code {i : lambda_i > h_i - g_i^T z}} starts the index's next solve. {@link #solve(QpProblem)},
+ * without an index, is the fallback.
+ *
+ * <p>The state is safe for concurrent solves of different indices; concurrent solves of one index only lose a
+ * warm start.
  */
 public final class WarmStartQpSolver implements QpSolver {
-    /** Corrections of the active set after the first solve, at most. */
-    static final int MAX_CORRECTIONS = 5;
+    /** Active-set steps per solve, at most. */
+    static final int MAX_STEPS = 12;
     /** Sign tolerance of multipliers and slacks and acceptance bound of the KKT residual, relative. */
     private static final double ACCEPT = 1e-10;
+    /** A Schur-complement pivot at most this times its largest diagonal counts as singular (dependent rows). */
+    private static final double SINGULAR_PIVOT = 1e-12;
 
     private final QpSolver fallback;
-    private final Map<Integer, Slot> slots = new ConcurrentHashMap<>();
-
-    /** What one instance index keeps: its last problem, active set and the factorization of {@code K_S}. */
-    private record Slot(QpProblem problem, int[] active, ActiveSetKkt kkt) {}
+    private final Map<Integer, int[]> activeSets = new ConcurrentHashMap<>();
+    /** The matrix data of the most recent problem, shared by all indices. */
+    private volatile Gram gram;
 
     /** Warm starts with the default {@link InteriorPointQpSolver} as the fallback. */
     public WarmStartQpSolver() {
         this(new InteriorPointQpSolver());
     }
 
-    /** @param fallback the solver of first solves and of instances whose warm start does not settle */
+    /** @param fallback the solver of the instances whose active-set steps do not give a verified solution */
     public WarmStartQpSolver(QpSolver fallback) {
         if (fallback == null) {
             throw new IllegalArgumentException("fallback must not be null");
@@ -62,42 +68,187 @@ public final class WarmStartQpSolver implements QpSolver {
     }
 
     /**
-     * @return the solution of {@code problem}, warm-started from the active set of index {@code instance}'s
-     *     previous solution (see the class comment)
+     * @return the solution of {@code problem} by active-set steps from the previous active set of index
+     *     {@code instance}, verified, or the fallback's (see the class comment)
      */
     @Override
     public QpSolution solve(QpProblem problem, int instance) {
-        Slot slot = slots.get(instance);
-        if (slot != null) {
-            boolean sameMatrices = ActiveSetKkt.sameMatrices(slot.problem(), problem);
-            double scale = 1 + Math.max(Vec.normInf(problem.q), Math.max(Vec.normInf(problem.b),
-                    Vec.normInf(problem.h)));
-            ActiveSetKkt.Polished p = ActiveSetKkt.polish(problem, slot.active(), ACCEPT * scale, MAX_CORRECTIONS,
-                    sameMatrices ? slot.kkt() : null);
-            if (p != null && p.settled()) {
-                double residual = problem.kktResidual(p.z(), p.nu(), p.lambda());
-                if (residual <= ACCEPT * scale) {
-                    slots.put(instance, new Slot(problem, p.active(), p.kkt()));
-                    return new QpSolution(p.z(), p.nu(), p.lambda(), Status.OPTIMAL, p.solves(), residual);
-                }
+        Gram data = gramOf(problem);
+        if (data != null) {
+            int[] start = activeSets.getOrDefault(instance, new int[0]);
+            QpSolution s = data.solve(problem, start);
+            if (s != null) {
+                activeSets.put(instance, active(problem, s));
+                return s;
             }
         }
         QpSolution s = fallback.solve(problem);
         if (s.optimal()) {
-            double[] slack = problem.slacks(s.z());
-            int[] active = IntStream.range(0, problem.m).filter(i -> s.lambda()[i] > slack[i]).toArray();
-            slots.put(instance, new Slot(problem, active, null));
+            activeSets.put(instance, active(problem, s));
         }
         return s;
     }
 
+    /** @return {@code {i : lambda_i > h_i - g_i^T z}} */
+    private static int[] active(QpProblem problem, QpSolution s) {
+        double[] slack = problem.slacks(s.z());
+        return IntStream.range(0, problem.m).filter(i -> s.lambda()[i] > slack[i]).toArray();
+    }
+
+    /** @return the kept matrix data if {@code P, A, G} are unchanged, else new data; null if {@code P} is not definite */
+    private Gram gramOf(QpProblem problem) {
+        Gram g = gram;
+        if (g != null && g.matches(problem)) {
+            return g;
+        }
+        g = Gram.of(problem);
+        if (g != null) {
+            gram = g;
+        }
+        return g;
+    }
+
     /**
-     * @return the kept factorization of {@code K_active} of index {@code instance} if its last solve was this
-     *     problem's (same {@code P, A, G}) with the active set {@code active}, else null
+     * What depends on {@code P, A, G} only, for the constraint rows {@code c_j} of {@code C = [A; G]}
+     * ({@code p + m} rows): the Cholesky factor of {@code P}, the rows {@code P^{-1} c_j} and the Gram matrix
+     * {@code C P^{-1} C^T}.
      */
-    ActiveSetKkt factorization(int instance, QpProblem problem, int[] active) {
-        Slot slot = slots.get(instance);
-        return slot != null && slot.kkt() != null && Arrays.equals(slot.active(), active)
-                && ActiveSetKkt.sameMatrices(slot.problem(), problem) ? slot.kkt() : null;
+    private static final class Gram {
+        private final QpProblem source;
+        private final Cholesky pFactor;
+        /** Row j: {@code P^{-1} c_j}, {@code (p + m) x n}. */
+        private final double[] pInvC;
+        /** {@code C P^{-1} C^T}, {@code (p + m) x (p + m)}. */
+        private final double[] gram;
+
+        private Gram(QpProblem source, Cholesky pFactor, double[] pInvC, double[] gram) {
+            this.source = source;
+            this.pFactor = pFactor;
+            this.pInvC = pInvC;
+            this.gram = gram;
+        }
+
+        /** @return the data of {@code problem}, or null if {@code P} is not positive definite */
+        static Gram of(QpProblem problem) {
+            int n = problem.n;
+            double maxDiag = 0;
+            for (int i = 0; i < n; i++) {
+                maxDiag = Math.max(maxDiag, problem.pm[i * n + i]);
+            }
+            Cholesky pFactor = Cholesky.factor(problem.pm, n, 0.0, SINGULAR_PIVOT * maxDiag);
+            if (!pFactor.isPositiveDefinite()) {
+                return null;
+            }
+            int rows = problem.p + problem.m;
+            double[] pInvC = new double[rows * n];
+            for (int j = 0; j < rows; j++) {
+                double[] y = Arrays.copyOfRange(row(problem, j), rowOffset(problem, j), rowOffset(problem, j) + n);
+                pFactor.solveInPlace(y);
+                System.arraycopy(y, 0, pInvC, j * n, n);
+            }
+            double[] gram = new double[rows * rows];
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j <= i; j++) {
+                    double v = Vec.dot(row(problem, i), rowOffset(problem, i), pInvC, j * n, n);
+                    gram[i * rows + j] = v;
+                    gram[j * rows + i] = v;
+                }
+            }
+            return new Gram(problem, pFactor, pInvC, gram);
+        }
+
+        private static double[] row(QpProblem problem, int j) {
+            return j < problem.p ? problem.a : problem.g;
+        }
+
+        private static int rowOffset(QpProblem problem, int j) {
+            return (j < problem.p ? j : j - problem.p) * problem.n;
+        }
+
+        /** @return whether {@code problem} has this data's {@code P, A, G} */
+        boolean matches(QpProblem problem) {
+            return problem.n == source.n && problem.p == source.p && problem.m == source.m
+                    && same(problem.pm, source.pm) && same(problem.a, source.a) && same(problem.g, source.g);
+        }
+
+        private static boolean same(double[] u, double[] v) {
+            return u == v || Arrays.equals(u, v);
+        }
+
+        /**
+         * Active-set steps from {@code start} (see the class comment).
+         *
+         * @return the verified solution, or null if the steps do not give one
+         */
+        QpSolution solve(QpProblem problem, int[] start) {
+            int n = problem.n;
+            int p = problem.p;
+            int m = problem.m;
+            int rows = p + m;
+            double scale = 1 + Math.max(Vec.normInf(problem.q), Math.max(Vec.normInf(problem.b),
+                    Vec.normInf(problem.h)));
+            double tol = ACCEPT * scale;
+            double[] pInvQ = pFactor.solve(problem.q);
+            // cq_j = c_j^T P^{-1} q, d_j = (b, h)_j
+            double[] cq = new double[rows];
+            for (int j = 0; j < rows; j++) {
+                cq[j] = Vec.dot(pInvC, j * n, problem.q, 0, n);
+            }
+            boolean[] inSet = new boolean[m];
+            for (int i : start) {
+                inSet[i] = true;
+            }
+            for (int step = 1; step <= MAX_STEPS; step++) {
+                int[] set = IntStream.range(0, rows).filter(j -> j < p || inSet[j - p]).toArray();
+                int t = set.length;
+                double[] s = new double[t * t];
+                double[] mu = new double[t];
+                double maxDiag = 0;
+                for (int a = 0; a < t; a++) {
+                    for (int b = 0; b <= a; b++) {
+                        s[a * t + b] = gram[set[a] * rows + set[b]];
+                    }
+                    maxDiag = Math.max(maxDiag, s[a * t + a]);
+                    int j = set[a];
+                    mu[a] = -((j < p ? problem.b[j] : problem.h[j - p]) + cq[j]);
+                }
+                Cholesky sFactor = Cholesky.factor(s, t, 0.0, SINGULAR_PIVOT * Math.max(1.0, maxDiag));
+                if (!sFactor.isPositiveDefinite()) {
+                    return null;
+                }
+                sFactor.solveInPlace(mu);
+                double[] z = new double[n];
+                for (int j = 0; j < n; j++) {
+                    z[j] = -pInvQ[j];
+                }
+                for (int a = 0; a < t; a++) {
+                    Vec.axpy(-mu[a], pInvC, set[a] * n, z, 0, n);
+                }
+                double[] nu = Arrays.copyOf(mu, p);
+                double[] lambda = new double[m];
+                boolean changed = false;
+                for (int a = p; a < t; a++) {
+                    int i = set[a] - p;
+                    lambda[i] = Math.max(0.0, mu[a]);
+                    if (mu[a] < -tol) {
+                        inSet[i] = false;
+                        changed = true;
+                    }
+                }
+                double[] slack = problem.slacks(z);
+                for (int i = 0; i < m; i++) {
+                    if (!inSet[i] && lambda[i] == 0 && slack[i] < -tol) {
+                        inSet[i] = true;
+                        changed = true;
+                    }
+                }
+                if (!changed) {
+                    double residual = problem.kktResidual(z, nu, lambda);
+                    return residual <= tol && Vec.allFinite(z)
+                            ? new QpSolution(z, nu, lambda, Status.OPTIMAL, step, residual) : null;
+                }
+            }
+            return null;
+        }
     }
 }

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The warm-started active-set QP solver: the interior-point solutions on sequences of projections with
- * changing points and data, one back substitution for an unchanged active set, the fallback's statuses, and the
- * derivative of {@link DifferentiableQp} with the kept factorizations.
+ * changing points and data, one step for an unchanged active set, the fallback's statuses, and the derivative of
+ * {@link DifferentiableQp} over its solutions.
  */
 class WarmStartQpSolverTest {
     private static final int N = 12;
@@ -57,21 +57,22 @@ class WarmStartQpSolverTest {
                 assertTrue(relErr(s.z(), ref.z()) < 1e-8, "step " + step + ", instance " + k + ": z");
                 assertTrue(relErr(s.lambda(), ref.lambda()) < 1e-6, "step " + step + ", instance " + k + ": lambda");
                 assertTrue(s.kktResidual() < 1e-10, "residual " + s.kktResidual());
-                warmSolves += step > 0 && s.iterations() <= WarmStartQpSolver.MAX_CORRECTIONS + 1 ? 1 : 0;
+                warmSolves += step % 10 != 9 && s.iterations() <= 2 ? 1 : 0;
             }
         }
-        assertTrue(warmSolves > 60, "warm starts settled in only " + warmSolves + " of 87 solves");
+        // 81 solves after a small drift: nearly all keep their active set or change it in one step.
+        assertTrue(warmSolves > 60, "warm starts settled in two steps in only " + warmSolves + " of 81 solves");
     }
 
     @Test
-    void anUnchangedActiveSetCostsOneSolveAndChangedMatricesAreRefactored() {
+    void anUnchangedActiveSetCostsOneStepAndChangedMatricesAreRefactored() {
         Tensor[] set = polyhedron(3);
         WarmStartQpSolver warm = new WarmStartQpSolver();
         Tensor y = Tensor.randn(new SplittableRandom(4), N).map(v -> 3 * v);
         warm.solve(projection(set, y), 0);
         QpSolution again = warm.solve(projection(set, y.map(v -> v * (1 + 1e-9))), 0);
-        assertEquals(1, again.iterations(), "the kept factorization should give the solution in one solve");
-        // Another G for the same index: the kept active set is a guess, the factorization is not reused.
+        assertEquals(1, again.iterations(), "the kept active set should give the solution in one step");
+        // Another G for the same index: the kept active set is only a guess, the matrix data are recomputed.
         Tensor[] other = polyhedron(5);
         QpProblem moved = projection(other, y);
         QpSolution s = warm.solve(moved, 0);
@@ -96,14 +97,14 @@ class WarmStartQpSolverTest {
     }
 
     @Test
-    void gradientsThroughKeptFactorizationsMatchTheInteriorPointLayerAndFiniteDifferences() {
+    void gradientsOfWarmStartedProjectionsMatchTheInteriorPointLayerAndFiniteDifferences() {
         Tensor[] set = polyhedron(6);
         QpOptions warmOptions = QpOptions.defaults().withSolver(new WarmStartQpSolver());
         SplittableRandom rng = new SplittableRandom(7);
         Tensor cotangent = Tensor.randn(rng, 4, N);
         Tensor y = Tensor.randn(rng, 4, N).map(v -> 2 * v);
         for (int call = 0; call < 3; call++) {
-            // Calls 2 and 3 start from the kept active sets and factorizations.
+            // Calls 2 and 3 start from the kept active sets.
             Tensor at = plus(y, 1e-3, rng);
             double[][] gWarm = gradients(at, set, warmOptions, cotangent);
             double[][] gIpm = gradients(at, set, QpOptions.defaults(), cotangent);

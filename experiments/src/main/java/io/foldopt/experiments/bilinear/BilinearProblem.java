@@ -9,6 +9,7 @@ import io.foldopt.projection.Projections;
 import io.foldopt.qp.DifferentiableQp;
 import io.foldopt.qp.InteriorPointQpSolver;
 import io.foldopt.qp.QpOptions;
+import io.foldopt.qp.WarmStartQpSolver;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
@@ -33,13 +34,14 @@ import java.util.random.RandomGenerator;
  */
 public final class BilinearProblem {
     /**
-     * The QP projection's solver: interior point to {@code 1e-10} with polishing. At vertex-like solutions
-     * (every coordinate of a block at a bound) the active bounds and the budget row are dependent, the
-     * polished KKT system is singular and the interior-point iterate is returned; the default {@code 1e-8}
-     * then leaves projection errors near the folded layer's fixed-point tolerance ({@code 1e-6}).
+     * The QP projection's solver: active-set steps warm-started per batch position ({@link WarmStartQpSolver}),
+     * with interior point to {@code 1e-10} with polishing as the fallback. At vertex-like solutions (every
+     * coordinate of a block at a bound) the active bounds and the budget row are dependent, the active-set steps
+     * and the polished KKT system are singular and the interior-point iterate is returned; the default
+     * {@code 1e-8} then leaves projection errors near the folded layer's fixed-point tolerance ({@code 1e-6}).
      */
     private static final QpOptions QP_OPTIONS = QpOptions.defaults()
-            .withSolver(new InteriorPointQpSolver(1e-10, 1e-8, 200, true));
+            .withSolver(new WarmStartQpSolver(new InteriorPointQpSolver(1e-10, 1e-8, 200, true)));
 
     private final int n;
     private final int kx;
