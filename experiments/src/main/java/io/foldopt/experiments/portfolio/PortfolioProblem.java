@@ -6,6 +6,8 @@ import io.foldopt.autodiff.Structure;
 import io.foldopt.autodiff.Var;
 import io.foldopt.fold.ForwardSolver;
 import io.foldopt.fold.UpdateMap;
+import io.foldopt.qp.QpOptions;
+import io.foldopt.qp.WarmStartQpSolver;
 import io.foldopt.tensor.Tensor;
 
 /**
@@ -73,7 +75,9 @@ public final class PortfolioProblem {
                 return PortfolioProblem.this.hessian(x, gradLagrangian);
             }
         };
-        this.sqp = Sqp.builder(n, problem).inequalities(n + 2).build();
+        // Each SQP step's QP starts from the active set of the instance's previous step.
+        this.sqp = Sqp.builder(n, problem).inequalities(n + 2)
+                .qp(QpOptions.defaults().withSolver(new WarmStartQpSolver())).build();
     }
 
     /** @return the SQP on the state {@code (x, lambda) (B, 2n + 2)}, full steps, from {@code x = 0} */
