@@ -130,14 +130,28 @@ final class ActiveSetKkt {
     private static double[] equilibration(double[] k, int dim) {
         double[] scale = new double[dim];
         Arrays.fill(scale, 1.0);
+        // The nonzero columns of each row: the blocks of K_S are mostly zeros (P = I, the (2, 2) zero block).
+        int[][] nonzero = new int[dim][];
+        int[] buffer = new int[dim];
+        for (int i = 0; i < dim; i++) {
+            int count = 0;
+            for (int j = 0; j < dim; j++) {
+                if (k[i * dim + j] != 0) {
+                    buffer[count++] = j;
+                }
+            }
+            nonzero[i] = Arrays.copyOf(buffer, count);
+        }
         double[] factor = new double[dim];
         for (int sweep = 0; sweep < SWEEPS; sweep++) {
             boolean changed = false;
             for (int i = 0; i < dim; i++) {
+                // The scales are powers of two, so scale_i max_j |k_ij| scale_j is exact.
                 double norm = 0;
-                for (int j = 0; j < dim; j++) {
-                    norm = Math.max(norm, Math.abs(scale[i] * k[i * dim + j] * scale[j]));
+                for (int j : nonzero[i]) {
+                    norm = Math.max(norm, Math.abs(k[i * dim + j]) * scale[j]);
                 }
+                norm *= scale[i];
                 factor[i] = norm > 0 && Double.isFinite(norm)
                         ? Math.scalb(1.0, -(int) Math.round(Math.log(norm) / Math.log(2) / 2)) : 1.0;
                 changed |= factor[i] != 1;

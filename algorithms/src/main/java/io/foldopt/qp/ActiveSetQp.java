@@ -13,7 +13,7 @@ import java.util.Arrays;
  * <p>From {@code d = 0} and a working set {@code W} (a warm start: the previous working set, restricted to the
  * constraints with slack about 0; the step keeps their slack), each iteration solves the equality-constrained QP
  * on {@code W}, {@code [H C_W^T; C_W 0] [p; mu] = [-(H d + g); 0]}, by the Schur complement
- * {@code C_W H^{-1} C_W^T} (Cholesky factors of {@code H} once per QP and {@code H^{-1} c_i} once per constraint
+ * {@code C_W H^{-1} C_W^T} (with the caller's Cholesky factor of {@code H} and {@code H^{-1} c_i} computed once per constraint
  * joining {@code W}, so an iteration costs {@code O(r^2 + k^2 r + k^3)}). If {@code d + p} is feasible it becomes
  * the iterate, and it is optimal if {@code mu >= 0}; otherwise the constraint with the most negative multiplier
  * leaves {@code W}. If a constraint blocks the step, {@code d} moves to it and it joins {@code W}. A blocking
@@ -43,6 +43,7 @@ final class ActiveSetQp {
 
     /**
      * @param h {@code H (r x r)}, symmetric positive definite, row-major
+     * @param hFactor the Cholesky factorization of {@code H}
      * @param g the linear term {@code (r)}
      * @param c the constraint matrix {@code C (m x r)}, row-major
      * @param s the right-hand side {@code (m)}, nonnegative
@@ -50,7 +51,8 @@ final class ActiveSetQp {
      * @param maxIterations the iteration limit
      * @return the solution, or null if the limit is reached or a KKT matrix is singular (numerically)
      */
-    static Solution solve(double[] h, double[] g, double[] c, double[] s, int[] warm, int maxIterations) {
+    static Solution solve(double[] h, Cholesky hFactor, double[] g, double[] c, double[] s, int[] warm,
+            int maxIterations) {
         int r = g.length;
         int m = s.length;
         double[] d = new double[r];
@@ -71,10 +73,6 @@ final class ActiveSetQp {
         double gScale = 1.0;
         for (double v : g) {
             gScale = Math.max(gScale, Math.abs(v));
-        }
-        Cholesky hFactor = Cholesky.factor(h, r);
-        if (!hFactor.isPositiveDefinite()) {
-            return null;
         }
         // Row w of hInvC holds H^{-1} c_{working[w]}, computed when the constraint joins W.
         double[] hInvC = new double[m * r];

@@ -254,9 +254,9 @@ public final class PolyhedralSqp {
             }
             double[] gr = reduce(grad);
             double[] hr = reducedHessian(hess);
-            convexify(hr);
+            Cholesky hFactor = convexify(hr);
             double[] slack = slacks(x);
-            ActiveSetQp.Solution step = subproblem(hr, gr, slack, working, instance, it);
+            ActiveSetQp.Solution step = subproblem(hr, hFactor, gr, slack, working, instance, it);
             working = step.working();
             double[] lambda = step.lambda();
             double[] nu = equalityMultipliers(grad, lambda);
@@ -361,9 +361,10 @@ public final class PolyhedralSqp {
      *     the constraints with {@code lambda_i > slack_i} after the step)
      * @throws ArithmeticException naming the instance if both fail
      */
-    private ActiveSetQp.Solution subproblem(double[] hc, double[] gr, double[] slack, int[] working, int instance,
-            int iteration) {
-        ActiveSetQp.Solution step = ActiveSetQp.solve(hc, gr, gz, slack, working, ACTIVE_SET_ITERATIONS * (m + r));
+    private ActiveSetQp.Solution subproblem(double[] hc, Cholesky hcFactor, double[] gr, double[] slack,
+            int[] working, int instance, int iteration) {
+        ActiveSetQp.Solution step = ActiveSetQp.solve(hc, hcFactor, gr, gz, slack, working,
+                ACTIVE_SET_ITERATIONS * (m + r));
         if (step != null) {
             return step;
         }
@@ -387,8 +388,10 @@ public final class PolyhedralSqp {
      * Replaces the symmetric {@code H (r x r)} by {@code H + tau I}, with {@code tau} the first value of
      * {@code 0, beta - min_i H_ii, 2 tau, ...} for which the Cholesky factorization has pivots above
      * {@code 1e-8 max(1, max |H_ii|)}.
+     *
+     * @return the Cholesky factorization of {@code H + tau I}
      */
-    private void convexify(double[] hr) {
+    private Cholesky convexify(double[] hr) {
         double maxDiag = 1.0;
         double minDiag = Double.POSITIVE_INFINITY;
         for (int i = 0; i < r; i++) {
@@ -398,12 +401,15 @@ public final class PolyhedralSqp {
         double beta = 1e-3 * maxDiag;
         double pivot = 1e-8 * maxDiag;
         double tau = minDiag > pivot ? 0 : beta - minDiag;
-        while (!Cholesky.factor(hr, r, tau, pivot).isPositiveDefinite()) {
+        Cholesky factor = Cholesky.factor(hr, r, tau, pivot);
+        while (!factor.isPositiveDefinite()) {
             tau = Math.max(2 * tau, beta);
+            factor = Cholesky.factor(hr, r, tau, pivot);
         }
         for (int i = 0; i < r; i++) {
             hr[i * r + i] += tau;
         }
+        return factor;
     }
 
     /** @return {@code nu = -R^{-1} Q_1^T (grad + G^T lambda)}, the least-squares equality multipliers */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.foldopt.check.RandomMatrices;
+import io.foldopt.linalg.Cholesky;
 import io.foldopt.linalg.Vec;
 import io.foldopt.tensor.Tensor;
 import java.util.SplittableRandom;
@@ -27,7 +28,8 @@ class ActiveSetQpTest {
             }
             QpSolution ip = new InteriorPointQpSolver().solve(QpProblem.of(h, g, null, null, c, Tensor.wrap(s, M)));
             assertTrue(ip.optimal());
-            ActiveSetQp.Solution cold = ActiveSetQp.solve(h.data(), g.data(), c.data(), s, new int[0], 1000);
+            Cholesky hFactor = Cholesky.factor(h.data(), R);
+            ActiveSetQp.Solution cold = ActiveSetQp.solve(h.data(), hFactor, g.data(), c.data(), s, new int[0], 1000);
             assertNotNull(cold, "trial " + trial);
             assertTrue(relErr(cold.d(), ip.z()) < 1e-7, "trial " + trial + ": d");
             assertTrue(relErr(cold.lambda(), ip.lambda()) < 1e-6,
@@ -37,7 +39,7 @@ class ActiveSetQpTest {
             for (int i = 0; i < M; i++) {
                 all[i] = i;
             }
-            ActiveSetQp.Solution warm = ActiveSetQp.solve(h.data(), g.data(), c.data(), s, all, 1000);
+            ActiveSetQp.Solution warm = ActiveSetQp.solve(h.data(), hFactor, g.data(), c.data(), s, all, 1000);
             assertNotNull(warm, "trial " + trial);
             assertTrue(relErr(warm.d(), cold.d()) < 1e-10, "trial " + trial);
         }
