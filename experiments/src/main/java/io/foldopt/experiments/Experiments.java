@@ -6,7 +6,8 @@ import java.util.Optional;
 /** The registry of experiments, in the order {@code foldopt list} shows them. */
 public final class Experiments {
     private static final List<Experiment> ALL = List.of(new PortfolioExperiment(), new NonconvexQpExperiment(),
-            new BilinearExperiment(), new DenoisingExperiment(), new MultilabelExperiment());
+            new BilinearExperiment(), new DenoisingExperiment(), new MultilabelExperiment(),
+            new Denoising2dExperiment());
 
     private Experiments() {}
 
