@@ -123,6 +123,26 @@ class RunCommandTest {
     }
 
     @Test
+    void denoising2dTakesTheImageSideAndNamesAnImageItCannotReadInOneLine() throws IOException {
+        Path out = dir.resolve("d2");
+        CliRun run = CliRun.of("run", "denoising-2d", "--set", "pixels=16", "--set", "count=3", "--epochs", "1",
+                "--out", out.toString(), "--quiet");
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals(List.of("folded-pdhg", "folded-dpg", "unrolled-pdhg", "two-stage"), run.outLines().stream()
+                .skip(2).map(l -> l.split(" ")[0]).toList(), run.out());
+        JsonNode config = new ObjectMapper().readTree(out.resolve("config.json").toFile());
+        assertEquals(16, config.get("pixels").asInt());
+        assertEquals("cartoon", config.get("images").asText());
+
+        Path missing = dir.resolve("missing.pgm");
+        CliRun bad = CliRun.of("run", "denoising-2d", "--set", "pixels=16", "--set", "images=" + missing,
+                "--out", dir.resolve("d3").toString());
+        assertEquals(1, bad.exitCode());
+        assertEquals(List.of("foldopt run: error: cannot read the images " + missing + ": no such file or folder"),
+                bad.errLines());
+    }
+
+    @Test
     void quietPrintsOnlyTheResultAndForceReplacesAnExistingReport() throws IOException {
         Files.writeString(dir.resolve("old.txt"), "an earlier report");
         CliRun run = CliRun.of("run", "multilabel", "--epochs", "1", "--out", dir.toString(), "--json", "--quiet",
