@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 /**
  * Learned total-variation denoising of 2-D images: from noisy/clean pairs of {@code s x s} grey-scale images, learn
@@ -64,7 +65,8 @@ import java.util.SplittableRandom;
  * any other value is a PNG, JPEG, GIF, BMP or PGM file or a folder of them, cut into {@code s x s} tiles
  * ({@link GreyImages}), the first {@code count} used. Noise {@code N(0, 0.1^2)} is added to every pixel with the
  * seed. Two thirds of the images (at least one) train, the rest test. {@code pixels} is the side {@code s}: 64
- * small, 256 paper, at most 4096.
+ * small, 256 paper, at most 4096. {@code methods} runs a subset of the methods (for large images, where unrolling
+ * does not fit in memory); the grid search runs in any case, since the learned methods start from its weight.
  */
 public final class Denoising2dExperiment implements Experiment {
     /** The setting {@code pixels}: the image side. */
@@ -82,6 +84,12 @@ public final class Denoising2dExperiment implements Experiment {
                 }
                 return text;
             });
+    /** The method names, in report order. */
+    private static final List<String> METHODS = List.of("folded-pdhg", "folded-dpg", "unrolled-pdhg", "two-stage");
+    /** The setting {@code methods}: which methods run. */
+    static final Setting METHODS_SETTING = new Setting("methods", "'all' or a comma-separated list of "
+            + String.join(", ", METHODS), Denoising2dExperiment::methods);
+    private static final String ALL = "all";
     private static final String CARTOON = "cartoon";
     private static final int MAX_SIDE = 4096;
     private static final double NOISE = 0.1;
@@ -105,10 +113,28 @@ public final class Denoising2dExperiment implements Experiment {
                 + " grid-searched TV, test MSE";
     }
 
-    /** @return {@code pixels}, {@code count}, {@code aspect} and {@code images} */
+    /** @return {@code pixels}, {@code count}, {@code aspect}, {@code images} and {@code methods} */
     @Override
     public List<Setting> settings() {
-        return List.of(PIXELS, COUNT, ASPECT, IMAGES);
+        return List.of(PIXELS, COUNT, ASPECT, IMAGES, METHODS_SETTING);
+    }
+
+    /**
+     * @return {@code all}, or the comma-separated method names of {@code text} in report order, without spaces
+     * @throws IllegalArgumentException naming an unknown method
+     */
+    private static String methods(String text) {
+        if (text.trim().equals(ALL)) {
+            return ALL;
+        }
+        List<String> names = Arrays.stream(text.split(",")).map(String::trim).toList();
+        for (String n : names) {
+            if (!METHODS.contains(n)) {
+                throw new IllegalArgumentException("methods: unknown method '" + n + "'; the methods: " + ALL + " or "
+                        + String.join(", ", METHODS));
+            }
+        }
+        return String.join(",", METHODS.stream().filter(names::contains).toList());
     }
 
     @Override
@@ -119,7 +145,8 @@ public final class Denoising2dExperiment implements Experiment {
         settings.put(COUNT.name(), 12);
         settings.put(ASPECT.name(), 8);
         settings.put(IMAGES.name(), CARTOON);
-        return new ExperimentConfig(size, small ? 4 : 6, 2, 0.05, BatchedLinearSolver.GMRES, 1e-6, 0, settings);
+        settings.put(METHODS_SETTING.name(), ALL);
+        return new ExperimentConfig(size, 4, 2, 0.05, BatchedLinearSolver.GMRES, 1e-6, 0, settings);
     }
 
     @Override
@@ -136,11 +163,13 @@ public final class Denoising2dExperiment implements Experiment {
         double[] best = gridSearch(s, split.train());
         Tensor theta = Tensor.vector(Math.log(best[0]), Math.log(best[0]));
         int steps = config.size() == Size.SMALL ? 30 : 60;
-        List<Method> methods = List.of(
-                new Learned("folded-pdhg", s, theta, Kind.FOLDED_PDHG, options, steps),
-                new Learned("folded-dpg", s, theta, Kind.FOLDED_DPG, options, steps),
-                new Learned("unrolled-pdhg", s, theta, Kind.UNROLLED_PDHG, options, steps),
-                new TwoStage(s, best[0], best[1]));
+        String chosen = String.valueOf(config.settings().getOrDefault(METHODS_SETTING.name(), ALL));
+        List<Method> methods = Stream.<Method>of(
+                new Learned(METHODS.get(0), s, theta, Kind.FOLDED_PDHG, options, steps),
+                new Learned(METHODS.get(1), s, theta, Kind.FOLDED_DPG, options, steps),
+                new Learned(METHODS.get(2), s, theta, Kind.UNROLLED_PDHG, options, steps),
+                new TwoStage(s, best[0], best[1]))
+                .filter(m -> chosen.equals(ALL) || List.of(chosen.split(",")).contains(m.name())).toList();
         return new TrainingRun.Spec(name(), METRIC, true, split.train(), Sequential::new, methods,
                 (model, method) -> ((Denoiser) method).mse(split.test()));
     }
@@ -238,7 +267,7 @@ public final class Denoising2dExperiment implements Experiment {
 
         @Override
         public String name() {
-            return "two-stage";
+            return METHODS.get(3);
         }
 
         @Override

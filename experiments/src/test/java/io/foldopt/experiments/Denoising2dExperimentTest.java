@@ -71,8 +71,10 @@ class Denoising2dExperimentTest {
         }
         Path png = dir.resolve("bands.png");
         ImageIO.write(img, "png", png.toFile());
-        Map<String, MethodResult> m = run(config(1, Map.of("pixels", 16, "images", png.toString())));
-        assertTrue(m.get("two-stage").finalTestMetric() < 0.01 * 0.5, "TV removes a good part of the noise");
+        ExperimentResult r = new Denoising2dExperiment().run(config(1, Map.of("pixels", 16, "images",
+                png.toString(), "methods", "two-stage")), (method, record, done, total) -> {});
+        assertEquals(List.of("two-stage"), r.methods().stream().map(MethodResult::method).toList());
+        assertTrue(r.methods().get(0).finalTestMetric() < 0.01 * 0.5, "TV removes a good part of the noise");
     }
 
     @Test
@@ -83,6 +85,10 @@ class Denoising2dExperimentTest {
         assertEquals("pixels must be an integer in [8, 4096], got 5000", side.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Denoising2dExperiment.PIXELS.parse("7"));
         assertThrows(IllegalArgumentException.class, () -> Denoising2dExperiment.IMAGES.parse(" "));
+        assertEquals("folded-pdhg,two-stage", Denoising2dExperiment.METHODS_SETTING.parse("two-stage, folded-pdhg"));
+        assertEquals("methods: unknown method 'folded'; the methods: all or folded-pdhg, folded-dpg, unrolled-pdhg,"
+                + " two-stage", assertThrows(IllegalArgumentException.class,
+                        () -> Denoising2dExperiment.METHODS_SETTING.parse("folded")).getMessage());
 
         Path broken = dir.resolve("a.png");
         Files.writeString(broken, "not an image");
