@@ -59,9 +59,10 @@ import java.util.stream.Stream;
  * <p>The folded layers solve to a fixed-point residual of {@code 1e-7} and their backward systems with the
  * configured solver (GMRES by default, at most 5000 iterations, failures flagged in the report).
  *
- * <p>Data (settings): {@code images=cartoon} (the default) generates {@code count} {@link CartoonImages} with the
- * aspect ratio {@code aspect} (8 by default: wide, flat shapes, so the clean images change far more often
- * vertically than horizontally, and one weight for both directions over-smooths one and under-smooths the other);
+ * <p>Data (settings): {@code images=cartoon} (the default) generates {@code count} (12 small, 6 paper)
+ * {@link CartoonImages} with the aspect ratio {@code aspect} (8 by default: wide, flat shapes, so the clean images
+ * change far more often vertically than horizontally, and one weight for both directions over-smooths one and
+ * under-smooths the other);
  * any other value is a PNG, JPEG, GIF, BMP or PGM file or a folder of them, cut into {@code s x s} tiles
  * ({@link GreyImages}), the first {@code count} used. Noise {@code N(0, 0.1^2)} is added to every pixel with the
  * seed. Two thirds of the images (at least one) train, the rest test. {@code pixels} is the side {@code s}: 64
@@ -142,11 +143,12 @@ public final class Denoising2dExperiment implements Experiment {
         boolean small = size == Size.SMALL;
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put(PIXELS.name(), small ? 64 : 256);
-        settings.put(COUNT.name(), 12);
+        settings.put(COUNT.name(), small ? 12 : 6);
         settings.put(ASPECT.name(), 8);
         settings.put(IMAGES.name(), CARTOON);
         settings.put(METHODS_SETTING.name(), ALL);
-        return new ExperimentConfig(size, 4, 2, 0.05, BatchedLinearSolver.GMRES, 1e-6, 0, settings);
+        return new ExperimentConfig(size, small ? 4 : 3, small ? 2 : 1, small ? 0.05 : 0.1, BatchedLinearSolver.GMRES,
+                1e-6, 0, settings);
     }
 
     @Override
