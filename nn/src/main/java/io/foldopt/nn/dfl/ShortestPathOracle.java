@@ -1,6 +1,8 @@
 package io.foldopt.nn.dfl;
 
+import io.foldopt.algorithms.Polyhedron;
 import io.foldopt.status.Status;
+import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
 
 /**
@@ -111,6 +113,34 @@ public final class ShortestPathOracle implements Oracle {
     /** @return the end node */
     public int sink() {
         return sink;
+    }
+
+    /**
+     * @return the flow polytope, the LP relaxation of the paths: {@code A w = b} (flow conservation, in-flow minus
+     *     out-flow equal to -1 at the source and 0 elsewhere, every node but the sink) and {@code w >= 0}; on a DAG
+     *     its vertices are the paths (and {@code w <= 1} holds on it)
+     */
+    public Polyhedron relaxation() {
+        int arcs = tail.length;
+        double[] a = new double[(nodes - 1) * arcs];
+        double[] b = new double[nodes - 1];
+        for (int e = 0; e < arcs; e++) {
+            int[] ends = {tail[e], head[e]};
+            for (int k = 0; k < 2; k++) {
+                int v = ends[k];
+                int row = v < sink ? v : v - 1;
+                if (v != sink) {
+                    a[row * arcs + e] += k == 0 ? -1 : 1;
+                }
+            }
+        }
+        b[source < sink ? source : source - 1] = -1;
+        double[] g = new double[arcs * arcs];
+        for (int e = 0; e < arcs; e++) {
+            g[e * arcs + e] = -1;
+        }
+        return new Polyhedron(Tensor.wrap(a, nodes - 1, arcs), Tensor.wrap(b, nodes - 1), Tensor.wrap(g, arcs, arcs),
+                Tensor.zeros(arcs));
     }
 
     @Override

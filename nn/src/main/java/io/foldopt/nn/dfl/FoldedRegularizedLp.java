@@ -1,0 +1,85 @@
+package io.foldopt.nn.dfl;
+
+import io.foldopt.algorithms.Polyhedron;
+import io.foldopt.algorithms.ProjectedGradient;
+import io.foldopt.autodiff.Autodiff;
+import io.foldopt.autodiff.GradMode;
+import io.foldopt.autodiff.Var;
+import io.foldopt.fold.BackwardReport;
+import io.foldopt.fold.FoldOptions;
+import io.foldopt.fold.FoldedLayer;
+import io.foldopt.fold.UpdateMap;
+import io.foldopt.qp.QpOptions;
+import io.foldopt.tensor.Tensor;
+
+/**
+ * The regret of a quadratically regularized LP, differentiated by folding projected gradient descent. The decision
+ * for predicted costs is {@code w_mu(c_hat) = argmin_{w ∈ P} c_hat^T w + (mu / 2) ||w||^2 = Proj_P(-c_hat / mu)} over
+ * a polyhedron {@code P ⊇ S} (the LP relaxation of the feasible set, {@link Polyhedron}), a smooth map of
+ * {@code c_hat}; the loss is the regret {@code c^T w_mu(c_hat) - z*(c)} (averaged over the batch).
+ *
+ * <p>Forward: one QP per instance, the projection of {@code -c_hat / mu}. Backward: a {@link FoldedLayer} on the
+ * projected-gradient update {@code U(w, c_hat) = Proj_P(w - step (c_hat + mu w))}, the projection differentiated
+ * through its KKT conditions ({@link Polyhedron#projection}). With the default {@code step = 1 / mu} the update
+ * reaches the fixed point in one step ({@code dU/dw = 0}), so the backward solve is a single iteration; any
+ * {@code step} in {@code (0, 2 / mu)} has the same fixed point and gives the same gradient.
+ */
+public final class FoldedRegularizedLp implements DecisionLoss {
+    private final double mu;
+    private final FoldedLayer layer;
+
+    /**
+     * @param relaxation the polyhedron {@code P} containing the feasible set (its LP relaxation)
+     * @param mu the regularization weight, positive
+     * @param step the projected-gradient step, in {@code (0, 2 / mu)}
+     * @param options the folded layer's backward settings
+     * @param qp the settings of the projection QPs
+     */
+    public FoldedRegularizedLp(Polyhedron relaxation, double mu, double step, FoldOptions options, QpOptions qp) {
+        if (!(mu > 0) || !Double.isFinite(mu)) {
+            throw new IllegalArgumentException("folded: mu must be positive and finite, got " + mu);
+        }
+        if (!(step > 0 && step < 2 / mu)) {
+            throw new IllegalArgumentException("folded: step must be in (0, 2/mu) = (0, " + 2 / mu + "), got " + step);
+        }
+        this.mu = mu;
+        ProjectedGradient.Projection projection = relaxation.projection(qp);
+        UpdateMap update = (w, params) -> projection.project(w.sub(params[0].add(w.mul(mu)).mul(step)));
+        this.layer = new FoldedLayer(params -> projection.project(Var.constant(params[0].map(v -> -v / mu)))
+                .value(), update, options);
+    }
+
+    /** A layer with {@code step = 1 / mu}, default backward settings and default QP settings. */
+    public FoldedRegularizedLp(Polyhedron relaxation, double mu) {
+        this(relaxation, mu, 1 / mu, FoldOptions.defaults(), QpOptions.defaults());
+    }
+
+    @Override
+    public String name() {
+        return "folded";
+    }
+
+    /** @return the regularization weight {@code mu} */
+    public double mu() {
+        return mu;
+    }
+
+    /** @return the regularized decisions {@code w_mu(c_hat) (B, n)} as a folded node, differentiable in {@code c_hat} */
+    public Var decide(Var predicted) {
+        return layer.apply(predicted);
+    }
+
+    /** @return the report of the most recent backward pass, or null before the first */
+    public BackwardReport lastReport() {
+        return layer.lastReport();
+    }
+
+    @Override
+    public Evaluation evaluate(Tensor predicted, DecisionBatch truth) {
+        DecisionLoss.check(name(), predicted, truth);
+        Var c = Var.param(predicted);
+        Var loss = GradMode.withGrad(() -> decide(c).mul(Var.constant(truth.costs())).sum(1)
+                .sub(Var.constant(truth.values())).mean());
+        return new Evaluation(loss.item(), Autodiff.grad(loss, c)[0]);
+    }
+}
