@@ -44,6 +44,11 @@ final class BruteForce implements Oracle {
         });
     }
 
+    /** @return whether {@code w} is one of the feasible points */
+    boolean contains(double[] w) {
+        return points.stream().anyMatch(x -> java.util.Arrays.equals(x, w));
+    }
+
     /** @return the number of feasible points */
     int count() {
         return points.size();
