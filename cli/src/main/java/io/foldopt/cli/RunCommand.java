@@ -166,11 +166,13 @@ final class RunCommand implements Callable<Integer> {
         }
         try {
             Report.write(result, provenance, dir);
+            e.writeCharts(result, dir);
             PrintWriter stdout = spec.commandLine().getOut();
             if (json) {
                 stdout.println(new ObjectMapper().writeValueAsString(Report.summary(result, provenance)));
             } else {
                 stdout.print(Report.table(result));
+                stdout.print(e.summary(result));
                 if (!quiet) {
                     stdout.println();
                     stdout.print(Report.legend(result));

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * per-parameter tag checks).
  */
 class PublicApiDocumentedTest {
-    private static final List<String> MODULES = List.of("core", "blas", "algorithms", "nn", "experiments", "cli");
+    private static final List<String> MODULES = List.of("core", "blas", "algorithms", "nn", "ortools", "experiments",
+            "cli");
 
     @Test
     void everyPublicTypeAndMemberHasADocComment() throws IOException {

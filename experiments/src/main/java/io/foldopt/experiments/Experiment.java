@@ -1,6 +1,8 @@
 package io.foldopt.experiments;
 
 import io.foldopt.nn.Layer;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -44,6 +46,24 @@ public interface Experiment {
     default ExperimentResult run(ExperimentConfig config, Progress progress) {
         return TrainingRun.run(setup(config), config, progress);
     }
+
+    /**
+     * @param result the result of {@link #run}
+     * @return text printed after the results table, such as a sweep's table by setting; empty by default
+     */
+    default String summary(ExperimentResult result) {
+        return "";
+    }
+
+    /**
+     * Writes charts of the result beyond the report's common ones (such as a metric against a swept setting) into
+     * the report folder; none by default.
+     *
+     * @param result the result of {@link #run}
+     * @param dir the report folder
+     * @throws IOException if a file cannot be written
+     */
+    default void writeCharts(ExperimentResult result, Path dir) throws IOException {}
 
     /** Receives progress: the run has {@code total} epochs in all (all methods), {@code done} are finished. */
     @FunctionalInterface

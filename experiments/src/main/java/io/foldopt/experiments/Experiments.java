@@ -7,7 +7,7 @@ import java.util.Optional;
 public final class Experiments {
     private static final List<Experiment> ALL = List.of(new PortfolioExperiment(), new NonconvexQpExperiment(),
             new BilinearExperiment(), new DenoisingExperiment(), new MultilabelExperiment(),
-            new Denoising2dExperiment());
+            new Denoising2dExperiment(), new ShortestPathExperiment(), new KnapsackExperiment());
 
     private Experiments() {}
 

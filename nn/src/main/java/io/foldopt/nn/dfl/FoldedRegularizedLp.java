@@ -74,12 +74,17 @@ public final class FoldedRegularizedLp implements DecisionLoss {
         return layer.lastReport();
     }
 
+    /** @return the regret of the regularized decisions as a graph node, differentiated by the folded layer */
+    @Override
+    public Var apply(Var predicted, DecisionBatch truth) {
+        DecisionLoss.check(name(), predicted.value(), truth);
+        return decide(predicted).mul(Var.constant(truth.costs())).sum(1).sub(Var.constant(truth.values())).mean();
+    }
+
     @Override
     public Evaluation evaluate(Tensor predicted, DecisionBatch truth) {
-        DecisionLoss.check(name(), predicted, truth);
         Var c = Var.param(predicted);
-        Var loss = GradMode.withGrad(() -> decide(c).mul(Var.constant(truth.costs())).sum(1)
-                .sub(Var.constant(truth.values())).mean());
+        Var loss = GradMode.withGrad(() -> apply(c, truth));
         return new Evaluation(loss.item(), Autodiff.grad(loss, c)[0]);
     }
 }
