@@ -27,9 +27,9 @@ class BlackBoxTest {
     @Test
     void gradientIsTheDerivativeOfTheInterpolation() {
         SplittableRandom rng = new SplittableRandom(3);
-        for (double lambda : new double[] {0.5, 5, 20}) {
+        for (double lambda : new double[] {5, 20, 50}) {
             // f_lambda(c_hat) = mean_b (phi(c_hat_b + lambda c_b) - phi(c_hat_b)) / lambda, phi by enumeration.
-            Tensor p = Tensor.randn(rng, 4, 12);
+            Tensor p = Tensor.randn(rng, 4, 12).map(v -> 0.3 * v);
             double[] g = new BlackBox(grid, lambda).evaluate(p, truth).gradient().data();
             assertTrue(java.util.Arrays.stream(g).anyMatch(v -> v != 0), "lambda " + lambda + ": zero gradient");
             for (int k = 0; k < 6; k++) {
