@@ -36,15 +36,10 @@ public final class BlackBox implements DecisionLoss {
         DecisionLoss.check(name(), predicted, truth);
         int batch = truth.size();
         int n = truth.dimension();
-        double[] p = predicted.data();
         double[] c = truth.costs().data();
         double[] z = truth.values().data();
-        double[] shifted = new double[batch * n];
-        for (int i = 0; i < shifted.length; i++) {
-            shifted[i] = p[i] + lambda * c[i];
-        }
         double[] w = oracle.solveBatch(predicted).data();
-        double[] wl = oracle.solveBatch(Tensor.wrap(shifted, batch, n)).data();
+        double[] wl = oracle.solveBatch(DecisionLoss.combine(1, predicted, lambda, truth.costs())).data();
         double loss = 0;
         double[] grad = new double[batch * n];
         for (int b = 0; b < batch; b++) {

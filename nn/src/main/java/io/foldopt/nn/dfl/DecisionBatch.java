@@ -1,5 +1,6 @@
 package io.foldopt.nn.dfl;
 
+import io.foldopt.linalg.Vec;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
 
@@ -68,11 +69,7 @@ public record DecisionBatch(Tensor costs, Tensor decisions, Tensor values) {
         double[] y = b.data();
         double[] out = new double[batch];
         for (int i = 0; i < batch; i++) {
-            double s = 0;
-            for (int j = i * n; j < (i + 1) * n; j++) {
-                s += x[j] * y[j];
-            }
-            out[i] = s;
+            out[i] = Vec.dot(x, i * n, y, i * n, n);
         }
         return out;
     }

@@ -45,6 +45,17 @@ public interface DecisionLoss {
      */
     record Evaluation(double loss, Tensor gradient) {}
 
+    /** @return {@code a x + b y} for tensors of one shape, as a new {@code (B, n)} tensor */
+    static Tensor combine(double a, Tensor x, double b, Tensor y) {
+        double[] u = x.data();
+        double[] v = y.data();
+        double[] out = new double[u.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a * u[i] + b * v[i];
+        }
+        return Tensor.wrap(out, x.shape());
+    }
+
     /**
      * Checks predicted costs against the ground truth.
      *

@@ -26,14 +26,11 @@ public final class SpoPlus implements DecisionLoss {
         int batch = truth.size();
         int n = truth.dimension();
         double[] p = predicted.data();
-        double[] c = truth.costs().data();
         double[] w = truth.decisions().data();
         double[] z = truth.values().data();
-        double[] shifted = new double[batch * n];
-        for (int i = 0; i < shifted.length; i++) {
-            shifted[i] = 2 * p[i] - c[i];
-        }
-        double[] tilde = oracle.solveBatch(Tensor.wrap(shifted, batch, n)).data();
+        Tensor shiftedCosts = DecisionLoss.combine(2, predicted, -1, truth.costs());
+        double[] shifted = shiftedCosts.data();
+        double[] tilde = oracle.solveBatch(shiftedCosts).data();
         double loss = 0;
         double[] grad = new double[batch * n];
         for (int b = 0; b < batch; b++) {
