@@ -8,7 +8,9 @@ import java.util.Arrays;
  * dense matrix products.
  *
  * <p>Products go through the {@link GemmBackend} chosen at start-up ({@link #backendName()}): a
- * native BLAS when one is on the class path and loads, else the pure-Java kernel. The pure-Java kernel runs in {@code i-k-j} order (contiguous inner loop, vectorized by the JIT),
+ * native BLAS when one is on the class path and loads, else the pure-Java kernel (also for small products and
+ * for left operands that are mostly zeros, see {@link #SPARSE_LEFT_DENSITY}). The pure-Java kernel runs in
+ * {@code i-k-j} order (contiguous inner loop, vectorized by the JIT),
  * skips zero entries of the left operand (so a cotangent zeroed by a projection's mask costs nothing
  * for those coordinates) and splits rows across threads through {@link Parallel}.
  */
@@ -197,6 +199,34 @@ public final class Kernels {
         }
     }
 
+    /**
+     * Left operands with at most this fraction of nonzero entries go to the pure-Java kernel whatever the backend:
+     * it skips zero entries (a cotangent masked by a projection, the unit vectors from which a Jacobian is built),
+     * while a native product does the dense work.
+     */
+    public static final double SPARSE_LEFT_DENSITY = 0.25;
+
+    /** @return the backend for a product whose left operand is {@code rows x inner} at {@code aOff}, stride lda */
+    private static GemmBackend backendFor(long work, double[] a, int aOff, int lda, int rows, int inner) {
+        GemmBackend b = backendFor(work);
+        return b == GemmBackend.JAVA || !isSparse(a, aOff, lda, rows, inner) ? b : GemmBackend.JAVA;
+    }
+
+    /** @return whether at most {@link #SPARSE_LEFT_DENSITY} of the entries are nonzero (counting stops past it) */
+    private static boolean isSparse(double[] a, int aOff, int lda, int rows, int inner) {
+        long limit = (long) (SPARSE_LEFT_DENSITY * rows * inner);
+        long count = 0;
+        for (int r = 0; r < rows; r++) {
+            int o = aOff + r * lda;
+            for (int k = 0; k < inner; k++) {
+                if (a[o + k] != 0.0 && ++count > limit) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /** @return the backend for a product of {@code work = rows * inner * cols} */
     private static GemmBackend backendFor(long work) {
         FLOPS.add(2 * work);
@@ -247,7 +277,8 @@ public final class Kernels {
      */
     public static void multiplyAdd(double s, double[] a, int aOff, int lda, Tensor b, double[] c, int cOff, int ldc,
             int rows) {
-        backendFor((long) rows * b.dim(-2) * b.dim(-1)).multiplyAdd(s, a, aOff, lda, b, c, cOff, ldc, rows);
+        backendFor((long) rows * b.dim(-2) * b.dim(-1), a, aOff, lda, rows, b.dim(-2)).multiplyAdd(s, a, aOff, lda, b,
+                c, cOff, ldc, rows);
     }
 
     /**
@@ -256,8 +287,8 @@ public final class Kernels {
      */
     public static void multiplyAdd(double s, double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
             double[] c, int cOff, int ldc, int rows, int inner, int cols) {
-        backendFor((long) rows * inner * cols).multiplyAdd(s, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, rows,
-                inner, cols);
+        backendFor((long) rows * inner * cols, a, aOff, lda, rows, inner).multiplyAdd(s, a, aOff, lda, b, bOff, ldb, c,
+                cOff, ldc, rows, inner, cols);
     }
 
     /**

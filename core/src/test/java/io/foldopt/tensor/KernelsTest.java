@@ -171,6 +171,36 @@ class KernelsTest {
     }
 
     @Test
+    void mostlyZeroLeftOperandsStayOnTheJavaKernel() {
+        int[] calls = new int[1];
+        GemmBackend counting = new GemmBackend() {
+            @Override
+            public String name() {
+                return "counting";
+            }
+
+            @Override
+            public void multiplyAdd(double s, double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                    double[] c, int cOff, int ldc, int rows, int inner, int cols) {
+                calls[0]++;
+                GemmBackend.JAVA.multiplyAdd(s, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, rows, inner, cols);
+            }
+        };
+        Tensor b = Tensor.wrap(sparse(40 * 30), 40, 30);
+        double[] unit = new double[16 * 40];
+        for (int r = 0; r < 16; r++) {
+            unit[r * 40 + (3 * r) % 40] = 1.0;
+        }
+        double[] dense = sparse(16 * 40);
+        double[] fromUnit = Kernels.withBackend(counting, () -> Kernels.gemm(unit, 16, 40, b));
+        assertEquals(0, calls[0], "a left operand with 1 nonzero in 40 per row");
+        assertArrayEquals(naive(unit, 0, b.data(), 0, 1, 16, 40, 30), fromUnit, 1e-12);
+        double[] fromDense = Kernels.withBackend(counting, () -> Kernels.gemm(dense, 16, 40, b));
+        assertEquals(1, calls[0], "a left operand with 2 nonzeros in 3");
+        assertArrayEquals(naive(dense, 0, b.data(), 0, 1, 16, 40, 30), fromDense, 1e-12);
+    }
+
+    @Test
     void scale() {
         assertArrayEquals(new double[] {-2, 4}, Kernels.scale(Tensor.vector(1, -2), -2).data());
     }
