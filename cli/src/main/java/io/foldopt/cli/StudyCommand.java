@@ -57,7 +57,7 @@ final class StudyCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Report folder (default: reports/study-NAME).")
     Path out;
 
-    @Option(names = "--json", description = "Print one JSON object (rows, findings, files) instead of the table.")
+    @Option(names = "--json", description = "Print one JSON object (tables, findings, files) instead of the tables.")
     boolean json;
 
     @Override
@@ -91,9 +91,13 @@ final class StudyCommand implements Callable<Integer> {
         } else {
             w.printf(Locale.ROOT, "study %s (size %s, seed %d)%n", name, parsedSize.name().toLowerCase(Locale.ROOT),
                     seed);
-            TextTable table = new TextTable(result.table().columns().toArray(String[]::new));
-            result.table().text().forEach(table::add);
-            w.print(table.render());
+            for (StudyTable t : result.tables()) {
+                w.println();
+                w.println(t.title() + ":");
+                TextTable table = new TextTable(t.columns().toArray(String[]::new));
+                t.text().forEach(table::add);
+                w.print(table.render());
+            }
             if (!result.findings().isEmpty()) {
                 w.println("findings:");
                 result.findings().forEach(f -> w.println("  " + f));
@@ -109,18 +113,24 @@ final class StudyCommand implements Callable<Integer> {
     }
 
     private static Map<String, Object> toMap(StudyResult r) {
-        StudyTable t = r.table();
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (Object[] row : t.rows()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            for (int j = 0; j < row.length; j++) {
-                m.put(t.columns().get(j), row[j] instanceof Double d && !Double.isFinite(d) ? null : row[j]);
+        List<Map<String, Object>> tables = new ArrayList<>();
+        for (StudyTable t : r.tables()) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (Object[] row : t.rows()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                for (int j = 0; j < row.length; j++) {
+                    m.put(t.columns().get(j), row[j] instanceof Double d && !Double.isFinite(d) ? null : row[j]);
+                }
+                rows.add(m);
             }
-            rows.add(m);
+            Map<String, Object> table = new LinkedHashMap<>();
+            table.put("title", t.title());
+            table.put("rows", rows);
+            tables.add(table);
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("study", r.study());
-        m.put("rows", rows);
+        m.put("tables", tables);
         m.put("findings", r.findings());
         m.put("files", r.files().stream().map(Path::toString).toList());
         return m;

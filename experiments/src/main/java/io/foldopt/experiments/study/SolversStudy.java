@@ -68,14 +68,17 @@ public final class SolversStudy implements Study {
 
     @Override
     public StudyResult run(StudyConfig config) throws IOException {
+        StudyTask.checkNames(config, List.of());
         List<StudyTask> tasks = StudyTask.select(config);
         int repeats = 3;
-        StudyTable table = new StudyTable("task", "parameters", "method", "tolerance", "symmetric", "mean_iterations",
+        StudyTable table = new StudyTable("backward solves by task, parameters, method and tolerance", "task",
+                "parameters", "method", "tolerance", "symmetric", "mean_iterations",
                 "max_iterations", "solve_ms", "backward_ms", "gradient_error", "worst_residual", "failed", "status");
         List<String> findings = new ArrayList<>();
         List<Path> files = new ArrayList<>();
         int epochs = config.small() ? 1 : 3;
-        StudyTable training = new StudyTable("task", "method", "tolerance", "epochs", "metric", "final_metric",
+        StudyTable training = new StudyTable("training with each backward method", "task", "method", "tolerance",
+                "epochs", "metric", "final_metric",
                 "mean_backward_iterations", "backward_failures");
         for (StudyTask task : tasks) {
             StudyTask.State trainedState = task.primary()
@@ -91,7 +94,7 @@ public final class SolversStudy implements Study {
         }
         files.add(0, training.write(config.out(), "solvers_training.csv"));
         files.add(0, table.write(config.out(), "solvers.csv"));
-        return new StudyResult(name(), table, findings, files);
+        return new StudyResult(name(), List.of(table, training), findings, files);
     }
 
     /** Measures every method at one state; adds the rows, the findings and (if wanted) the chart's series. */
@@ -201,7 +204,8 @@ public final class SolversStudy implements Study {
                 + " backward methods; loose (1e-2) and tight (1e-10) tolerances differ by at most %.2g",
                 task.name(), epochs, task.metricName(), lo, hi, spread));
         Path file = out.resolve("training_" + slug(task.name()) + ".png");
-        Charts.bars(file, task.name() + ": test " + task.metricName() + " after training", task.metricName(), task.lowerIsBetter(),
+        Charts.bars(file, task.name() + ": test " + task.metricName() + " after training", task.metricName(),
+                task.lowerIsBetter(),
                 labels, List.of(new Charts.BarGroup("tolerance 1e-2", metrics[0]),
                         new Charts.BarGroup("tolerance 1e-10", metrics[1])));
         files.add(file);

@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /** The registry of studies, in the order {@code foldopt study --list} shows them. */
 public final class Studies {
-    private static final List<Study> ALL = List.of(new SolversStudy());
+    private static final List<Study> ALL = List.of(new SolversStudy(), new SpectralStudy(), new StartStudy(),
+            new NonconvexStudy());
 
     private Studies() {}
 

@@ -14,12 +14,19 @@ import java.util.stream.Collectors;
  * CSV (full precision) and shown as text (four significant digits).
  */
 public final class StudyTable {
+    private final String title;
     private final List<String> columns;
     private final List<Object[]> rows = new ArrayList<>();
 
-    /** Creates an empty table with these column names. */
-    public StudyTable(String... columns) {
+    /** Creates an empty table with a title (one line saying what a row is) and these column names. */
+    public StudyTable(String title, String... columns) {
+        this.title = title;
         this.columns = List.of(columns);
+    }
+
+    /** @return the title: what a row is */
+    public String title() {
+        return title;
     }
 
     /**

@@ -64,13 +64,6 @@ final class StudyTask {
      *     size with its seed
      */
     static List<StudyTask> select(StudyConfig study) {
-        for (String requested : study.tasks()) {
-            if (EXPERIMENTS.stream().noneMatch(e -> requested.startsWith(e + "/folded-"))) {
-                throw new IllegalArgumentException("unknown task '" + requested + "': a task is EXPERIMENT/METHOD"
-                        + " with EXPERIMENT one of " + String.join(", ", EXPERIMENTS) + " and METHOD one of its"
-                        + " folded-* methods, such as nonconvex-qp/folded-pgd");
-            }
-        }
         List<StudyTask> tasks = new ArrayList<>();
         for (String experimentName : EXPERIMENTS) {
             if (!study.tasks().isEmpty() && study.tasks().stream().noneMatch(t -> t.startsWith(experimentName + "/"))) {
@@ -102,6 +95,24 @@ final class StudyTask {
             }
         }
         return tasks;
+    }
+
+    /**
+     * Checks that every task the configuration names is an experiment's folded method or one of the study's own
+     * tasks.
+     *
+     * @param own the study's tasks besides the experiments' folded methods
+     * @throws IllegalArgumentException naming the unknown task and the valid forms
+     */
+    static void checkNames(StudyConfig study, List<String> own) {
+        for (String requested : study.tasks()) {
+            if (!own.contains(requested) && EXPERIMENTS.stream().noneMatch(e -> requested.startsWith(e + "/folded-"))) {
+                throw new IllegalArgumentException("unknown task '" + requested + "': a task is EXPERIMENT/METHOD"
+                        + " with EXPERIMENT one of " + String.join(", ", EXPERIMENTS) + " and METHOD one of its"
+                        + " folded-* methods, such as nonconvex-qp/folded-pgd" + (own.isEmpty() ? ""
+                                : ", or one of " + String.join(", ", own)));
+            }
+        }
     }
 
     /** @return {@code experiment/method} */
@@ -159,7 +170,20 @@ final class StudyTask {
      * @return the trained state and the run's record (test metric, backward iterations and failures per epoch)
      */
     Training train(BatchedLinearSolver solver, double tolerance, int epochs) {
-        probe.use(solver, new SolverOptions(tolerance, MAX_ITERATIONS), BackwardProbe.Start.ZERO);
+        return train(solver, tolerance, epochs, BackwardProbe.Start.ZERO);
+    }
+
+    /**
+     * Trains the folded method from the untrained state, the layer's backward solved by {@code solver} to
+     * {@code tolerance} from {@code start} (for {@link BackwardProbe.Start#PREVIOUS}, the previous minibatch's
+     * solution; the first minibatch starts at zero).
+     *
+     * @param epochs training epochs
+     * @return the trained state and the run's record
+     */
+    Training train(BatchedLinearSolver solver, double tolerance, int epochs, BackwardProbe.Start start) {
+        probe.use(solver, new SolverOptions(tolerance, MAX_ITERATIONS), start);
+        probe.forgetPrevious();
         restore(initialExtra);
         ExperimentConfig c = new ExperimentConfig(config.size(), epochs, config.batch(), config.learningRate(), probe,
                 tolerance, config.seed(), config.settings());
@@ -237,15 +261,9 @@ final class StudyTask {
      * @param solve the layer's backward solve
      */
     record Gradient(double[] values, double seconds, BackwardProbe.Solve solve) {
-        /** @return {@code ||g - reference|| / ||reference||} (0 if both vanish) */
+        /** @return {@link StudyTask#relativeError} of these values against the reference's */
         double errorAgainst(Gradient reference) {
-            double d = 0;
-            double r = 0;
-            for (int i = 0; i < values.length; i++) {
-                d += (values[i] - reference.values[i]) * (values[i] - reference.values[i]);
-                r += reference.values[i] * reference.values[i];
-            }
-            return r == 0 ? Math.sqrt(d) : Math.sqrt(d / r);
+            return relativeError(values, reference.values);
         }
 
         /** @return mean iterations over the batch */
@@ -277,6 +295,17 @@ final class StudyTask {
             return Arrays.stream(solve.solution().stats()).map(InstanceStats::status).filter(s -> !s.ok())
                     .findFirst().orElse(Status.OPTIMAL).label();
         }
+    }
+
+    /** @return {@code ||a - b|| / ||b||}, or {@code ||a - b||} if {@code b = 0} */
+    static double relativeError(double[] a, double[] b) {
+        double d = 0;
+        double r = 0;
+        for (int i = 0; i < a.length; i++) {
+            d += (a[i] - b[i]) * (a[i] - b[i]);
+            r += b[i] * b[i];
+        }
+        return r == 0 ? Math.sqrt(d) : Math.sqrt(d / r);
     }
 
     private void restore(List<Tensor> values) {

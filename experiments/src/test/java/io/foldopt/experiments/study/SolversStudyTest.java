@@ -19,7 +19,7 @@ class SolversStudyTest {
     void everyMethodAtEveryToleranceAgreesWithDirectAsItsToleranceSays(@TempDir Path dir) throws Exception {
         StudyResult r = StudyFiles.run(new SolversStudy(List.of(SolversStudy.ITERATIVE.get(0))), dir, TASK);
         List<Map<String, String>> rows = StudyFiles.csv(dir.resolve("solvers.csv"));
-        assertEquals(r.table().rows().size(), rows.size());
+        assertEquals(r.tables().get(0).rows().size(), rows.size());
         // per state: DIRECT once, four iterative methods at five tolerances (the layer's Phi is not symmetric: no CG)
         assertEquals(2 * (1 + 4 * SolversStudy.TOLERANCES.length), rows.size());
         assertEquals(Set.of("DIRECT", "LFPI", "GMRES(5)", "GMRES(30)", "BICGSTAB"),
