@@ -44,10 +44,12 @@ final class StudyCommand implements Callable<Integer> {
     boolean list;
 
     @Option(names = "--size", defaultValue = "small",
-            description = "small (under two minutes per study) or paper (larger problems; default: ${DEFAULT-VALUE}).")
+            description = "small (under two minutes per study) or paper (larger problems; default:"
+                    + " ${DEFAULT-VALUE}).")
     String size;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of every random source (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "0",
+            description = "Seed of every random source (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--task", paramLabel = "TASK", description = "Run only this task, e.g. nonconvex-qp/folded-pgd"

@@ -281,7 +281,7 @@ public final class NonconvexStudy implements Study {
         if (plus != null && minus != null) {
             double numeric = (Vec.dot(w.data(), plus) - Vec.dot(w.data(), minus)) / (2 * FD_STEP);
             double analytic = Vec.dot(direct.gradient(), d);
-            fdError = Math.abs(analytic - numeric) / Math.max(Math.abs(numeric), 1e-12);
+            fdError = Math.abs(analytic - numeric) / Math.max(Math.max(Math.abs(numeric), Math.abs(analytic)), 1e-12);
         }
         Var cv = Var.param(ct);
         Var unrolledOut = new UnrolledLayer(u, v -> xt, UNROLLED_STEPS).apply(cv);

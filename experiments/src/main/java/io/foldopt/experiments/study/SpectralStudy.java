@@ -114,7 +114,8 @@ public final class SpectralStudy implements Study {
                         : max(s.radii(1.0)), Double.NaN, s.estimateError(), unstable, atOne.predicted(),
                         atOne.measured(), atOne.failed(), atOne.gmres(), bestOmega);
                 if (state == trained) {
-                    rhoByOmega.add(new Charts.Series(task.name(), RELAXATIONS.clone(), rhoOmega));
+                    double[] percent = Arrays.stream(RELAXATIONS).map(w -> 100 * w).toArray();
+                    rhoByOmega.add(new Charts.Series(task.name(), percent, rhoOmega));
                     iterations.add(atOne.series(task.name()));
                 }
                 if (unstable > 0) {
@@ -142,12 +143,12 @@ public final class SpectralStudy implements Study {
         files.add(relaxation.write(config.out(), "spectral_relaxation.csv"));
         if (!rhoByOmega.isEmpty()) {
             files.add(SolversStudy.lines(config.out(), "spectral_relaxation.png",
-                    "rho(Phi_omega) at the trained parameters", "relaxation omega (step size factor)",
+                    "rho(Phi_omega) at the trained parameters", "relaxation omega, % (step size factor)",
                     "largest rho over the batch", rhoByOmega));
         }
         if (!qpSeries.isEmpty()) {
             files.add(SolversStudy.lines(config.out(), "spectral_qp.png", "box QP: rho(Phi) against the step size",
-                    "step alpha times lambda_max(Q) / 2", "largest rho over the batch", qpSeries));
+                    "step alpha, % of 2 / lambda_max(Q)", "largest rho over the batch", qpSeries));
         }
         files.add(SolversStudy.lines(config.out(), "spectral_lfpi.png", "LFPI iterations to 1e-8: measured vs"
                 + " predicted", "predicted log(1e-8) / log(rho)", "measured iterations", iterations));
@@ -175,7 +176,7 @@ public final class SpectralStudy implements Study {
             table.add(BoxQp.NAME, String.format(Locale.ROOT, "alpha=%.4g", alpha), s.n(), max(closed),
                     max(s.power()), max(s.eigenRadii()), max(closed), s.estimateError(), unstable, l.predicted(),
                     l.measured(), l.failed(), l.gmres(), Double.NaN);
-            x[k] = QP_STEPS[k];
+            x[k] = 100 * QP_STEPS[k];
             curves[0][k] = max(closed);
             curves[1][k] = max(s.power());
             curves[2][k] = max(s.eigenRadii());

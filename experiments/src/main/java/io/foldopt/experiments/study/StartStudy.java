@@ -3,21 +3,12 @@ package io.foldopt.experiments.study;
 import io.foldopt.autodiff.Autodiff;
 import io.foldopt.autodiff.Var;
 import io.foldopt.experiments.MethodResult;
-import io.foldopt.experiments.bilinear.BilinearProblem;
-import io.foldopt.experiments.denoising.PiecewiseConstantSignals;
-import io.foldopt.experiments.nonconvexqp.NonconvexQp;
 import io.foldopt.experiments.report.Charts;
-import io.foldopt.algorithms.DualProximalGradient;
-import io.foldopt.algorithms.ProjectedGradient;
 import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
-import io.foldopt.fold.ForwardSolver;
 import io.foldopt.fold.UnrolledLayer;
-import io.foldopt.fold.UpdateMap;
 import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.linalg.Gmres;
-import io.foldopt.problems.BoxNonconvexQp;
-import io.foldopt.qp.QpOptions;
 import io.foldopt.status.FailurePolicy;
 import io.foldopt.tensor.Tensor;
 import java.io.IOException;
@@ -26,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.function.UnaryOperator;
 
 /**
  * {@code start}: the starting point's effect, in both senses.
@@ -52,10 +42,6 @@ public final class StartStudy implements Study {
     private static final double TOLERANCE = 1e-8;
     private static final double ERROR_FLOOR = 1e-17;
 
-    /** A layer that can be unrolled: its update, forward solver, read-out, parameters and random start. */
-    private record Unrollable(String name, UpdateMap update, ForwardSolver solver, UnaryOperator<Var> readOut,
-            Tensor params, double lo, double hi) {}
-
     @Override
     public String name() {
         return "start";
@@ -72,32 +58,10 @@ public final class StartStudy implements Study {
         boolean small = config.small();
         int batch = small ? 8 : 32;
         SplittableRandom rng = new SplittableRandom(config.seed());
-        List<Unrollable> list = new ArrayList<>();
-        int n = small ? 10 : 30;
-        NonconvexQp ncqp = NonconvexQp.random(n, n * 3 / 10, n * 3 / 10, rng.split());
-        ProjectedGradient pgd = new ProjectedGradient(n, ncqp, ncqp.set().projection(QpOptions.defaults()), 0.5);
-        list.add(new Unrollable("nonconvex-qp/pgd", pgd.updateMap(), p -> ncqp.solve(p[0]), UnaryOperator.identity(),
-                Tensor.randn(rng.split(), batch, n), -1, 1));
-        BilinearProblem bilinear = BilinearProblem.random(small ? 8 : 30, small ? 3 : 10, small ? 3 : 10, 1.0,
-                rng.split());
-        list.add(new Unrollable("bilinear/pgd-a", bilinear.pgd(bilinear::projectClosedForm).updateMap(),
-                bilinear.solver(1e-12), UnaryOperator.identity(), Tensor.randn(rng.split(), batch, bilinear.dim()),
-                0, 1));
-        int length = small ? 24 : 100;
-        double[] d = new double[(length - 1) * length];
-        for (int i = 0; i < length - 1; i++) {
-            d[i * length + i] = -1;
-            d[i * length + i + 1] = 1;
-        }
-        double lambda = 0.3;
-        DualProximalGradient dpg = new DualProximalGradient(Var.constant(Tensor.wrap(d, length - 1, length)),
-                Var.scalar(lambda));
-        list.add(new Unrollable("denoising/dpg", dpg.updateMap(), dpg.solver(1e-12, 1_000_000), dpg::output,
-                PiecewiseConstantSignals.generate(batch, length, 0.2, rng.nextLong()).noisy(), -lambda, lambda));
-        BoxNonconvexQp box = BoxNonconvexQp.random(small ? 20 : 100, rng.nextLong());
-        list.add(new Unrollable("box-nonconvex-qp/pgd", box.updateMap(), box.solver(1e-12, 1_000_000),
-                UnaryOperator.identity(), box.randomParameters(batch, rng.nextLong()), -1, 1));
-        return list;
+        return List.of(Unrollable.nonconvexQp(small ? 10 : 30, batch, rng.split()),
+                Unrollable.bilinear(small ? 8 : 30, small ? 3 : 10, batch, rng.split()),
+                Unrollable.denoisingDpg(small ? 24 : 100, batch, rng.nextLong()),
+                Unrollable.boxNonconvexQp(small ? 20 : 100, batch, rng.nextLong()));
     }
 
     @Override

@@ -6,7 +6,7 @@ import java.util.Optional;
 /** The registry of studies, in the order {@code foldopt study --list} shows them. */
 public final class Studies {
     private static final List<Study> ALL = List.of(new SolversStudy(), new SpectralStudy(), new StartStudy(),
-            new NonconvexStudy());
+            new NonconvexStudy(), new MemoryStudy());
 
     private Studies() {}
 
