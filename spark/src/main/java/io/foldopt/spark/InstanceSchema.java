@@ -35,14 +35,16 @@ public final class InstanceSchema {
      * {@code invalid-input} for a row that is not a valid problem), {@code error} (why, for an invalid row),
      * {@code x} (the solution), {@code grad} (for a row with a cotangent: {@code (d x / d p)^T g} by parameter,
      * flattened row-major), {@code gradient_status} (the status of the derivative) and {@code backward} (how the
-     * backward pass went: method, iterations, residuals, ...).
+     * backward pass went: method, iterations, residuals, ...) and, when asked for, {@code jacobian} ({@code d x / d p} by
+     * parameter, shape {@code (n, shape of p)} flattened row-major: row {@code i} is the gradient of {@code x_i}).
      */
     public static final StructType OUTPUT = new StructType(new StructField[] {
         field("id", DataTypes.LongType), field("family", DataTypes.StringType), field("status", DataTypes.StringType),
         field("error", DataTypes.StringType), field("x", VECTOR),
         field("grad", DataTypes.createMapType(DataTypes.StringType, VECTOR, true)),
         field("gradient_status", DataTypes.StringType),
-        field("backward", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType, true))});
+        field("backward", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType, true)),
+        field("jacobian", DataTypes.createMapType(DataTypes.StringType, VECTOR, true))});
 
     /** The status of a row that is not a valid problem. */
     public static final String INVALID = "invalid-input";

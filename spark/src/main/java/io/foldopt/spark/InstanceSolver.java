@@ -1,6 +1,7 @@
 package io.foldopt.spark;
 
 import io.foldopt.autodiff.Autodiff;
+import io.foldopt.autodiff.VjpPlan;
 import io.foldopt.autodiff.Var;
 import io.foldopt.fold.BackwardReport;
 import io.foldopt.fold.FoldOptions;
@@ -57,8 +58,12 @@ final class InstanceSolver {
     /** A validated {@code topk} row. */
     private record Top(Tensor c, int k, double eps, Entropy entropy, Tensor cotangent) {}
 
-    /** @return the results of {@code rows}, in their order */
-    static List<SolvedInstance> solve(List<InputRow> rows) {
+    /**
+     * @param jacobian whether to compute every row's Jacobian {@code d x / d p} too ({@code n} VJPs with the unit
+     *     vectors, sharing the factorizations of the forward pass)
+     * @return the results of {@code rows}, in their order
+     */
+    static List<SolvedInstance> solve(List<InputRow> rows, boolean jacobian) {
         SolvedInstance[] out = new SolvedInstance[rows.size()];
         Map<String, List<Integer>> groups = new LinkedHashMap<>();
         Object[] parsed = new Object[rows.size()];
@@ -83,7 +88,7 @@ final class InstanceSolver {
                         groups.computeIfAbsent("topk " + t.c().size() + " " + t.k() + " " + t.eps() + " " + t.entropy(),
                                 key -> new ArrayList<>()).add(i);
                     }
-                    case "box-nonconvex-qp" -> out[i] = solveBox(row);
+                    case "box-nonconvex-qp" -> out[i] = solveBox(row, jacobian);
                     default -> throw row.error("family", "must be one of box-nonconvex-qp, qp, topk, got \""
                             + family + "\"");
                 }
@@ -92,15 +97,16 @@ final class InstanceSolver {
             }
         }
         for (List<Integer> group : groups.values()) {
-            solveGroup(rows, parsed, group, out);
+            solveGroup(rows, parsed, group, out, jacobian);
         }
         return Arrays.asList(out);
     }
 
     /** Solves a group as one batch, or row by row if the batch fails because of some row. */
-    private static void solveGroup(List<InputRow> rows, Object[] parsed, List<Integer> group, SolvedInstance[] out) {
+    private static void solveGroup(List<InputRow> rows, Object[] parsed, List<Integer> group, SolvedInstance[] out,
+            boolean jacobian) {
         try {
-            SolvedInstance[] results = solveBatch(rows, parsed, group);
+            SolvedInstance[] results = solveBatch(rows, parsed, group, jacobian);
             for (int j = 0; j < group.size(); j++) {
                 out[group.get(j)] = results[j];
             }
@@ -112,17 +118,18 @@ final class InstanceSolver {
                 return;
             }
             for (int i : group) {
-                solveGroup(rows, parsed, List.of(i), out);
+                solveGroup(rows, parsed, List.of(i), out, jacobian);
             }
         }
     }
 
-    private static SolvedInstance[] solveBatch(List<InputRow> rows, Object[] parsed, List<Integer> group) {
+    private static SolvedInstance[] solveBatch(List<InputRow> rows, Object[] parsed, List<Integer> group,
+            boolean jacobian) {
         long[] ids = group.stream().mapToLong(i -> rows.get(i).id()).toArray();
         if (parsed[group.get(0)] instanceof Qp) {
-            return solveQp(ids, group.stream().map(i -> (Qp) parsed[i]).toList());
+            return solveQp(ids, group.stream().map(i -> (Qp) parsed[i]).toList(), jacobian);
         }
-        return solveTopK(ids, group.stream().map(i -> (Top) parsed[i]).toList());
+        return solveTopK(ids, group.stream().map(i -> (Top) parsed[i]).toList(), jacobian);
     }
 
     private static String family(Object parsed) {
@@ -194,7 +201,7 @@ final class InstanceSolver {
         return g;
     }
 
-    private static SolvedInstance[] solveQp(long[] ids, List<Qp> batch) {
+    private static SolvedInstance[] solveQp(long[] ids, List<Qp> batch, boolean jacobian) {
         int size = batch.size();
         Qp first = batch.get(0);
         int n = first.q().size();
@@ -209,6 +216,7 @@ final class InstanceSolver {
         String[] names = {"P", "q", "A", "b", "G", "h"};
         Var[] all = {p, q, a, b, g, h};
         Tensor[] grads = gradients(out.z(), all, cotangents(batch.stream().map(Qp::cotangent).toList(), n));
+        List<Map<String, double[]>> jacobians = jacobian ? jacobians(out.z(), all, names) : null;
         SolvedInstance[] results = new SolvedInstance[size];
         for (int k = 0; k < size; k++) {
             Qp in = batch.get(k);
@@ -217,7 +225,8 @@ final class InstanceSolver {
             Status status = QpStatusCheck.verify(r.status(), QpProblem.of(in.p(), in.q(), in.a(), in.b(), in.g(),
                     in.h()), z, row(out.nu().value(), k), row(out.lambda().value(), k));
             if (in.cotangent() == null) {
-                results[k] = new SolvedInstance(ids[k], "qp", status, null, z, null, null, null);
+                results[k] = new SolvedInstance(ids[k], "qp", status, null, z, null, null, null,
+                        jacobian ? jacobians.get(k) : null);
                 continue;
             }
             Map<String, double[]> grad = new LinkedHashMap<>();
@@ -233,27 +242,30 @@ final class InstanceSolver {
             backward.put("degenerate", Boolean.toString(r.degenerate()));
             backward.put("regularized", Boolean.toString(r.regularized()));
             backward.put("condition_number", Double.toString(r.conditionNumber()));
-            results[k] = new SolvedInstance(ids[k], "qp", status, null, z, grad, r.gradientStatus(), backward);
+            results[k] = new SolvedInstance(ids[k], "qp", status, null, z, grad, r.gradientStatus(), backward,
+                    jacobian ? jacobians.get(k) : null);
         }
         return results;
     }
 
-    private static SolvedInstance[] solveTopK(long[] ids, List<Top> batch) {
+    private static SolvedInstance[] solveTopK(long[] ids, List<Top> batch, boolean jacobian) {
         Top first = batch.get(0);
         int n = first.c().size();
         Var c = Var.param(stack(batch, Top::c));
         Var x = TopK.layer(c, first.k(), first.eps(), first.entropy());
         Tensor[] grads = gradients(x, new Var[] {c}, cotangents(batch.stream().map(Top::cotangent).toList(), n));
+        List<Map<String, double[]>> jacobians = jacobian ? jacobians(x, new Var[] {c}, new String[] {"c"}) : null;
         Map<String, String> backward = Map.of("method", "analytic ("
                 + first.entropy().name().toLowerCase(Locale.ROOT) + " entropy)");
         SolvedInstance[] results = new SolvedInstance[batch.size()];
         for (int k = 0; k < batch.size(); k++) {
             double[] xk = row(x.value(), k);
             Status status = TopK.check(batch.get(k).c().data(), xk, first.k(), first.eps(), first.entropy()).status();
+            Map<String, double[]> jk = jacobian ? jacobians.get(k) : null;
             results[k] = batch.get(k).cotangent() == null
-                    ? new SolvedInstance(ids[k], "topk", status, null, xk, null, null, null)
+                    ? new SolvedInstance(ids[k], "topk", status, null, xk, null, null, null, jk)
                     : new SolvedInstance(ids[k], "topk", status, null, xk, Map.of("c", row(grads[0], k)), status,
-                            backward);
+                            backward, jk);
         }
         return results;
     }
@@ -262,7 +274,7 @@ final class InstanceSolver {
      * {@code min 1/2 x^T Q x + c^T sin(x)} over the box: projected Newton from {@code x = 0}, differentiated by
      * folding the projected-gradient update (backward method AUTO, failures flagged in the report).
      */
-    private static SolvedInstance solveBox(InputRow row) {
+    private static SolvedInstance solveBox(InputRow row, boolean jacobian) {
         Tensor q = row.matrix("Q");
         Tensor c = row.vector("c");
         double lower = row.number("lower");
@@ -284,13 +296,18 @@ final class InstanceSolver {
         ProjectedNewton.Result solution = problem.solve(c.data(), BOX_TOLERANCE, BOX_MAX_ITERATIONS, BOX_TIME_LIMIT);
         Tensor xs = Tensor.wrap(solution.x(), 1, n);
         Status status = xs.isFinite() ? solution.status() : Status.NUMERICAL_FAILURE;
-        if (cot == null) {
-            return new SolvedInstance(row.id(), "box-nonconvex-qp", status, null, solution.x(), null, null, null);
+        if (cot == null && !jacobian) {
+            return new SolvedInstance(row.id(), "box-nonconvex-qp", status, null, solution.x(), null, null, null,
+                    null);
         }
         FoldedLayer layer = new FoldedLayer(p -> xs, problem.updateMap(),
                 FoldOptions.defaults().withOnFailure(FailurePolicy.FLAG));
         Var cv = Var.param(c.reshape(1, n));
         LayerCall call = layer.call(cv);
+        Map<String, double[]> jk = jacobian ? jacobians(call.output(), new Var[] {cv}, new String[] {"c"}).get(0) : null;
+        if (cot == null) {
+            return new SolvedInstance(row.id(), "box-nonconvex-qp", status, null, solution.x(), null, null, null, jk);
+        }
         Tensor grad = Autodiff.vjp(new Var[] {call.output()}, new Var[] {cv}, new Tensor[] {cot.reshape(1, n)})[0];
         BackwardReport report = call.report().orElseThrow();
         InstanceReport r = report.instances()[0];
@@ -301,7 +318,7 @@ final class InstanceSolver {
         backward.put("fixed_point_residual", Double.toString(r.fixedPointResidual()));
         r.spectralRadius().ifPresent(rho -> backward.put("spectral_radius", Double.toString(rho)));
         return new SolvedInstance(row.id(), "box-nonconvex-qp", status, null, solution.x(),
-                Map.of("c", grad.data()), r.status(), backward);
+                Map.of("c", grad.data()), r.status(), backward, jk);
     }
 
     /** @return the cotangents {@code (B, n)}, zero for rows without one; null if no row has one */
@@ -332,6 +349,48 @@ final class InstanceSolver {
             }
         }
         return grads;
+    }
+
+    /**
+     * @param out the batch's solutions {@code x (B, n)}
+     * @param params the batched parameters (leading axis {@code B}; null for absent ones)
+     * @param names their names
+     * @return for every instance, {@code d x / d p} of every present parameter, shape {@code (n, shape of p)}
+     *     flattened: row {@code j} is the VJP of the unit vector {@code e_j}, computed for all instances at once
+     */
+    private static List<Map<String, double[]>> jacobians(Var out, Var[] params, String[] names) {
+        int batch = out.dim(0);
+        int n = out.dim(1);
+        Var[] present = Arrays.stream(params).filter(v -> v != null).toArray(Var[]::new);
+        VjpPlan plan = Autodiff.plan(new Var[] {out}, present);
+        double[][][] rows = new double[batch][present.length][];
+        for (int j = 0; j < n; j++) {
+            double[] e = new double[batch * n];
+            for (int k = 0; k < batch; k++) {
+                e[k * n + j] = 1;
+            }
+            Tensor[] grads = plan.apply(Tensor.wrap(e, batch, n));
+            for (int i = 0; i < present.length; i++) {
+                int len = grads[i].size() / batch;
+                for (int k = 0; k < batch; k++) {
+                    if (rows[k][i] == null) {
+                        rows[k][i] = new double[n * len];
+                    }
+                    System.arraycopy(grads[i].data(), k * len, rows[k][i], j * len, len);
+                }
+            }
+        }
+        List<Map<String, double[]>> result = new ArrayList<>(batch);
+        for (int k = 0; k < batch; k++) {
+            Map<String, double[]> m = new LinkedHashMap<>();
+            for (int j = 0, i = 0; j < params.length; j++) {
+                if (params[j] != null) {
+                    m.put(names[j], rows[k][i++]);
+                }
+            }
+            result.add(m);
+        }
+        return result;
     }
 
     /** @return the per-instance tensors of the batch stacked along a new leading axis */

@@ -18,13 +18,16 @@ import scala.jdk.javaapi.CollectionConverters;
  * @param grad {@code (d x / d p)^T g} by parameter (flattened row-major), null without a cotangent
  * @param gradientStatus the status of the derivative, null without a cotangent
  * @param backward how the backward pass went, null without a cotangent
+ * @param jacobian {@code d x / d p} by parameter (shape {@code (n, shape of p)}, flattened row-major), null unless
+ *     asked for
  */
 public record SolvedInstance(long id, String family, Status status, String error, double[] x,
-        Map<String, double[]> grad, Status gradientStatus, Map<String, String> backward) {
+        Map<String, double[]> grad, Status gradientStatus, Map<String, String> backward,
+        Map<String, double[]> jacobian) {
 
     /** @return an invalid row's result */
     static SolvedInstance invalid(long id, String family, String error) {
-        return new SolvedInstance(id, family, null, error, null, null, null, null);
+        return new SolvedInstance(id, family, null, error, null, null, null, null, null);
     }
 
     /** @return the status label, {@link InstanceSchema#INVALID} for an invalid row */
@@ -40,6 +43,6 @@ public record SolvedInstance(long id, String family, Status status, String error
     /** @return the row of {@link InstanceSchema#OUTPUT} */
     Row toRow() {
         return RowFactory.create(id, family, statusLabel(), error, x, scalaMap(grad),
-                gradientStatus == null ? null : gradientStatus.label(), scalaMap(backward));
+                gradientStatus == null ? null : gradientStatus.label(), scalaMap(backward), scalaMap(jacobian));
     }
 }

@@ -61,7 +61,7 @@ final class SparkBench {
                 long cpu = cpu();
                 String out = work.resolve("solutions-" + master.replaceAll("[^0-9a-z]", "")).toString();
                 SparkSolve.Summary s = SparkSolve.run(spark, table, SparkSolve.Format.PARQUET, out, 64, 1, 0,
-                        true);
+                        false, true);
                 rows.add(new Row("spark solve: " + count + " QPs n = " + n + ", m = " + n + ", solve + VJP", master,
                         s.seconds(), (cpu() - cpu) * 1e-9, String.format(Locale.ROOT, "%.1f instances/s (%s)",
                                 s.rows() / s.seconds(), s.statuses()), load()));

@@ -104,6 +104,10 @@ public final class SparkMain implements Runnable {
                         + "per core).")
         int threads;
 
+        @Option(names = "--jacobian", description = "Also write every instance's Jacobian d x / d p (n VJPs per "
+                + "instance; for small n).")
+        boolean jacobian;
+
         @Option(names = "--overwrite", description = "Replace --out if it exists.")
         boolean overwrite;
 
@@ -119,7 +123,7 @@ public final class SparkMain implements Runnable {
                     : input.endsWith(".parquet") ? SparkSolve.Format.PARQUET : SparkSolve.Format.JSON;
             SparkSession spark = session.session();
             SparkSolve.Summary s = SparkSolve.run(spark, input, f, out, batch, threads, session.partitions,
-                    overwrite);
+                    jacobian, overwrite);
             PrintWriter w = spec.commandLine().getOut();
             w.printf(Locale.ROOT, "%d instances in %.2f s (%.1f per second) on %s%n", s.rows(), s.seconds(),
                     s.rows() / s.seconds(), spark.sparkContext().master());

@@ -61,9 +61,10 @@ public final class SparkSolve {
      * @param batch the largest number of rows solved at once in a task
      * @param threadsPerTask foldopt's threads ({@link Parallel}) inside each task; 1 lets Spark's task slots
      *     use the cores
+     * @param jacobian whether to compute every instance's Jacobian {@code d x / d p} too
      * @return the results, one row of {@link InstanceSchema#OUTPUT} per input row, in the input's order
      */
-    public static Dataset<Row> solve(Dataset<Row> instances, int batch, int threadsPerTask) {
+    public static Dataset<Row> solve(Dataset<Row> instances, int batch, int threadsPerTask, boolean jacobian) {
         if (batch < 1 || threadsPerTask < 1) {
             throw new IllegalArgumentException("batch and threads per task must be >= 1, got " + batch + " and "
                     + threadsPerTask);
@@ -71,7 +72,7 @@ public final class SparkSolve {
         Dataset<Row> input = instances.select(columns(instances));
         JavaRDD<Row> results = input.toJavaRDD().mapPartitions(rows -> {
             Parallel.setThreads(threadsPerTask);
-            return new Chunks(rows, batch);
+            return new Chunks(rows, batch, jacobian);
         });
         return instances.sparkSession().createDataFrame(results, InstanceSchema.OUTPUT);
     }
@@ -81,12 +82,13 @@ public final class SparkSolve {
      *
      * @param partitions the number of partitions to solve in (a shuffle of the table), or 0 for those of the input
      *     (about one per file block)
+     * @param jacobian whether to compute every instance's Jacobian too
      */
     public static Summary run(SparkSession spark, String in, Format format, String out, int batch, int threadsPerTask,
-            int partitions, boolean overwrite) {
+            int partitions, boolean jacobian, boolean overwrite) {
         long start = System.nanoTime();
         Dataset<Row> table = read(spark, in, format);
-        solve(partitions > 0 ? table.repartition(partitions) : table, batch, threadsPerTask).write()
+        solve(partitions > 0 ? table.repartition(partitions) : table, batch, threadsPerTask, jacobian).write()
                 .mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).parquet(out);
         double seconds = (System.nanoTime() - start) * 1e-9;
         Map<String, Long> statuses = new TreeMap<>();
@@ -111,12 +113,14 @@ public final class SparkSolve {
     private static final class Chunks implements Iterator<Row> {
         private final Iterator<Row> rows;
         private final int batch;
+        private final boolean jacobian;
         private final int idColumn = InstanceSchema.INPUT.fieldIndex("id");
         private Iterator<SolvedInstance> current = Collections.emptyIterator();
 
-        Chunks(Iterator<Row> rows, int batch) {
+        Chunks(Iterator<Row> rows, int batch, boolean jacobian) {
             this.rows = rows;
             this.batch = batch;
+            this.jacobian = jacobian;
         }
 
         @Override
@@ -127,7 +131,7 @@ public final class SparkSolve {
                     Row r = rows.next();
                     chunk.add(new InputRow(r.getLong(idColumn), r));
                 }
-                current = InstanceSolver.solve(chunk).iterator();
+                current = InstanceSolver.solve(chunk, jacobian).iterator();
             }
             return current.hasNext();
         }

@@ -56,7 +56,7 @@ class SparkSolveTest {
     static void start() throws Exception {
         spark = Sessions.get("local[2]", 2);
         json = input();
-        rows = solve(json.toString(), SparkSolve.Format.JSON, 3, 4);
+        rows = solve(json.toString(), SparkSolve.Format.JSON, 3, 4, false);
     }
 
     @AfterAll
@@ -94,8 +94,9 @@ class SparkSolveTest {
         return file;
     }
 
-    private static Map<Long, Row> solve(String path, SparkSolve.Format format, int partitions, int batch) {
-        var out = SparkSolve.solve(SparkSolve.read(spark, path, format).repartition(partitions), batch, 1);
+    private static Map<Long, Row> solve(String path, SparkSolve.Format format, int partitions, int batch,
+            boolean jacobian) {
+        var out = SparkSolve.solve(SparkSolve.read(spark, path, format).repartition(partitions), batch, 1, jacobian);
         Map<Long, Row> byId = new HashMap<>();
         for (Row r : out.collectAsList()) {
             byId.put(r.getLong(0), r);
@@ -122,7 +123,7 @@ class SparkSolveTest {
         // Parquet input gives the same rows, and so do other partitions and batch sizes.
         String parquet = dir.resolve("instances.parquet").toString();
         SparkSolve.read(spark, json.toString(), SparkSolve.Format.JSON).write().parquet(parquet);
-        Map<Long, Row> again = solve(parquet, SparkSolve.Format.PARQUET, 1, 64);
+        Map<Long, Row> again = solve(parquet, SparkSolve.Format.PARQUET, 1, 64, false);
         assertEquals(rows.keySet(), again.keySet());
         for (Map.Entry<Long, Row> e : rows.entrySet()) {
             assertEquals(e.getValue(), again.get(e.getKey()), "row " + e.getKey());
@@ -194,6 +195,42 @@ class SparkSolveTest {
                 && r.getString(3).contains("not a valid instance")).toList();
         assertEquals(2, corrupt.size(), "the truncated line and the line with a string for k: " + corrupt);
         assertTrue(corrupt.stream().anyMatch(r -> r.getLong(0) < 0), "a line without a readable id gets a negative one");
+    }
+
+    @Test
+    void jacobiansTimesTheCotangentsAreTheVjps() {
+        Map<Long, Row> withJacobians = solve(json.toString(), SparkSolve.Format.JSON, 2, 4, true);
+        int checked = 0;
+        for (Row r : withJacobians.values()) {
+            if (r.get(5) == null) {
+                assertEquals(r.get(4) == null, r.get(8) == null, "a Jacobian for every solved row: " + r.getLong(0));
+                continue;
+            }
+            double[] x = array(r.getList(4));
+            double[] g = InstanceGenerator.qp(SEED, Math.max(0, r.getLong(0)), N, EQ, INEQ)[6].data();
+            if (r.getLong(0) >= 100) {
+                g = Map.of(100L, new double[] {1, -2, 0.5}, 102L, new double[] {1, 0, 0, -1, 2}, 104L,
+                        new double[] {1, 1, 1}).get(r.getLong(0));
+            }
+            Map<String, Object> grad = r.getJavaMap(5);
+            Map<String, Object> jac = r.getJavaMap(8);
+            assertEquals(grad.keySet(), jac.keySet(), "row " + r.getLong(0));
+            for (String p : grad.keySet()) {
+                double[] vjp = array(asList(grad.get(p)));
+                double[] j = array(asList(jac.get(p)));
+                assertEquals(x.length * vjp.length, j.length, p);
+                for (int e = 0; e < vjp.length; e++) {
+                    double sum = 0;
+                    for (int i = 0; i < x.length; i++) {
+                        sum += g[i] * j[i * vjp.length + e];
+                    }
+                    assertEquals(vjp[e], sum, 1e-9 * (1 + Math.abs(vjp[e])), "row " + r.getLong(0) + " " + p + "[" + e
+                            + "]");
+                }
+            }
+            checked++;
+        }
+        assertEquals(QPS + 3, checked, "every row with a cotangent");
     }
 
     @Test
