@@ -1,12 +1,11 @@
 package io.foldopt.algorithms;
 
+import io.foldopt.autodiff.Autodiff;
 import io.foldopt.autodiff.GradMode;
 import io.foldopt.autodiff.Structure;
 import io.foldopt.autodiff.Var;
 import io.foldopt.fold.ForwardSolver;
 import io.foldopt.fold.UpdateMap;
-import io.foldopt.linalg.BatchedOperator;
-import io.foldopt.linalg.SpectralRadius;
 import io.foldopt.operator.LinearOperator;
 import io.foldopt.prox.ProximalOperator;
 import io.foldopt.tensor.Tensor;
@@ -49,6 +48,7 @@ public final class PrimalDualHybridGradient implements FoldableAlgorithm {
     private final int m;
     private final double tau;
     private final double sigma;
+    private Var[] captured;
 
     /**
      * Creates the method with steps from a bound on {@code ||K||_2}.
@@ -101,23 +101,16 @@ public final class PrimalDualHybridGradient implements FoldableAlgorithm {
     }
 
     /**
-     * @return an estimate of {@code ||K||_2 = sqrt(lambda_max(K^T K))}: 100 power iterations on {@code K^T K} from a
-     *     seeded random start (a lower bound up to the estimate's error)
+     * @return an estimate of {@code ||K||_2 = sqrt(lambda_max(K^T K))}: {@link LinearOperator#normEstimate} with 100
+     *     power iterations on {@code K^T K} from a seeded random start (a lower bound up to the estimate's error)
      * @throws IllegalArgumentException if {@code K} is zero or produces non-finite values
      */
     public static double operatorNorm(LinearOperator k) {
-        int cols = k.cols();
-        BatchedOperator gram = BatchedOperator.of(1, cols, (x, y) -> {
-            double[] kx = GradMode.noGrad(() -> k.adjoint(k.apply(Var.constant(Tensor.wrap(x, 1, cols))))).value()
-                    .data();
-            System.arraycopy(kx, 0, y, 0, cols);
-        });
-        double lambda = SpectralRadius.estimate(gram, NORM_ITERATIONS, NORM_SEED)[0];
-        if (!(lambda > 0) || !Double.isFinite(lambda)) {
-            throw new IllegalArgumentException(NAME + ": ||K||^2 estimated as " + lambda
-                    + "; K must be nonzero and finite");
+        double norm = k.normEstimate(NORM_ITERATIONS, NORM_SEED);
+        if (!(norm > 0) || !Double.isFinite(norm)) {
+            throw new IllegalArgumentException(NAME + ": ||K|| estimated as " + norm + "; K must be nonzero and finite");
         }
-        return Math.sqrt(lambda);
+        return norm;
     }
 
     /**
@@ -157,21 +150,36 @@ public final class PrimalDualHybridGradient implements FoldableAlgorithm {
         return n + m;
     }
 
-    /** @return one PDHG step {@code U(x, y; c)} (class comment); params = the parameters of {@code f} */
+    /**
+     * @return one PDHG step {@code U(x, y; c)} (class comment); params = the parameters of {@code f}. When the proxes
+     *     of {@code f} and {@code g*} give their slopes ({@link PrimalTerm#proxSlopes}, {@link
+     *     ProximalOperator#slopes}), the step is one recorded operation with a fused first-order VJP (see
+     *     {@link FusedStep}); otherwise it is recorded operation by operation ({@link #recordedUpdateMap()})
+     */
     @Override
     public UpdateMap updateMap() {
         return (s, params) -> {
-            Tensor[] values = new Tensor[params.length];
-            for (int i = 0; i < params.length; i++) {
-                values[i] = params[i].value();
-            }
-            checkParams(values);
-            Var x = s.slice(0, n);
-            Var y = s.slice(n, n + m);
-            Var xNext = f.prox(x.sub(k.adjoint(y).mul(tau)), tau, params);
-            Var yNext = gStar.apply(y.add(k.apply(xNext.mul(2).sub(x)).mul(sigma)), sigma);
-            return Structure.concat(xNext, yNext);
+            checkParams(values(params));
+            Var fused = FusedStep.record(this, s, params);
+            return fused != null ? fused : recordedStep(s, params);
         };
+    }
+
+    /** @return the step recorded operation by operation, differentiable to any order where its operations are */
+    UpdateMap recordedUpdateMap() {
+        return (s, params) -> {
+            checkParams(values(params));
+            return recordedStep(s, params);
+        };
+    }
+
+    /** @return {@code U(s; c)} from the recorded operations of {@code K}, {@code f} and {@code g*} */
+    Var recordedStep(Var s, Var[] params) {
+        Var x = s.slice(0, n);
+        Var y = s.slice(n, n + m);
+        Var xNext = f.prox(x.sub(k.adjoint(y).mul(tau)), tau, params);
+        Var yNext = gStar.apply(y.add(k.apply(xNext.mul(2).sub(x)).mul(sigma)), sigma);
+        return Structure.concat(xNext, yNext);
     }
 
     /** @return the primal solution {@code x}, the first {@code n} columns of the state */
@@ -187,31 +195,93 @@ public final class PrimalDualHybridGradient implements FoldableAlgorithm {
     @Override
     public ForwardSolver solver(double tol, int maxIterations) {
         ForwardSolver batched = ForwardSolver.perInstance((b, c) -> {
-            double[] x = new double[n];
-            double[] y = new double[m];
-            return FixedPointIteration.solve(NAME, b, new double[n + m], (from, to) -> {
-                System.arraycopy(from, n, y, 0, m);
-                double[] kty = OutsideGraph.apply(k::adjoint, y);
-                for (int j = 0; j < n; j++) {
-                    x[j] = from[j] - tau * kty[j];
-                }
-                f.proxInPlace(x, tau, c);
-                System.arraycopy(x, 0, to, 0, n);
-                for (int j = 0; j < n; j++) {
-                    x[j] = 2 * x[j] - from[j];
-                }
-                double[] kx = OutsideGraph.apply(k::apply, x);
-                for (int i = 0; i < m; i++) {
-                    y[i] += sigma * kx[i];
-                }
-                gStar.applyInPlace(y, sigma);
-                System.arraycopy(y, 0, to, n, m);
-            }, false, tol, maxIterations);
+            Work work = new Work();
+            return FixedPointIteration.solve(NAME, b, new double[n + m], (from, to) -> step(from, to, c, work), false,
+                    tol, maxIterations);
         });
         return params -> {
             checkParams(params);
             return batched.solve(params);
         };
+    }
+
+    /** The arrays of one instance's plain step; after {@link #step}, {@code v} and {@code w} are the proxes' arguments. */
+    final class Work {
+        final double[] y = new double[m];
+        final double[] v = new double[n];
+        final double[] u = new double[n];
+        final double[] w = new double[m];
+    }
+
+    /**
+     * {@code to = U(from)} for one instance on plain arrays: {@code v = x - tau K^T y}, {@code x+ = prox_{tau f}(v)},
+     * {@code w = y + sigma K (2 x+ - x)}, {@code y+ = prox_{sigma g*}(w)}.
+     *
+     * @param c the instance's parameter rows of {@code f}
+     */
+    void step(double[] from, double[] to, double[][] c, Work work) {
+        double[] y = work.y;
+        double[] v = work.v;
+        double[] u = work.u;
+        double[] w = work.w;
+        System.arraycopy(from, n, y, 0, m);
+        k.adjoint(y, 1, v);
+        for (int j = 0; j < n; j++) {
+            v[j] = from[j] - tau * v[j];
+            u[j] = v[j];
+        }
+        f.proxInPlace(u, tau, c);
+        for (int j = 0; j < n; j++) {
+            to[j] = u[j];
+            u[j] = 2 * u[j] - from[j];
+        }
+        k.apply(u, 1, w);
+        for (int i = 0; i < m; i++) {
+            w[i] = y[i] + sigma * w[i];
+            y[i] = w[i];
+        }
+        gStar.applyInPlace(y, sigma);
+        System.arraycopy(y, 0, to, n, m);
+    }
+
+    /**
+     * @return the variables that {@code K}, {@code f} and {@code g*} capture (recorded before the step, requiring
+     *     gradients), found once by recording a step at zero
+     */
+    synchronized Var[] captured() {
+        if (captured == null) {
+            captured = GradMode.withGrad(() -> {
+                Var probe = Var.param(Tensor.zeros(1, n + m));
+                Var[] c = new Var[f.parameterNames().length];
+                Arrays.fill(c, Var.constant(Tensor.zeros(1, n)));
+                return Autodiff.capturedInputs(recordedStep(probe, c), probe);
+            });
+        }
+        return captured;
+    }
+
+    LinearOperator operator() {
+        return k;
+    }
+
+    PrimalTerm primalTerm() {
+        return f;
+    }
+
+    ProximalOperator dualProx() {
+        return gStar;
+    }
+
+    int primalDim() {
+        return n;
+    }
+
+    private static Tensor[] values(Var[] params) {
+        Tensor[] values = new Tensor[params.length];
+        for (int i = 0; i < params.length; i++) {
+            values[i] = params[i].value();
+        }
+        return values;
     }
 
     private void checkParams(Tensor[] params) {

@@ -1,6 +1,7 @@
 package io.foldopt.algorithms;
 
 import io.foldopt.autodiff.Var;
+import java.util.Arrays;
 
 /**
  * A convex function {@code f(x; c)} of {@code x (n)} that depends on layer parameters {@code c}, given by its
@@ -21,6 +22,20 @@ public interface PrimalTerm {
 
     /** Overwrites one instance {@code v} with {@code prox_{s f(.; c)}(v)}, given the instance's parameter rows. */
     void proxInPlace(double[] v, double step, double[][] params);
+
+    /**
+     * The diagonal of the Jacobian of the prox in {@code v} at one instance, when the prox is elementwise (for
+     * backward passes that apply it many times without a graph).
+     *
+     * @param v one instance (length {@code n}); not modified
+     * @param step {@code s > 0}
+     * @param params the instance's parameter rows
+     * @return {@code d prox_{s f}(v)_j / d v_j} for every {@code j}, or null if the prox is not elementwise or this
+     *     term does not provide its slopes (the caller then differentiates {@link #prox})
+     */
+    default double[] proxSlopes(double[] v, double step, double[][] params) {
+        return null;
+    }
 
     /**
      * @return {@code f(x; d) = 1/2 ||x - d||^2} with the one parameter {@code d (B, n)}:
@@ -45,6 +60,13 @@ public interface PrimalTerm {
                 for (int j = 0; j < v.length; j++) {
                     v[j] = (v[j] + step * d[j]) * scale;
                 }
+            }
+
+            @Override
+            public double[] proxSlopes(double[] v, double step, double[][] params) {
+                double[] out = new double[v.length];
+                Arrays.fill(out, 1.0 / (1.0 + step));
+                return out;
             }
         };
     }

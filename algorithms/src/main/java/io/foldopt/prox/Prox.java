@@ -150,6 +150,21 @@ public final class Prox {
         return v > t ? v - t : Double.isNaN(v) ? v : 0.0;
     }
 
+    /** @return the slope of {@link #softThreshold} in {@code v}, as {@link #l1}: 1 where {@code |v| > t} or {@code t = 0} */
+    static double softThresholdSlope(double v, double t) {
+        return Math.abs(v) > t || t == 0 ? 1.0 : 0.0;
+    }
+
+    /** @return the slope of {@link #nonnegativeSoftThreshold} in {@code v}, as {@link #nonnegativeL1} */
+    static double nonnegativeSoftThresholdSlope(double v, double t) {
+        return v > t ? 1.0 : 0.0;
+    }
+
+    /** @return the slope of {@link #clip} in {@code v}, as {@link #boxIndicator}: 1 where {@code lo <= v <= hi}, {@code lo < hi} */
+    static double clipSlope(double v, double lo, double hi) {
+        return v < lo || v > hi || !(lo < hi) ? 0.0 : 1.0;
+    }
+
     /** @return {@code min(max(v, lo), hi)}; NaN for a NaN {@code v} */
     static double clip(double v, double lo, double hi) {
         return Math.min(Math.max(v, lo), hi);

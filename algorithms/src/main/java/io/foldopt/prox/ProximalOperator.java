@@ -27,11 +27,24 @@ public interface ProximalOperator {
     void applyInPlace(double[] v, double step);
 
     /**
+     * The diagonal of the Jacobian of the prox at one instance, for backward passes that apply it many times without
+     * a graph: {@code d prox_{s h}(v)_j / d v_j}, with the slopes of {@link #apply} at the kinks.
+     *
+     * @param v one instance (length {@code n}); not modified
+     * @param step the step {@code s >= 0}
+     * @return the {@code n} slopes, or null if this operator does not provide them (the caller then differentiates
+     *     {@link #apply})
+     */
+    default double[] slopes(double[] v, double step) {
+        return null;
+    }
+
+    /**
      * @param weight {@code w >= 0}, scalar or {@code (n)}
      * @return {@code h(x) = sum_j w_j |x_j|}: prox is soft thresholding at {@code s w} ({@link Prox#l1})
      */
     static ProximalOperator l1(Var weight) {
-        return ElementwiseProx.weighted("l1", weight, Prox::l1, Prox::softThreshold);
+        return ElementwiseProx.weighted("l1", weight, Prox::l1, Prox::softThreshold, Prox::softThresholdSlope);
     }
 
     /**
@@ -40,7 +53,8 @@ public interface ProximalOperator {
      *     ({@link Prox#nonnegativeL1})
      */
     static ProximalOperator nonnegativeL1(Var weight) {
-        return ElementwiseProx.weighted("nonnegativeL1", weight, Prox::nonnegativeL1, Prox::nonnegativeSoftThreshold);
+        return ElementwiseProx.weighted("nonnegativeL1", weight, Prox::nonnegativeL1, Prox::nonnegativeSoftThreshold,
+                Prox::nonnegativeSoftThresholdSlope);
     }
 
     /**
@@ -48,7 +62,8 @@ public interface ProximalOperator {
      * @return {@code h(x) = 1/2 sum_j w_j x_j^2}: prox is {@code v / (1 + s w)} ({@link Prox#squaredL2})
      */
     static ProximalOperator squaredL2(Var weight) {
-        return ElementwiseProx.weighted("squaredL2", weight, Prox::squaredL2, (v, t) -> v / (1.0 + t));
+        return ElementwiseProx.weighted("squaredL2", weight, Prox::squaredL2, (v, t) -> v / (1.0 + t),
+                (v, t) -> 1.0 / (1.0 + t));
     }
 
     /**

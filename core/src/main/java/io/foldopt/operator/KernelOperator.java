@@ -2,6 +2,7 @@ package io.foldopt.operator;
 
 import io.foldopt.autodiff.Var;
 import io.foldopt.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * A linear operator {@code K_p} given by raw kernels on flat row-major batches, optionally linear in a parameter
@@ -102,6 +103,22 @@ public abstract class KernelOperator implements LinearOperator {
         double[] out = new double[batch * cols];
         backward(values(params), y, out, batch);
         return out;
+    }
+
+    @Override
+    public void apply(double[] x, int batch, double[] out) {
+        OperandShapes.requireLength(this, "apply", x.length, batch, cols);
+        OperandShapes.requireLength(this, "apply", out.length, batch, rows);
+        Arrays.fill(out, 0.0);
+        forward(values(params), x, out, batch);
+    }
+
+    @Override
+    public void adjoint(double[] y, int batch, double[] out) {
+        OperandShapes.requireLength(this, "adjoint", y.length, batch, rows);
+        OperandShapes.requireLength(this, "adjoint", out.length, batch, cols);
+        Arrays.fill(out, 0.0);
+        backward(values(params), y, out, batch);
     }
 
     /**

@@ -57,6 +57,28 @@ public interface LinearOperator {
         return GradMode.noGrad(() -> adjoint(Var.constant(Tensor.wrap(y, batch, rows())))).value().data();
     }
 
+    /**
+     * {@code out_b = K x_b} into a caller's array (for loops that reuse their buffers), without recording.
+     *
+     * @param x {@code batch * n} values
+     * @param out {@code batch * m} entries, overwritten
+     */
+    default void apply(double[] x, int batch, double[] out) {
+        OperandShapes.requireLength(this, "apply", out.length, batch, rows());
+        System.arraycopy(apply(x, batch), 0, out, 0, out.length);
+    }
+
+    /**
+     * {@code out_b = K^T y_b} into a caller's array (for loops that reuse their buffers), without recording.
+     *
+     * @param y {@code batch * m} values
+     * @param out {@code batch * n} entries, overwritten
+     */
+    default void adjoint(double[] y, int batch, double[] out) {
+        OperandShapes.requireLength(this, "adjoint", out.length, batch, cols());
+        System.arraycopy(adjoint(y, batch), 0, out, 0, out.length);
+    }
+
     /** @return {@code K^T}, sharing this operator's parameters */
     default LinearOperator transpose() {
         return new Transposed(this);
