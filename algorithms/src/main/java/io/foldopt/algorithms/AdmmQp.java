@@ -1,12 +1,10 @@
 package io.foldopt.algorithms;
 
 import io.foldopt.autodiff.LinearAlgebra;
-import io.foldopt.autodiff.Structure;
 import io.foldopt.autodiff.Var;
 import io.foldopt.fold.ForwardSolver;
 import io.foldopt.fold.UpdateMap;
 import io.foldopt.linalg.DenseLU;
-import io.foldopt.prox.Prox;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
 
@@ -39,8 +37,6 @@ import java.util.Arrays;
  */
 public final class AdmmQp implements FoldableAlgorithm {
     private static final String NAME = "ADMM QP";
-    private static final String[] PARAMS = {"q", "l", "u"};
-
     private final Var p;
     private final Var a;
     private final int n;
@@ -48,6 +44,7 @@ public final class AdmmQp implements FoldableAlgorithm {
     private final double rho;
     private final double sigma;
     private final DenseLU factor;
+    private final OsqpSweep sweep;
 
     /**
      * @param p {@code P (n, n)}, finite
@@ -77,6 +74,7 @@ public final class AdmmQp implements FoldableAlgorithm {
         this.m = av.dim(0);
         this.rho = rho;
         this.sigma = sigma;
+        this.sweep = new OsqpSweep(NAME, n, m, rho);
         this.factor = DenseLU.factor(system(pv.data(), av.data()), n);
         if (factor.isSingular()) {
             throw new IllegalArgumentException(NAME + ": P + sigma I + rho A^T A is singular");
@@ -104,29 +102,23 @@ public final class AdmmQp implements FoldableAlgorithm {
     @Override
     public UpdateMap updateMap() {
         return (s, params) -> {
-            checkParams(new Tensor[] {params[0].value(), params[1].value(), params[2].value()});
-            Var x = s.slice(0, n);
-            Var z = s.slice(n, n + m);
-            Var y = s.slice(n + m, n + 2 * m);
+            sweep.checkParams(params);
             Var k = p.add(Var.constant(Tensor.eye(n)).mul(sigma)).add(a.transpose().matmul(a).mul(rho));
-            Var rhs = x.mul(sigma).sub(params[0]).add(z.mul(rho).sub(y).matmul(a));
+            Var rhs = sweep.x(s).mul(sigma).sub(params[0]).add(sweep.dualPart(s).matmul(a));
             Var xNext = LinearAlgebra.solve(k, rhs);
-            Var ax = xNext.matmul(a.transpose());
-            Var zNext = Prox.boxIndicator(ax.add(y.mul(1.0 / rho)), params[1], params[2]);
-            Var yNext = y.add(ax.sub(zNext).mul(rho));
-            return Structure.concat(xNext, zNext, yNext);
+            return sweep.next(s, xNext, xNext.matmul(a.transpose()), params);
         };
     }
 
     /** @return the size {@code n + 2m} of the state {@code (x, z, y)} */
     public int stateDim() {
-        return n + 2 * m;
+        return sweep.stateDim();
     }
 
     /** @return the primal solution {@code x}, the first {@code n} columns of the state */
     @Override
     public Var output(Var state) {
-        return state.slice(0, n);
+        return sweep.x(state);
     }
 
     /**
@@ -144,10 +136,9 @@ public final class AdmmQp implements FoldableAlgorithm {
             double[] hi = c[2];
             double[] w = new double[m];
             double[] xs = new double[n];
+            double[] ax = new double[m];
             return FixedPointIteration.solve(NAME, b, new double[n + 2 * m], (from, to) -> {
-                for (int i = 0; i < m; i++) {
-                    w[i] = rho * from[n + i] - from[n + m + i];
-                }
+                sweep.dualPart(from, w);
                 for (int j = 0; j < n; j++) {
                     xs[j] = sigma * from[j] - q[j];
                 }
@@ -157,39 +148,19 @@ public final class AdmmQp implements FoldableAlgorithm {
                     }
                 }
                 factor.solveInPlace(xs);
-                System.arraycopy(xs, 0, to, 0, n);
                 for (int i = 0; i < m; i++) {
-                    double ax = 0;
+                    double sum = 0;
                     for (int j = 0; j < n; j++) {
-                        ax += ad[i * n + j] * xs[j];
+                        sum += ad[i * n + j] * xs[j];
                     }
-                    double yi = from[n + m + i];
-                    double zi = Math.min(Math.max(ax + yi / rho, lo[i]), hi[i]);
-                    to[n + i] = zi;
-                    to[n + m + i] = yi + rho * (ax - zi);
+                    ax[i] = sum;
                 }
+                sweep.next(from, xs, ax, lo, hi, to);
             }, false, tol, maxIterations);
         });
         return params -> {
-            checkParams(params);
+            sweep.checkParams(params);
             return batched.solve(params);
         };
-    }
-
-    private void checkParams(Tensor[] params) {
-        checkParams(NAME, params, n, m);
-    }
-
-    /** Checks that {@code q (B, n), l (B, m), u (B, m)} are finite with {@code l <= u} per instance. */
-    static void checkParams(String name, Tensor[] params, int n, int m) {
-        int batch = FixedPointIteration.checkParams(name, params, PARAMS, new int[] {n, m, m});
-        double[] lo = params[1].data();
-        double[] hi = params[2].data();
-        for (int i = 0; i < batch * m; i++) {
-            if (lo[i] > hi[i]) {
-                throw new IllegalArgumentException(name + ": infeasible bounds in instance " + i / m + ": l[" + i % m
-                        + "] = " + lo[i] + " > u[" + i % m + "] = " + hi[i]);
-            }
-        }
     }
 }

@@ -1,12 +1,10 @@
 package io.foldopt.algorithms;
 
-import io.foldopt.autodiff.Structure;
 import io.foldopt.autodiff.Var;
 import io.foldopt.fold.ForwardSolver;
 import io.foldopt.fold.UpdateMap;
 import io.foldopt.linalg.BatchedOperator;
 import io.foldopt.operator.LinearOperator;
-import io.foldopt.prox.Prox;
 import io.foldopt.tensor.Tensor;
 import java.util.function.UnaryOperator;
 
@@ -34,6 +32,7 @@ public final class MatrixFreeAdmmQp implements FoldableAlgorithm {
     private final double rho;
     private final double sigma;
     private final double cgTolerance;
+    private final OsqpSweep sweep;
 
     /**
      * @param p {@code P (n, n)}, symmetric positive semidefinite
@@ -62,6 +61,7 @@ public final class MatrixFreeAdmmQp implements FoldableAlgorithm {
         this.rho = rho;
         this.sigma = sigma;
         this.cgTolerance = cgTolerance;
+        this.sweep = new OsqpSweep(NAME, n, m, rho);
     }
 
     /** @return the map {@code v -> (P + sigma I + rho A^T A) v} on batches, recorded */
@@ -73,28 +73,22 @@ public final class MatrixFreeAdmmQp implements FoldableAlgorithm {
     @Override
     public UpdateMap updateMap() {
         return (s, params) -> {
-            AdmmQp.checkParams(NAME, new Tensor[] {params[0].value(), params[1].value(), params[2].value()}, n, m);
-            Var x = s.slice(0, n);
-            Var z = s.slice(n, n + m);
-            Var y = s.slice(n + m, n + 2 * m);
-            Var rhs = x.mul(sigma).sub(params[0]).add(a.adjoint(z.mul(rho).sub(y)));
+            sweep.checkParams(params);
+            Var rhs = sweep.x(s).mul(sigma).sub(params[0]).add(a.adjoint(sweep.dualPart(s)));
             Var xNext = ConjugateGradient.solve(system(), rhs, cgTolerance, CG_MAX_ITERATIONS);
-            Var ax = a.apply(xNext);
-            Var zNext = Prox.boxIndicator(ax.add(y.mul(1.0 / rho)), params[1], params[2]);
-            Var yNext = y.add(ax.sub(zNext).mul(rho));
-            return Structure.concat(xNext, zNext, yNext);
+            return sweep.next(s, xNext, a.apply(xNext), params);
         };
     }
 
     /** @return the size {@code n + 2m} of the state {@code (x, z, y)} */
     public int stateDim() {
-        return n + 2 * m;
+        return sweep.stateDim();
     }
 
     /** @return the primal solution {@code x}, the first {@code n} columns of the state */
     @Override
     public Var output(Var state) {
-        return state.slice(0, n);
+        return sweep.x(state);
     }
 
     /**
@@ -104,39 +98,40 @@ public final class MatrixFreeAdmmQp implements FoldableAlgorithm {
      */
     @Override
     public ForwardSolver solver(double tol, int maxIterations) {
-        UnaryOperator<Var> system = system();
         double innerTol = Math.min(cgTolerance, tol / 10);
         ForwardSolver batched = ForwardSolver.perInstance((b, c) -> {
             double[] q = c[0];
             double[] lo = c[1];
             double[] hi = c[2];
-            BatchedOperator k = BatchedOperator.of(1, n,
-                    (in, out) -> System.arraycopy(OutsideGraph.apply(system, in), 0, out, 0, n));
+            double[] av = new double[m];
+            double[] atav = new double[n];
+            BatchedOperator k = BatchedOperator.of(1, n, (in, out) -> {
+                p.apply(in, 1, out);
+                a.apply(in, 1, av);
+                a.adjoint(av, 1, atav);
+                for (int j = 0; j < n; j++) {
+                    out[j] += sigma * in[j] + rho * atav[j];
+                }
+            });
             double[] w = new double[m];
             double[] xs = new double[n];
+            double[] rhs = new double[n];
+            double[] atw = new double[n];
+            double[] ax = new double[m];
             return FixedPointIteration.solve(NAME, b, new double[n + 2 * m], (from, to) -> {
-                for (int i = 0; i < m; i++) {
-                    w[i] = rho * from[n + i] - from[n + m + i];
-                }
-                double[] atw = OutsideGraph.apply(a::adjoint, w);
-                double[] rhs = new double[n];
+                sweep.dualPart(from, w);
+                a.adjoint(w, 1, atw);
                 for (int j = 0; j < n; j++) {
                     rhs[j] = sigma * from[j] - q[j] + atw[j];
                     xs[j] = from[j];
                 }
                 double[] x = ConjugateGradient.solve(k, rhs, xs, innerTol, CG_MAX_ITERATIONS);
-                System.arraycopy(x, 0, to, 0, n);
-                double[] ax = OutsideGraph.apply(a::apply, x);
-                for (int i = 0; i < m; i++) {
-                    double yi = from[n + m + i];
-                    double zi = Math.min(Math.max(ax[i] + yi / rho, lo[i]), hi[i]);
-                    to[n + i] = zi;
-                    to[n + m + i] = yi + rho * (ax[i] - zi);
-                }
+                a.apply(x, 1, ax);
+                sweep.next(from, x, ax, lo, hi, to);
             }, false, tol, maxIterations);
         });
         return params -> {
-            AdmmQp.checkParams(NAME, params, n, m);
+            sweep.checkParams(params);
             return batched.solve(params);
         };
     }

@@ -67,6 +67,19 @@ final class BenchScaleCommand implements Callable<Integer> {
             description = "Iteration limit of each backward solve (default: ${DEFAULT-VALUE}).")
     int maxIterations;
 
+    @Option(names = "--methods", defaultValue = "gmres,bicgstab,lfpi", split = ",",
+            description = "Folded backward methods: gmres, bicgstab, lfpi (default: ${DEFAULT-VALUE}).")
+    List<String> methods;
+
+    @Option(names = "--unrolled", defaultValue = "100,1000", split = ",",
+            description = "Unrolling depths K, or none (default: ${DEFAULT-VALUE}).")
+    List<String> unrolled;
+
+    @Option(names = "--check-tol", defaultValue = "1e-13",
+            description = "Fixed-point tolerance of the forward solves of the directional check"
+                    + " (default: ${DEFAULT-VALUE}).")
+    double checkTol;
+
     @Option(names = "--threads", description = "Worker threads (default: all processors, ${DEFAULT-VALUE} here).")
     int threads = Runtime.getRuntime().availableProcessors();
 
@@ -82,14 +95,17 @@ final class BenchScaleCommand implements Callable<Integer> {
         Config config;
         try {
             int[] n = sizes.stream().mapToInt(BenchScaleCommand::parseSize).toArray();
-            config = new Config(n, problems, seed, tol, forwardTol, eps, maxIterations);
+            List<Integer> depths = unrolled.equals(List.of("none")) ? List.of()
+                    : unrolled.stream().map(k -> parseSize(k)).toList();
+            config = new Config(n, problems, seed, tol, forwardTol, eps, maxIterations, methods, depths, checkTol);
             Parallel.setThreads(threads);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "invalid option value: " + e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        err.println("max heap " + ScaleBenchmark.maxHeap() / (1 << 20) + " MiB, " + Parallel.threads() + " threads");
+        err.println("max heap " + ScaleBenchmark.maxHeap() / (1 << 20) + " MiB, " + Parallel.threads() + " threads, load"
+                + String.format(Locale.ROOT, " average %.1f", ScaleBenchmark.loadAverage()));
         err.flush();
         List<Row> rows = ScaleBenchmark.run(config, r -> {
             if (json) {
@@ -138,7 +154,8 @@ final class BenchScaleCommand implements Callable<Integer> {
                 .put("iterations", r.iterations()).put("forward_seconds", r.forwardSeconds())
                 .put("backward_seconds", r.backwardSeconds()).put("backward_cpu_seconds", r.backwardCpuSeconds()).put("peak_heap_bytes", r.peakHeapBytes())
                 .put("directional_rel_error", r.directionalRelError()).put("converged", r.converged())
-                .put("rel_error_vs_direct", r.relErrorVsDirect());
+                .put("rel_error_vs_direct", r.relErrorVsDirect())
+                .put("load_average", r.loadAverage());
         if (!r.note().isEmpty()) {
             o.put("note", r.note());
         }
@@ -147,7 +164,7 @@ final class BenchScaleCommand implements Callable<Integer> {
 
     private static String toTable(List<Row> rows) {
         TextTable table = new TextTable("problem", "n", "method", "iterations", "forward_s", "backward_s",
-                "backward_cpu_s", "peak_heap_MiB", "directional_rel_error", "vs_direct", "converged");
+                "backward_cpu_s", "peak_heap_MiB", "directional_rel_error", "vs_direct", "load", "converged");
         for (Row r : rows) {
             table.add(r.problem(), Integer.toString(r.n()), r.method(), Integer.toString(r.iterations()),
                     String.format(Locale.ROOT, "%.3f", r.forwardSeconds()),
@@ -156,6 +173,7 @@ final class BenchScaleCommand implements Callable<Integer> {
                     String.format(Locale.ROOT, "%.0f", r.peakHeapBytes() / 1048576.0),
                     String.format(Locale.ROOT, "%.2e", r.directionalRelError()),
                     String.format(Locale.ROOT, "%.2e", r.relErrorVsDirect()),
+                    String.format(Locale.ROOT, "%.1f", r.loadAverage()),
                     (r.converged() == null ? "n/a" : r.converged().toString())
                             + (r.note().isEmpty() ? "" : " (" + r.note() + ")"));
         }

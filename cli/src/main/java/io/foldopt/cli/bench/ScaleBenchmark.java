@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -39,11 +40,9 @@ import java.util.function.Consumer;
 public final class ScaleBenchmark {
     /** GMRES's restart length: {@code restart + 1} Krylov vectors of the state's size are kept. */
     public static final int RESTART = 20;
-    /** The folded backward methods, in row order. */
-    public static final List<BatchedLinearSolver> METHODS =
-            List.of(new Gmres(RESTART), BatchedLinearSolver.BICGSTAB, BatchedLinearSolver.LFPI);
-    /** The unrolling depths {@code K}, in row order. */
-    public static final List<Integer> UNROLLED_STEPS = List.of(100, 1000);
+    /** The folded backward methods by name, in row order. */
+    public static final Map<String, BatchedLinearSolver> METHODS = Map.of("gmres", new Gmres(RESTART), "bicgstab",
+            BatchedLinearSolver.BICGSTAB, "lfpi", BatchedLinearSolver.LFPI);
     /** Largest state dimension at which the DIRECT backward (a dense Jacobian) is also run. */
     public static final int DIRECT_MAX_STATE = 2000;
 
@@ -59,11 +58,29 @@ public final class ScaleBenchmark {
      * @param forwardTolerance fixed-point tolerance of the forward solves
      * @param epsilon relative step of the directional finite difference
      * @param maxIterations iteration limit of each backward solve
+     * @param methods the folded backward methods ({@code gmres, bicgstab, lfpi}), in row order
+     * @param unrolledSteps the unrolling depths {@code K}, in row order (may be empty)
+     * @param checkTolerance fixed-point tolerance of the forward solves of the directional check
      */
     public record Config(int[] sizes, List<String> problems, long seed, double tolerance, double forwardTolerance,
-            double epsilon, int maxIterations) {
+            double epsilon, int maxIterations, List<String> methods, List<Integer> unrolledSteps,
+            double checkTolerance) {
         /** Validates the settings. */
         public Config {
+            for (String m : methods) {
+                if (!METHODS.containsKey(m)) {
+                    throw new IllegalArgumentException("unknown method '" + m + "' (expected gmres, bicgstab or lfpi)");
+                }
+            }
+            for (int k : unrolledSteps) {
+                if (k < 1) {
+                    throw new IllegalArgumentException("unrolling depths must be >= 1, got " + k);
+                }
+            }
+            if (!(checkTolerance > 0 && checkTolerance < 1)) {
+                throw new IllegalArgumentException("the check's forward tolerance must be in (0, 1), got "
+                        + checkTolerance);
+            }
             for (int n : sizes) {
                 if (n < 4) {
                     throw new IllegalArgumentException("sizes must be >= 4, got " + n);
@@ -100,11 +117,12 @@ public final class ScaleBenchmark {
      * @param relErrorVsDirect {@code ||dL/dc - dL/dc_direct|| / ||dL/dc_direct||} where DIRECT ran and converged,
      *     NaN otherwise
      * @param converged whether the backward solve converged (null for unrolling, false when not run)
+     * @param loadAverage the system's load average over the last minute when the row was measured
      * @param note why a row did not run, or empty
      */
     public record Row(String problem, int n, String method, int iterations, double forwardSeconds,
-            double backwardSeconds, double backwardCpuSeconds, long peakHeapBytes, double directionalRelError, double relErrorVsDirect, Boolean converged,
-            String note) {}
+            double backwardSeconds, double backwardCpuSeconds, long peakHeapBytes, double directionalRelError,
+            double relErrorVsDirect, Boolean converged, double loadAverage, String note) {}
 
     /** Runs every problem at every size; each row is passed to {@code progress} as it is measured. */
     public static List<Row> run(Config config, Consumer<Row> progress) {
@@ -135,14 +153,15 @@ public final class ScaleBenchmark {
         Tensor g = Tensor.randn(rng, 1, n);
         Tensor direction = Tensor.randn(rng, c.shape());
         double eps = config.epsilon() * Math.max(1.0, c.norm()) / direction.norm();
-        double numeric = (loss(problem, solver, shifted(params, direction, eps), g)
-                - loss(problem, solver, shifted(params, direction, -eps), g)) / (2 * eps);
+        ForwardSolver check = problem.algorithm().solver(config.checkTolerance(), 1_000_000);
+        double numeric = (loss(problem, check, shifted(params, direction, eps), g)
+                - loss(problem, check, shifted(params, direction, -eps), g)) / (2 * eps);
         ForwardSolver cached = p -> p[0].data() == c.data() ? state : solver.solve(p);
         List<BatchedLinearSolver> methods = new ArrayList<>();
         if (state.dim(1) <= DIRECT_MAX_STATE) {
             methods.add(BatchedLinearSolver.DIRECT);
         }
-        methods.addAll(METHODS);
+        config.methods().forEach(name -> methods.add(METHODS.get(name)));
         Tensor direct = null;
         for (BatchedLinearSolver method : methods) {
             FoldOptions options = FoldOptions.defaults().withSolver(method).withTolerance(config.tolerance())
@@ -155,14 +174,14 @@ public final class ScaleBenchmark {
             }
             rows.accept(new Row(problem.name(), n, method.name().toLowerCase(Locale.ROOT), report.maxIterations(),
                     forwardSeconds, m.seconds(), m.cpuSeconds(), m.peakHeap(), relError(m.directional(), numeric),
-                    relErrorVs(m.gradient(), direct), report.allOk(), ""));
+                    relErrorVs(m.gradient(), direct), report.allOk(), loadAverage(), ""));
         }
-        for (int steps : UNROLLED_STEPS) {
+        for (int steps : config.unrolledSteps()) {
             String key = problem.name() + "/" + steps;
             String method = "unrolled-" + steps;
             if (outOfMemory.contains(key)) {
-                rows.accept(new Row(problem.name(), n, method, 0, Double.NaN, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN, false,
-                        "not run: out of memory at a smaller n"));
+                rows.accept(new Row(problem.name(), n, method, 0, Double.NaN, Double.NaN, Double.NaN, 0, Double.NaN,
+                        Double.NaN, false, loadAverage(), "not run: out of memory at a smaller n"));
                 continue;
             }
             try {
@@ -171,11 +190,12 @@ public final class ScaleBenchmark {
                         p -> Tensor.zeros(1, dim), steps);
                 Measurement m = backward(problem, layer, g, direction);
                 rows.accept(new Row(problem.name(), n, method, steps, m.forwardSeconds(), m.seconds(), m.cpuSeconds(),
-                        m.peakHeap(), relError(m.directional(), numeric), relErrorVs(m.gradient(), direct), null, ""));
+                        m.peakHeap(), relError(m.directional(), numeric), relErrorVs(m.gradient(), direct), null,
+                        loadAverage(), ""));
             } catch (OutOfMemoryError e) {
                 outOfMemory.add(key);
-                rows.accept(new Row(problem.name(), n, method, 0, Double.NaN, Double.NaN, Double.NaN, maxHeap(), Double.NaN, Double.NaN,
-                        false,
+                rows.accept(new Row(problem.name(), n, method, 0, Double.NaN, Double.NaN, Double.NaN, maxHeap(),
+                        Double.NaN, Double.NaN, false, loadAverage(),
                         "out of memory (max heap " + maxHeap() / (1 << 20) + " MiB)"));
             }
         }
@@ -269,6 +289,12 @@ public final class ScaleBenchmark {
             }
         }
         return sum;
+    }
+
+    /** @return the system load average over the last minute, or NaN where the system does not give it */
+    public static double loadAverage() {
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return load < 0 ? Double.NaN : load;
     }
 
     /** @return the JVM's maximum heap in bytes */
