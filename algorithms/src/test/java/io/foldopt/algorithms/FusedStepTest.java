@@ -3,6 +3,7 @@ package io.foldopt.algorithms;
 import static io.foldopt.algorithms.FoldingAssertions.randn;
 import static io.foldopt.algorithms.FoldingAssertions.relErr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.foldopt.autodiff.Autodiff;
@@ -117,5 +118,15 @@ class FusedStepTest {
         Var s = Var.param(state(alg.stateDim(), 65));
         Var out = GradMode.withGrad(() -> alg.updateMap().apply(s, new Var[] {Var.constant(randn(66, B, H * W))}));
         assertTrue(Autodiff.plan(new Var[] {out}, new Var[] {s}).size() > 5, "recorded operation by operation");
+    }
+
+    @Test
+    void aStateOfTheWrongShapeIsNamed() {
+        PrimalDualHybridGradient alg = new PrimalDualHybridGradient(D, PrimalTerm.squaredDistance(),
+                ProximalOperator.box(Var.scalar(-0.1), Var.scalar(0.1)), Math.sqrt(8));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> alg.updateMap().apply(
+                Var.param(Tensor.zeros(B, alg.stateDim() + 1)), new Var[] {Var.constant(randn(67, B, H * W))}));
+        assertEquals("PDHG: the state must have shape (B, " + alg.stateDim() + "), got [2, " + (alg.stateDim() + 1)
+                + "]", e.getMessage());
     }
 }

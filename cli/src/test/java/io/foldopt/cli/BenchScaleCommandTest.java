@@ -48,6 +48,12 @@ class BenchScaleCommandTest {
         CliRun problem = CliRun.of("bench", "scale", "--problems", "lp");
         assertEquals(2, problem.exitCode());
         assertTrue(problem.err().contains("unknown problem 'lp'"), problem.err());
+        CliRun method = CliRun.of("bench", "scale", "--methods", "gmres,cg");
+        assertEquals(2, method.exitCode());
+        assertTrue(method.err().contains("unknown method 'cg' (expected gmres, bicgstab or lfpi)"), method.err());
+        CliRun depth = CliRun.of("bench", "scale", "--unrolled", "0");
+        assertEquals(2, depth.exitCode());
+        assertTrue(depth.err().contains("size '0' must be a whole number"), depth.err());
     }
 
     private static double number(String row, String key) {

@@ -107,11 +107,14 @@ public final class CsrMatrix extends KernelOperator {
     public static CsrMatrix fromCsr(int rows, int cols, int[] rowPointers, int[] columnIndices, double[] values) {
         requireDimensions(rows, cols);
         int nnz = columnIndices.length;
-        if (rowPointers.length != rows + 1 || rowPointers[0] != 0 || rowPointers[rows] != nnz
-                || values.length != nnz) {
-            throw new IllegalArgumentException("CsrMatrix.fromCsr: needs " + (rows + 1) + " row pointers from 0 to "
-                    + nnz + " and " + nnz + " values, got " + rowPointers.length + " pointers and " + values.length
+        if (rowPointers.length != rows + 1 || values.length != nnz) {
+            throw new IllegalArgumentException("CsrMatrix.fromCsr: needs " + (rows + 1) + " row pointers and " + nnz
+                    + " values (one per column index), got " + rowPointers.length + " pointers and " + values.length
                     + " values");
+        }
+        if (rowPointers[0] != 0 || rowPointers[rows] != nnz) {
+            throw new IllegalArgumentException("CsrMatrix.fromCsr: row pointers must run from 0 to " + nnz
+                    + " (the number of column indices), got " + rowPointers[0] + " to " + rowPointers[rows]);
         }
         for (int i = 0; i < rows; i++) {
             if (rowPointers[i + 1] < rowPointers[i]) {

@@ -138,6 +138,33 @@ class CsrMatrixTest {
                 + " must be 5", () -> a.apply(Var.constant(Tensor.zeros(2, 4))));
     }
 
+    @Test
+    void badCsrArraysAndDimensionsAreRejectedInOneLine() {
+        assertMessage("needs 3 row pointers and 2 values (one per column index), got 2 pointers and 2 values",
+                () -> CsrMatrix.fromCsr(2, 3, new int[] {0, 2}, new int[] {0, 1}, new double[] {1, 2}));
+        assertMessage("needs 3 row pointers and 2 values (one per column index), got 3 pointers and 1 values",
+                () -> CsrMatrix.fromCsr(2, 3, new int[] {0, 1, 2}, new int[] {0, 1}, new double[] {1}));
+        assertMessage("row pointers must run from 0 to 2 (the number of column indices), got 0 to 1",
+                () -> CsrMatrix.fromCsr(2, 3, new int[] {0, 1, 1}, new int[] {0, 1}, new double[] {1, 2}));
+        assertMessage("row pointer 2 is smaller than row pointer 1", () -> CsrMatrix.fromCsr(3, 3,
+                new int[] {0, 2, 1, 3}, new int[] {0, 1, 2}, new double[] {1, 2, 3}));
+        assertMessage("entry 1 (row 0, column 3) is outside the 2 x 3 matrix", () -> CsrMatrix.fromCsr(2, 3,
+                new int[] {0, 2, 2}, new int[] {0, 3}, new double[] {1, 2}));
+        assertMessage("entry 1 (row 0, column 1) is unsorted or duplicate", () -> CsrMatrix.fromCsr(2, 3,
+                new int[] {0, 2, 2}, new int[] {1, 1}, new double[] {1, 2}));
+        assertMessage("value 1 (row 0, column 2) is NaN", () -> CsrMatrix.fromCsr(2, 3,
+                new int[] {0, 2, 2}, new int[] {0, 2}, new double[] {1, Double.NaN}));
+        assertMessage("value 0 (row 1, column 0) is Infinity", () -> CsrMatrix.fromDense(Tensor.matrix(
+                new double[][] {{0, 0}, {Double.POSITIVE_INFINITY, 0}})));
+        assertMessage("dimensions must be >= 0, got -1 x 3", () -> CsrMatrix.fromTriplets(-1, 3, new int[0],
+                new int[0], new double[0]));
+        assertMessage("fromDense: needs a matrix (m, n), got shape [4]", () -> CsrMatrix.fromDense(Tensor.zeros(4)));
+        CsrMatrix a = random(11);
+        assertMessage(".apply: 5 values for a batch of 1 rows of 7", () -> a.apply(new double[5], 1, new double[5]));
+        assertMessage(".adjoint: 4 values for a batch of 1 rows of 5", () -> a.adjoint(new double[7], 1,
+                new double[4]));
+    }
+
     private static double[] withInfinity(int n) {
         double[] v = new double[n];
         v[1] = Double.POSITIVE_INFINITY;

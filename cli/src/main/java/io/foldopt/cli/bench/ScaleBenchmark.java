@@ -31,9 +31,13 @@ import java.util.function.Consumer;
  * method and by unrolling {@code K} steps, each with its time, iterations, peak heap and the directional
  * finite-difference error of {@code dL/dc}.
  *
- * <p>Directional check: for a seeded random direction {@code d}, {@code <dL/dc, d>} against
- * {@code (L(c + eps d) - L(c - eps d)) / (2 eps)}, the two extra forward solves to the same tolerance; the relative
- * error is {@code |analytic - numeric| / |numeric|}. Peak heap: the sum of the peak usages of the heap memory pools
+ * <p>Directional check: for a seeded random direction {@code d} on a patch of {@code c}
+ * ({@link ScaleProblem#checkDirection}), {@code <dL/dc, d>} against {@code (L(c + h d) - L(c - h d)) / (2 h)}, with
+ * {@code h d} a relative change {@code epsilon} of {@code c} on the patch and the two extra forward solves to the
+ * check's tolerance; the relative error is {@code |analytic - numeric| / |numeric|}. The solution maps are piecewise
+ * linear (the active set of the clip or of the constraints changes at kinks), so the central difference is exact
+ * between kinks and wrong across one: a direction on all of {@code c} crosses a number of kinks that grows with
+ * {@code n}, a patch of fixed size does not. Peak heap: the sum of the peak usages of the heap memory pools
  * (memory MX beans), reset after a forced GC before each row; it includes the problem and the forward solution.
  * An unrolled depth that runs out of memory is reported once and not run at larger sizes.
  */
@@ -56,7 +60,7 @@ public final class ScaleBenchmark {
      * @param seed seed of the problems, the cotangent and the direction
      * @param tolerance relative residual of the backward solves
      * @param forwardTolerance fixed-point tolerance of the forward solves
-     * @param epsilon relative step of the directional finite difference
+     * @param epsilon relative change of {@code c} on the check's patch (the finite difference's step)
      * @param maxIterations iteration limit of each backward solve
      * @param methods the folded backward methods ({@code gmres, bicgstab, lfpi}), in row order
      * @param unrolledSteps the unrolling depths {@code K}, in row order (may be empty)
@@ -151,8 +155,12 @@ public final class ScaleBenchmark {
         double forwardSeconds = (System.nanoTime() - t0) * 1e-9;
         int n = problem.n();
         Tensor g = Tensor.randn(rng, 1, n);
-        Tensor direction = Tensor.randn(rng, c.shape());
-        double eps = config.epsilon() * Math.max(1.0, c.norm()) / direction.norm();
+        Tensor direction = problem.checkDirection(rng);
+        double onPatch = 0;
+        for (int i = 0; i < c.size(); i++) {
+            onPatch += direction.data()[i] != 0 ? c.data()[i] * c.data()[i] : 0;
+        }
+        double eps = config.epsilon() * Math.max(1.0, Math.sqrt(onPatch)) / direction.norm();
         ForwardSolver check = problem.algorithm().solver(config.checkTolerance(), 1_000_000);
         double numeric = (loss(problem, check, shifted(params, direction, eps), g)
                 - loss(problem, check, shifted(params, direction, -eps), g)) / (2 * eps);

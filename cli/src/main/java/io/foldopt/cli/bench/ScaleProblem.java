@@ -21,8 +21,13 @@ import java.util.SplittableRandom;
  * @param algorithm the algorithm whose update map is folded
  * @param params the layer parameters, {@code c} first, each {@code (1, p_i)}
  * @param captured the captured variables that also receive gradients (weights, matrix values)
+ * @param imageSide the side {@code s} of the image for {@code tv}, 0 for {@code qp}
  */
-public record ScaleProblem(String name, int n, FoldableAlgorithm algorithm, Tensor[] params, Var[] captured) {
+public record ScaleProblem(String name, int n, FoldableAlgorithm algorithm, Tensor[] params, Var[] captured,
+        int imageSide) {
+    /** Side of the square patch (tv) and square root of the block length (qp) of the check's direction. */
+    public static final int PATCH = 32;
+
     /** Standard deviation of the noise on the cartoon image. */
     static final double NOISE = 0.1;
     /** TV weights of the horizontal and vertical differences. */
@@ -43,7 +48,8 @@ public record ScaleProblem(String name, int n, FoldableAlgorithm algorithm, Tens
         PrimalDualHybridGradient pdhg = new PrimalDualHybridGradient(d, PrimalTerm.squaredDistance(),
                 PrimalDualHybridGradient.weightedL1Conjugate(lambda, d.pixels(), d.pixels()), Math.sqrt(8),
                 PRIMAL_WEIGHT);
-        return new ScaleProblem("tv", side * side, pdhg, new Tensor[] {image.noisy()}, new Var[] {lambda});
+        return new ScaleProblem("tv", side * side, pdhg, new Tensor[] {image.noisy()}, new Var[] {lambda},
+                side);
     }
 
     /**
@@ -98,6 +104,33 @@ public record ScaleProblem(String name, int n, FoldableAlgorithm algorithm, Tens
         }
         MatrixFreeAdmmQp admm = new MatrixFreeAdmmQp(p, a, 1.0, 1e-6, 1e-12);
         return new ScaleProblem("qp", n, admm, new Tensor[] {Tensor.wrap(q, 1, n), Tensor.wrap(lo, 1, m),
-            Tensor.wrap(hi, 1, m)}, new Var[] {pValues, aValues});
+            Tensor.wrap(hi, 1, m)}, new Var[] {pValues, aValues}, 0);
+    }
+
+    /**
+     * @return a standard-normal direction for the directional check, shaped like {@code c} and zero outside a patch
+     *     at a random position: a {@code PATCH x PATCH} square of the image (the whole image if smaller) for
+     *     {@code tv}, {@code PATCH^2} consecutive entries of {@code q} (all if fewer) for {@code qp}
+     */
+    public Tensor checkDirection(SplittableRandom rng) {
+        Tensor c = params[0];
+        double[] d = new double[c.size()];
+        if (imageSide > 0) {
+            int p = Math.min(PATCH, imageSide);
+            int r0 = rng.nextInt(imageSide - p + 1);
+            int c0 = rng.nextInt(imageSide - p + 1);
+            for (int r = r0; r < r0 + p; r++) {
+                for (int col = c0; col < c0 + p; col++) {
+                    d[r * imageSide + col] = rng.nextGaussian();
+                }
+            }
+        } else {
+            int len = Math.min(PATCH * PATCH, d.length);
+            int start = rng.nextInt(d.length - len + 1);
+            for (int i = start; i < start + len; i++) {
+                d[i] = rng.nextGaussian();
+            }
+        }
+        return Tensor.wrap(d, c.shape());
     }
 }
