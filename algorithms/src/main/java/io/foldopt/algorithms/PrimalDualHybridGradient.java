@@ -7,6 +7,7 @@ import io.foldopt.autodiff.Var;
 import io.foldopt.fold.ForwardSolver;
 import io.foldopt.fold.UpdateMap;
 import io.foldopt.operator.LinearOperator;
+import io.foldopt.parallel.Parallel;
 import io.foldopt.prox.ProximalOperator;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
@@ -194,13 +195,29 @@ public final class PrimalDualHybridGradient implements FoldableAlgorithm {
      */
     @Override
     public ForwardSolver solver(double tol, int maxIterations) {
+        return solver(tol, maxIterations, null);
+    }
+
+    /**
+     * @param start the starting states {@code (B, n + m)} (for example the solution at nearby parameters), or null
+     *     for zero
+     * @return the PDHG iteration of {@link #updateMap()} on plain arrays from {@code start}, per instance in parallel
+     * @throws IllegalArgumentException (from the solver) if {@code start} does not have one state per instance
+     * @throws ArithmeticException (from the solver) naming the instance that does not converge
+     */
+    public ForwardSolver solver(double tol, int maxIterations, Tensor start) {
         ForwardSolver batched = ForwardSolver.perInstance((b, c) -> {
             Work work = new Work();
-            return FixedPointIteration.solve(NAME, b, new double[n + m], (from, to) -> step(from, to, c, work), false,
-                    tol, maxIterations);
+            double[] s0 = start == null ? new double[n + m] : start.row(b);
+            return FixedPointIteration.solve(NAME, b, s0, (from, to) -> step(from, to, c, work), false, tol,
+                    maxIterations);
         });
         return params -> {
             checkParams(params);
+            if (start != null && (start.rank() != 2 || start.dim(0) != params[0].dim(0) || start.dim(1) != n + m)) {
+                throw new IllegalArgumentException(NAME + ": the starting states must have shape (" + params[0].dim(0)
+                        + ", " + (n + m) + "), got " + Arrays.toString(start.shape()));
+            }
             return batched.solve(params);
         };
     }
@@ -226,20 +243,26 @@ public final class PrimalDualHybridGradient implements FoldableAlgorithm {
         double[] w = work.w;
         System.arraycopy(from, n, y, 0, m);
         k.adjoint(y, 1, v);
-        for (int j = 0; j < n; j++) {
-            v[j] = from[j] - tau * v[j];
-            u[j] = v[j];
-        }
+        Parallel.forRanges(n, 3, (lo, hi) -> {
+            for (int j = lo; j < hi; j++) {
+                v[j] = from[j] - tau * v[j];
+                u[j] = v[j];
+            }
+        });
         f.proxInPlace(u, tau, c);
-        for (int j = 0; j < n; j++) {
-            to[j] = u[j];
-            u[j] = 2 * u[j] - from[j];
-        }
+        Parallel.forRanges(n, 3, (lo, hi) -> {
+            for (int j = lo; j < hi; j++) {
+                to[j] = u[j];
+                u[j] = 2 * u[j] - from[j];
+            }
+        });
         k.apply(u, 1, w);
-        for (int i = 0; i < m; i++) {
-            w[i] = y[i] + sigma * w[i];
-            y[i] = w[i];
-        }
+        Parallel.forRanges(m, 3, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                w[i] = y[i] + sigma * w[i];
+                y[i] = w[i];
+            }
+        });
         gStar.applyInPlace(y, sigma);
         System.arraycopy(y, 0, to, n, m);
     }

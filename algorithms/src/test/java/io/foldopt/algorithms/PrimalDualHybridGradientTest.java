@@ -115,6 +115,18 @@ class PrimalDualHybridGradientTest {
     }
 
     @Test
+    void warmStartFromTheSolutionConvergesToItAtOnce() {
+        PrimalDualHybridGradient alg = pdhg(Var.constant(D0), ProximalOperator.box(Var.scalar(-0.5), Var.scalar(0.5)));
+        Tensor cold = alg.solver(1e-13, 1_000_000).solve(new Tensor[] {DATA});
+        Tensor warm = alg.solver(1e-13, 2, cold).solve(new Tensor[] {DATA});
+        assertTrue(relErr(warm, cold) < 1e-12, "warm start moved by " + relErr(warm, cold));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> alg.solver(1e-13, 10, Tensor.zeros(B, alg.stateDim() + 1)).solve(new Tensor[] {DATA}));
+        assertEquals("PDHG: the starting states must have shape (" + B + ", " + alg.stateDim() + "), got [" + B + ", "
+                + (alg.stateDim() + 1) + "]", e.getMessage());
+    }
+
+    @Test
     void stepsFollowTheOperatorNorm() {
         // ||D||_2 of the 1-D difference matrix of size n is sqrt(2 - 2 cos(pi (n - 1) / n)).
         double norm = Math.sqrt(2 - 2 * Math.cos(Math.PI * 11 / 12));

@@ -1,5 +1,6 @@
 package io.foldopt.cli.bench;
 
+import io.foldopt.algorithms.PrimalDualHybridGradient;
 import io.foldopt.autodiff.Autodiff;
 import io.foldopt.autodiff.GradMode;
 import io.foldopt.autodiff.Var;
@@ -34,7 +35,7 @@ import java.util.function.Consumer;
  * <p>Directional check: for a seeded random direction {@code d} on a patch of {@code c}
  * ({@link ScaleProblem#checkDirection}), {@code <dL/dc, d>} against {@code (L(c + h d) - L(c - h d)) / (2 h)}, with
  * {@code h d} a relative change {@code epsilon} of {@code c} on the patch and the two extra forward solves to the
- * check's tolerance; the relative error is {@code |analytic - numeric| / |numeric|}. The solution maps are piecewise
+ * check's tolerance (for PDHG warm-started at the solution at {@code c}); the relative error is {@code |analytic - numeric| / |numeric|}. The solution maps are piecewise
  * linear (the active set of the clip or of the constraints changes at kinks), so the central difference is exact
  * between kinks and wrong across one: a direction on all of {@code c} crosses a number of kinks that grows with
  * {@code n}, a patch of fixed size does not. Peak heap: the sum of the peak usages of the heap memory pools
@@ -161,7 +162,9 @@ public final class ScaleBenchmark {
             onPatch += direction.data()[i] != 0 ? c.data()[i] * c.data()[i] : 0;
         }
         double eps = config.epsilon() * Math.max(1.0, Math.sqrt(onPatch)) / direction.norm();
-        ForwardSolver check = problem.algorithm().solver(config.checkTolerance(), 1_000_000);
+        ForwardSolver check = problem.algorithm() instanceof PrimalDualHybridGradient pdhg
+                ? pdhg.solver(config.checkTolerance(), 1_000_000, state)
+                : problem.algorithm().solver(config.checkTolerance(), 1_000_000);
         double numeric = (loss(problem, check, shifted(params, direction, eps), g)
                 - loss(problem, check, shifted(params, direction, -eps), g)) / (2 * eps);
         ForwardSolver cached = p -> p[0].data() == c.data() ? state : solver.solve(p);
