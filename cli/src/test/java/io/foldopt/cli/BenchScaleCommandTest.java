@@ -20,8 +20,10 @@ class BenchScaleCommandTest {
 
     @Test
     void foldedGradientsMatchFiniteDifferencesAndDirect() throws Exception {
-        CliRun run = CliRun.of("bench", "scale", "--sizes", "36", "--problems", "tv,qp", "--tol", "1e-10", "--json", "--out",
-                dir.toString());
+        // On a 6 x 6 image the forward solves' error over the default step (1e-6) is 2e-6 of the directional
+        // derivative; the solution map has no kink within a relative step 1e-5 there.
+        CliRun run = CliRun.of("bench", "scale", "--sizes", "36", "--problems", "tv,qp", "--tol", "1e-10", "--eps",
+                "1e-5", "--json", "--out", dir.toString());
         assertEquals(0, run.exitCode(), run.err());
         List<String> rows = run.outLines();
         assertEquals(rows, Files.readAllLines(dir.resolve("results.jsonl")));

@@ -1,14 +1,40 @@
 package io.foldopt.linalg;
 
+import io.foldopt.parallel.Parallel;
+
 /**
  * Dense kernels on contiguous slices {@code x[xo .. xo+n)} of flat arrays, shared by the solvers and factorizations of
  * foldopt. The loops are written in the simple forms that the JIT unrolls and vectorizes.
  */
 public final class Vec {
+    /** Slices at least this long are processed in blocks on several threads ({@link Parallel}). */
+    public static final int PARALLEL_LENGTH = 1 << 18;
+    /** The block length of the parallel kernels. */
+    public static final int BLOCK = 1 << 15;
+
     private Vec() {}
 
-    /** @return {@code sum_i x[xo+i] y[yo+i]}, accumulated in four interleaved partial sums (fixed order) */
+    /**
+     * @return {@code sum_i x[xo+i] y[yo+i]}, accumulated in four interleaved partial sums (fixed order); slices of at
+     *     least {@link #PARALLEL_LENGTH} entries are summed in blocks of {@link #BLOCK} entries on several threads,
+     *     the block sums added in order (the result does not depend on the number of threads)
+     */
     public static double dot(double[] x, int xo, double[] y, int yo, int n) {
+        if (n < PARALLEL_LENGTH) {
+            return sequentialDot(x, xo, y, yo, n);
+        }
+        int blocks = (n + BLOCK - 1) / BLOCK;
+        double[] partial = new double[blocks];
+        Parallel.forEach(blocks, 2L * BLOCK, k -> partial[k] = sequentialDot(x, xo + k * BLOCK, y, yo + k * BLOCK,
+                Math.min(BLOCK, n - k * BLOCK)));
+        double s = 0;
+        for (double v : partial) {
+            s += v;
+        }
+        return s;
+    }
+
+    private static double sequentialDot(double[] x, int xo, double[] y, int yo, int n) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
@@ -76,8 +102,18 @@ public final class Vec {
         return normInf(x, 0, x.length);
     }
 
-    /** {@code y[yo+i] += alpha x[xo+i]} for {@code i < n}. */
+    /** {@code y[yo+i] += alpha x[xo+i]} for {@code i < n} (in blocks on several threads for long slices). */
     public static void axpy(double alpha, double[] x, int xo, double[] y, int yo, int n) {
+        if (n >= PARALLEL_LENGTH) {
+            int blocks = (n + BLOCK - 1) / BLOCK;
+            Parallel.forEach(blocks, 2L * BLOCK, k -> sequentialAxpy(alpha, x, xo + k * BLOCK, y, yo + k * BLOCK,
+                    Math.min(BLOCK, n - k * BLOCK)));
+            return;
+        }
+        sequentialAxpy(alpha, x, xo, y, yo, n);
+    }
+
+    private static void sequentialAxpy(double alpha, double[] x, int xo, double[] y, int yo, int n) {
         if (xo == yo) {
             // One index expression for both arrays: the JIT may vectorize (it cannot rule out aliasing
             // between two arrays read and written at offsets that differ by an unknown amount).
