@@ -154,8 +154,9 @@ public final class PrimalDualHybridGradient implements FoldableAlgorithm {
     /**
      * @return one PDHG step {@code U(x, y; c)} (class comment); params = the parameters of {@code f}. When the proxes
      *     of {@code f} and {@code g*} give their slopes ({@link PrimalTerm#proxSlopes}, {@link
-     *     ProximalOperator#slopes}), the step is one recorded operation with a fused first-order VJP (see
-     *     {@link FusedStep}); otherwise it is recorded operation by operation ({@link #recordedUpdateMap()})
+     *     ProximalOperator#slopes}), the step is one recorded operation whose first-order VJP applies {@code K} and
+     *     {@code K^T} once each and the slopes elementwise (a second differentiation through it raises); otherwise it
+     *     is recorded operation by operation
      */
     @Override
     public UpdateMap updateMap() {
