@@ -215,12 +215,48 @@ public final class PrimalDualHybridGradient implements FoldableAlgorithm {
         });
         return params -> {
             checkParams(params);
-            if (start != null && (start.rank() != 2 || start.dim(0) != params[0].dim(0) || start.dim(1) != n + m)) {
-                throw new IllegalArgumentException(NAME + ": the starting states must have shape (" + params[0].dim(0)
-                        + ", " + (n + m) + "), got " + Arrays.toString(start.shape()));
+            if (start != null) {
+                checkStart(start, params);
             }
             return batched.solve(params);
         };
+    }
+
+    private void checkStart(Tensor start, Tensor[] params) {
+        if (start.rank() != 2 || start.dim(0) != params[0].dim(0) || start.dim(1) != n + m) {
+            throw new IllegalArgumentException(NAME + ": the starting states must have shape (" + params[0].dim(0)
+                    + ", " + (n + m) + "), got " + Arrays.toString(start.shape()));
+        }
+    }
+
+    /**
+     * Runs exactly {@code steps} PDHG steps from given states, without a convergence test: two runs from the same
+     * start with the same number of steps share the part of their error that their parameters do not change (what a
+     * finite difference of solutions needs).
+     *
+     * @param start the starting states {@code (B, n + m)}
+     * @param params the parameters of {@code f}, each {@code (B, n)}
+     * @param steps the number of steps, at least 0
+     * @return the states after {@code steps} steps, {@code (B, n + m)}
+     */
+    public Tensor iterate(Tensor start, Tensor[] params, int steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException(NAME + ": the number of steps must be >= 0, got " + steps);
+        }
+        checkParams(params);
+        checkStart(start, params);
+        return GradMode.noGrad(() -> ForwardSolver.perInstance((b, c) -> {
+            Work work = new Work();
+            double[] from = start.row(b);
+            double[] to = new double[n + m];
+            for (int k = 0; k < steps; k++) {
+                step(from, to, c, work);
+                double[] swap = from;
+                from = to;
+                to = swap;
+            }
+            return from;
+        }).solve(params));
     }
 
     /** The arrays of one instance's plain step; after {@link #step}, {@code v} and {@code w} are the proxes' arguments. */

@@ -115,11 +115,16 @@ class PrimalDualHybridGradientTest {
     }
 
     @Test
-    void warmStartFromTheSolutionConvergesToItAtOnce() {
+    void warmStartAndFixedStepsReachTheSolution() {
         PrimalDualHybridGradient alg = pdhg(Var.constant(D0), ProximalOperator.box(Var.scalar(-0.5), Var.scalar(0.5)));
         Tensor cold = alg.solver(1e-13, 1_000_000).solve(new Tensor[] {DATA});
         Tensor warm = alg.solver(1e-13, 2, cold).solve(new Tensor[] {DATA});
         assertTrue(relErr(warm, cold) < 1e-12, "warm start moved by " + relErr(warm, cold));
+        Tensor steps = alg.iterate(Tensor.zeros(B, alg.stateDim()), new Tensor[] {DATA}, 200_000);
+        assertTrue(relErr(steps, cold) < 1e-11, "200000 steps from zero: " + relErr(steps, cold));
+        Tensor one = alg.iterate(cold, new Tensor[] {DATA}, 1);
+        Var step = alg.updateMap().apply(Var.constant(cold), new Var[] {Var.constant(DATA)});
+        assertTrue(relErr(one, step.value()) < 1e-15, "one step differs from the update map");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> alg.solver(1e-13, 10, Tensor.zeros(B, alg.stateDim() + 1)).solve(new Tensor[] {DATA}));
         assertEquals("PDHG: the starting states must have shape (" + B + ", " + alg.stateDim() + "), got [" + B + ", "

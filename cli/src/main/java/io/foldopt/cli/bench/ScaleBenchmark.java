@@ -35,7 +35,8 @@ import java.util.function.Consumer;
  * <p>Directional check: for a seeded random direction {@code d} on a patch of {@code c}
  * ({@link ScaleProblem#checkDirection}), {@code <dL/dc, d>} against {@code (L(c + h d) - L(c - h d)) / (2 h)}, with
  * {@code h d} a relative change {@code epsilon} of {@code c} on the patch and the two extra forward solves to the
- * check's tolerance (for PDHG warm-started at the solution at {@code c}); the relative error is {@code |analytic - numeric| / |numeric|}. The solution maps are piecewise
+ * check's tolerance; for PDHG, two runs from the solution at {@code c} (solved to the check's tolerance) with the
+ * same number of steps, so that the error they share cancels in the difference; the relative error is {@code |analytic - numeric| / |numeric|}. The solution maps are piecewise
  * linear (the active set of the clip or of the constraints changes at kinks), so the central difference is exact
  * between kinks and wrong across one: a direction on all of {@code c} crosses a number of kinks that grows with
  * {@code n}, a patch of fixed size does not. Peak heap: the sum of the peak usages of the heap memory pools
@@ -48,6 +49,10 @@ public final class ScaleBenchmark {
     /** The folded backward methods by name, in row order. */
     public static final Map<String, BatchedLinearSolver> METHODS = Map.of("gmres", new Gmres(RESTART), "bicgstab",
             BatchedLinearSolver.BICGSTAB, "lfpi", BatchedLinearSolver.LFPI);
+    /** Steps per block of the lockstep runs of the directional check (PDHG). */
+    public static final int LOCKSTEP_BLOCK = 100;
+    /** Most blocks of the lockstep runs. */
+    public static final int LOCKSTEP_MAX_BLOCKS = 200;
     /** Largest state dimension at which the DIRECT backward (a dense Jacobian) is also run. */
     public static final int DIRECT_MAX_STATE = 2000;
 
@@ -162,11 +167,15 @@ public final class ScaleBenchmark {
             onPatch += direction.data()[i] != 0 ? c.data()[i] * c.data()[i] : 0;
         }
         double eps = config.epsilon() * Math.max(1.0, Math.sqrt(onPatch)) / direction.norm();
-        ForwardSolver check = problem.algorithm() instanceof PrimalDualHybridGradient pdhg
-                ? pdhg.solver(config.checkTolerance(), 1_000_000, state)
-                : problem.algorithm().solver(config.checkTolerance(), 1_000_000);
-        double numeric = (loss(problem, check, shifted(params, direction, eps), g)
-                - loss(problem, check, shifted(params, direction, -eps), g)) / (2 * eps);
+        double numeric;
+        if (problem.algorithm() instanceof PrimalDualHybridGradient pdhg) {
+            Tensor base = GradMode.noGrad(() -> pdhg.solver(config.checkTolerance(), 1_000_000, state).solve(params));
+            numeric = lockstepDifference(problem, pdhg, base, params, direction, eps, g);
+        } else {
+            ForwardSolver check = problem.algorithm().solver(config.checkTolerance(), 1_000_000);
+            numeric = (loss(problem, check, shifted(params, direction, eps), g)
+                    - loss(problem, check, shifted(params, direction, -eps), g)) / (2 * eps);
+        }
         ForwardSolver cached = p -> p[0].data() == c.data() ? state : solver.solve(p);
         List<BatchedLinearSolver> methods = new ArrayList<>();
         if (state.dim(1) <= DIRECT_MAX_STATE) {
@@ -238,15 +247,45 @@ public final class ScaleBenchmark {
                 grad);
     }
 
-    /** @return {@code <g, x*(params)>} by a forward solve */
-    private static double loss(ScaleProblem problem, ForwardSolver solver, Tensor[] params, Tensor g) {
-        Tensor state = GradMode.noGrad(() -> solver.solve(params));
+    /**
+     * @return {@code (L(c + h d) - L(c - h d)) / (2 h)} from PDHG runs at {@code c +- h d} that both start at the
+     *     solution {@code base} at {@code c} and take the same number of steps, in blocks of {@link #LOCKSTEP_BLOCK},
+     *     until the difference changes by at most {@code 1e-10} of itself from one block to the next (at most
+     *     {@link #LOCKSTEP_MAX_BLOCKS} blocks): the error that both runs share cancels
+     */
+    private static double lockstepDifference(ScaleProblem problem, PrimalDualHybridGradient pdhg, Tensor base,
+            Tensor[] params, Tensor direction, double h, Tensor g) {
+        Tensor[] plusParams = shifted(params, direction, h);
+        Tensor[] minusParams = shifted(params, direction, -h);
+        Tensor plus = base;
+        Tensor minus = base;
+        double previous = Double.NaN;
+        double difference = Double.NaN;
+        for (int k = 0; k < LOCKSTEP_MAX_BLOCKS; k++) {
+            plus = pdhg.iterate(plus, plusParams, LOCKSTEP_BLOCK);
+            minus = pdhg.iterate(minus, minusParams, LOCKSTEP_BLOCK);
+            difference = (dot(problem, g, plus) - dot(problem, g, minus)) / (2 * h);
+            if (Math.abs(difference - previous) <= 1e-10 * Math.abs(difference)) {
+                break;
+            }
+            previous = difference;
+        }
+        return difference;
+    }
+
+    /** @return {@code <g, x>} for the read-out {@code x} of a state */
+    private static double dot(ScaleProblem problem, Tensor g, Tensor state) {
         Tensor x = GradMode.noGrad(() -> problem.algorithm().output(Var.constant(state)).value());
         double s = 0;
         for (int i = 0; i < x.size(); i++) {
             s += g.data()[i] * x.data()[i];
         }
         return s;
+    }
+
+    /** @return {@code <g, x*(params)>} by a forward solve */
+    private static double loss(ScaleProblem problem, ForwardSolver solver, Tensor[] params, Tensor g) {
+        return dot(problem, g, GradMode.noGrad(() -> solver.solve(params)));
     }
 
     /** @return the parameters with {@code c + eps d} in place of {@code c} */
