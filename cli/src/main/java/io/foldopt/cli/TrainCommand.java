@@ -42,12 +42,14 @@ final class TrainCommand implements Callable<Integer> {
             + " with a header row.")
     Path data;
 
-    @Option(names = "--features", required = true, split = ",", paramLabel = "F1,F2,...", description = "The"
-            + " feature columns; NAME* stands for every column whose name starts with NAME.")
+    @Option(names = "--features", required = true, split = ",", splitSynopsisLabel = ",", paramLabel = "NAME",
+            description = "The feature columns, comma-separated; NAME* stands for every column whose name starts with"
+                    + " NAME.")
     List<String> features;
 
-    @Option(names = "--costs", required = true, split = ",", paramLabel = "C1,C2,...", description = "The true"
-            + " cost columns, one per variable of the problem, in its order; NAME* as for --features.")
+    @Option(names = "--costs", required = true, split = ",", splitSynopsisLabel = ",", paramLabel = "NAME",
+            description = "The true cost columns, one per variable of the problem, in its order; NAME* as for"
+                    + " --features.")
     List<String> costs;
 
     @Option(names = "--problem", required = true, paramLabel = "PROBLEM.json|.mps", description = "The problem the"
@@ -75,6 +77,22 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the initial weights, the row order and"
             + " the loss's sampling (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    @Option(names = "--samples", defaultValue = "10", description = "pfyl and dpo: perturbations per row and step"
+            + " (default: ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--sigma", defaultValue = "1.0", description = "pfyl and dpo: standard deviation of the Gaussian"
+            + " perturbations of the costs, in the costs' units (default: ${DEFAULT-VALUE}).")
+    double sigma;
+
+    @Option(names = "--lambda", defaultValue = "10", description = "dbb: interpolation strength (default:"
+            + " ${DEFAULT-VALUE}).")
+    double lambda;
+
+    @Option(names = "--mu", defaultValue = "1.0", description = "folded: weight of the regularizer (mu/2)|w|^2 of the"
+            + " relaxed problem (default: ${DEFAULT-VALUE}).")
+    double mu;
 
     @Option(names = "--test", paramLabel = "TEST.csv", description = "Test rows with the same columns: their"
             + " normalized regret is reported every epoch.")
@@ -105,7 +123,8 @@ final class TrainCommand implements Callable<Integer> {
         Tensor c = Csv.read(data, in.costs());
         Tensor xTest = test == null ? null : Csv.read(test, in.features());
         Tensor cTest = test == null ? null : Csv.read(test, in.costs());
-        Settings settings = new Settings(method, in.model(), epochs, lr, batch, seed);
+        Settings settings = new Settings(method, in.model(), epochs, lr, batch, seed,
+                new Methods.LossSettings(samples, sigma, lambda, mu));
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "%s: %s%n", problem, p.describe());
         o.printf(Locale.ROOT, "training %s on %d rows (%d features, %d costs)%s, method %s, %d epochs%n",
@@ -138,6 +157,10 @@ final class TrainCommand implements Callable<Integer> {
         OptionChecks.positive(spec, "--epochs", epochs);
         OptionChecks.positiveFinite(spec, "--lr", lr);
         OptionChecks.positive(spec, "--batch", batch);
+        OptionChecks.positive(spec, "--samples", samples);
+        OptionChecks.positiveFinite(spec, "--sigma", sigma);
+        OptionChecks.positiveFinite(spec, "--lambda", lambda);
+        OptionChecks.positiveFinite(spec, "--mu", mu);
         if (!Methods.NAMES.contains(method)) {
             throw new ParameterException(spec.commandLine(), "--method " + method + " is not one of "
                     + String.join(", ", Methods.NAMES) + Suggestions.didYouMean(method, Methods.NAMES));
@@ -179,7 +202,9 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void writeMetrics(Result r) throws IOException {
-        List<Epoch> es = r.epochs();
+        List<Epoch> es = new ArrayList<>();
+        es.add(new Epoch(0, Double.NaN, r.initialTrainRegret(), r.initialTestRegret(), 0));
+        es.addAll(r.epochs());
         double[] d = new double[es.size() * 5];
         for (int i = 0; i < es.size(); i++) {
             Epoch e = es.get(i);

@@ -78,7 +78,7 @@ class TrainCommandTest {
             assertTrue(Files.size(out.resolve(file)) > 0, file);
         }
         Tensor metrics = Csv.read(out.resolve("metrics.csv"), List.of("epoch", "train_regret", "test_regret"));
-        assertEquals(10, metrics.dim(0));
+        assertEquals(11, metrics.dim(0), "epochs 0 (untrained) to 10");
         double lastTest = metrics.data()[metrics.size() - 1];
         double firstTest = metrics.data()[2];
         assertTrue(lastTest < 0.5 * firstTest && lastTest < 0.05, "test regret " + firstTest + " -> " + lastTest);
@@ -183,5 +183,22 @@ class TrainCommandTest {
         assertOneLine(train(data, unbounded), 1, "(unbounded)");
         assertOneLine(CliRun.of("predict", "--model", dir.resolve("none.json").toString(), "--data", data.toString(),
                 "--out", dir.resolve("p.csv").toString()), 2, "--model " + dir.resolve("none.json") + ": no such file");
+    }
+
+    @Test
+    void everyMethodLowersTheTrainingRegret() throws IOException {
+        Path train = data(dir.resolve("train.csv"), 48, 4);
+        for (String method : io.foldopt.cli.train.Methods.NAMES) {
+            Path out = dir.resolve("m-" + method);
+            CliRun r = CliRun.of("train", "--data", train.toString(), "--features", "f*", "--costs", "c*",
+                    "--problem", lp().toString(), "--method", method, "--epochs", "3", "--batch", "8", "--lr", "0.1",
+                    "--samples", "4", "--out", out.toString(), "--seed", "5");
+            assertEquals(0, r.exitCode(), method + ": " + r.err());
+            Tensor regret = Csv.read(out.resolve("metrics.csv"), List.of("train_regret"));
+            double before = regret.data()[0];
+            double after = regret.data()[regret.size() - 1];
+            assertTrue(after < 0.7 * before, method + ": train regret " + before + " -> " + after);
+            assertEquals(method, TrainedModel.read(out.resolve("model.json")).metadata().get("method"));
+        }
     }
 }

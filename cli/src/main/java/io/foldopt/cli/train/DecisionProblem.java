@@ -1,9 +1,9 @@
 package io.foldopt.cli.train;
 
 import io.foldopt.algorithms.Polyhedron;
+import io.foldopt.nn.dfl.LinearProgram;
 import io.foldopt.sparse.CsrMatrix;
 import io.foldopt.tensor.Tensor;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -235,68 +235,52 @@ public final class DecisionProblem {
     }
 
     /**
-     * @return the polyhedron {@code {w : A w = b, G w <= h}} of the constraints without integrality: rows whose two
-     *     bounds are equal as equalities, every other finite row bound and every finite variable bound as an
-     *     inequality; null if there is no constraint at all
+     * @return the constraints as a linear program {@code {w : A w = b, G w <= h, lower <= w <= upper, w_j integer}}:
+     *     rows whose two bounds are equal as equalities, every other finite row bound as an inequality (a lower
+     *     bound {@code l <= a'w} as {@code -a'w <= -l}); the quadratic term is left out
      */
-    public Polyhedron relaxation() {
+    public LinearProgram toLinearProgram() {
         int n = variables.size();
         double[] dense = a.toDense().data();
-        List<double[]> eq = new ArrayList<>();
-        List<double[]> in = new ArrayList<>();
-        for (int i = 0; i < rowLower.length; i++) {
-            double[] row = Arrays.copyOfRange(dense, i * n, (i + 1) * n);
+        int m = rowLower.length;
+        double[] eq = new double[m * n];
+        double[] eqRhs = new double[m];
+        double[] in = new double[2 * m * n];
+        double[] inRhs = new double[2 * m];
+        int p = 0;
+        int k = 0;
+        for (int i = 0; i < m; i++) {
             if (rowLower[i] == rowUpper[i]) {
-                eq.add(withRhs(row, 1, rowLower[i]));
+                System.arraycopy(dense, i * n, eq, p * n, n);
+                eqRhs[p++] = rowLower[i];
                 continue;
             }
             if (rowUpper[i] < Double.POSITIVE_INFINITY) {
-                in.add(withRhs(row, 1, rowUpper[i]));
+                System.arraycopy(dense, i * n, in, k * n, n);
+                inRhs[k++] = rowUpper[i];
             }
             if (rowLower[i] > Double.NEGATIVE_INFINITY) {
-                in.add(withRhs(row, -1, -rowLower[i]));
+                for (int j = 0; j < n; j++) {
+                    in[k * n + j] = -dense[i * n + j];
+                }
+                inRhs[k++] = -rowLower[i];
             }
         }
-        for (int j = 0; j < n; j++) {
-            double[] unit = new double[n];
-            unit[j] = 1;
-            if (upper[j] < Double.POSITIVE_INFINITY) {
-                in.add(withRhs(unit, 1, upper[j]));
-            }
-            if (lower[j] > Double.NEGATIVE_INFINITY) {
-                in.add(withRhs(unit, -1, -lower[j]));
-            }
-        }
-        if (eq.isEmpty() && in.isEmpty()) {
-            return null;
-        }
-        Tensor[] ab = stack(eq, n);
-        Tensor[] gh = stack(in, n);
-        return new Polyhedron(ab[0], ab[1], gh[0], gh[1]);
+        return new LinearProgram(Tensor.wrap(Arrays.copyOf(eq, p * n), p, n), Arrays.copyOf(eqRhs, p),
+                Tensor.wrap(Arrays.copyOf(in, k * n), k, n), Arrays.copyOf(inRhs, k), lower, upper, integer);
     }
 
-    /** @return {@code (sign * row, rhs)} as one array of length {@code n + 1} */
-    private static double[] withRhs(double[] row, double sign, double rhs) {
-        double[] r = new double[row.length + 1];
-        for (int j = 0; j < row.length; j++) {
-            r[j] = sign * row[j];
+    /**
+     * @return the polyhedron {@code {w : A w = b, G w <= h}} of {@link #toLinearProgram()} without integrality, the
+     *     finite variable bounds as inequality rows; null if there is no constraint at all
+     */
+    public Polyhedron relaxation() {
+        LinearProgram lp = toLinearProgram();
+        boolean constrained = lp.a().dim(0) > 0 || lp.g().dim(0) > 0;
+        for (int j = 0; j < lower.length; j++) {
+            constrained |= lower[j] > Double.NEGATIVE_INFINITY || upper[j] < Double.POSITIVE_INFINITY;
         }
-        r[row.length] = rhs;
-        return r;
-    }
-
-    /** @return the matrix {@code (k, n)} and right side {@code (k)} of {@code k} rows with their right sides, or nulls */
-    private static Tensor[] stack(List<double[]> rows, int n) {
-        if (rows.isEmpty()) {
-            return new Tensor[2];
-        }
-        double[] m = new double[rows.size() * n];
-        double[] r = new double[rows.size()];
-        for (int i = 0; i < rows.size(); i++) {
-            System.arraycopy(rows.get(i), 0, m, i * n, n);
-            r[i] = rows.get(i)[n];
-        }
-        return new Tensor[] {Tensor.wrap(m, rows.size(), n), Tensor.wrap(r, rows.size())};
+        return constrained ? lp.relaxation() : null;
     }
 
     /** @return the objective {@code c' w + 1/2 w' Q w} */

@@ -35,8 +35,10 @@ public final class DecisionTraining {
      * @param learningRate Adam's step size
      * @param batch rows per step
      * @param seed the seed of the initial weights, the row order and any sampling in the loss
+     * @param loss the settings of the loss
      */
-    public record Settings(String method, ModelSpec model, int epochs, double learningRate, int batch, long seed) {}
+    public record Settings(String method, ModelSpec model, int epochs, double learningRate, int batch, long seed,
+            Methods.LossSettings loss) {}
 
     /**
      * The metrics of one epoch.
@@ -67,12 +69,15 @@ public final class DecisionTraining {
 
     /**
      * @param problem the problem the costs feed
-     * @param oracle its oracle, for the minimization form ({@link Decisions#oracle})
+     * @param oracle its oracle, for the minimization form ({@link Problems#oracle})
      * @param x the training features {@code (N, p)}
      * @param c the training costs {@code (N, n)}
      * @param xTest test features {@code (M, p)}, or null
      * @param cTest test costs {@code (M, n)}, or null
+     * @param settings the method, model and optimization settings
+     * @param progress receives each epoch's metrics
      * @return the trained network and its metrics
+     * @throws IllegalArgumentException naming the row if the problem has no optimal decision for a row's true costs
      */
     public static Result train(DecisionProblem problem, Oracle oracle, Tensor x, Tensor c, Tensor xTest, Tensor cTest,
             Settings settings, Progress progress) {
@@ -82,7 +87,8 @@ public final class DecisionTraining {
         Standardization inScale = Standardization.of(x);
         Standardization outScale = Standardization.of(c);
         Sequential net = settings.model().build(x.dim(1), c.dim(1), settings.seed());
-        DecisionLoss loss = Methods.loss(settings.method(), problem, oracle, settings.seed());
+        DecisionLoss loss = Methods.loss(settings.method(), problem, oracle, settings.loss(),
+                settings.seed());
         Tensor xs = inScale.apply(x);
         Tensor cs = outScale.apply(c);
         Dataset data = new Dataset(xs, cs, truth.costs(), truth.decisions(), truth.values());

@@ -55,6 +55,16 @@ public record TrainedModel(Layer network, List<String> features, List<String> co
         m.put("lr", Double.toString(settings.learningRate()));
         m.put("batch", Integer.toString(settings.batch()));
         m.put("seed", Long.toString(settings.seed()));
+        Methods.LossSettings loss = settings.loss();
+        switch (settings.method()) {
+            case "pfyl", "dpo" -> {
+                m.put("samples", Integer.toString(loss.samples()));
+                m.put("sigma", Double.toString(loss.sigma()));
+            }
+            case "dbb" -> m.put("lambda", Double.toString(loss.lambda()));
+            case "folded" -> m.put("mu", Double.toString(loss.mu()));
+            default -> { }
+        }
         DecisionTraining.Epoch last = result.epochs().get(result.epochs().size() - 1);
         m.put("train_regret", Double.toString(last.trainRegret()));
         if (!Double.isNaN(last.testRegret())) {
