@@ -186,6 +186,11 @@ final class BenchScaleCommand implements Callable<Integer> {
         for (Map.Entry<String, List<Row>> e : series(rows).entrySet()) {
             List<Row> in = e.getValue().stream().filter(r -> r.n() >= 9_000 && r.n() <= 1_100_000).toList();
             double[] n = in.stream().mapToDouble(Row::n).toArray();
+            if (n.length < 2) {
+                sb.append(String.format(Locale.ROOT, "fit %s: needs at least two sizes in [1e4, 1e6], got %d%n",
+                        e.getKey(), n.length));
+                continue;
+            }
             double time = ScaleBenchmark.fittedExponent(n, in.stream().mapToDouble(Row::backwardSeconds).toArray());
             double cpu = ScaleBenchmark.fittedExponent(n, in.stream().mapToDouble(Row::backwardCpuSeconds).toArray());
             double heap = ScaleBenchmark.fittedExponent(n, in.stream().mapToDouble(Row::peakHeapBytes).toArray());
