@@ -144,19 +144,7 @@ class KernelsTest {
     @Test
     void withBackendRoutesProductsAndRestoresThePreviousBackend() {
         int[] calls = new int[1];
-        GemmBackend counting = new GemmBackend() {
-            @Override
-            public String name() {
-                return "counting";
-            }
-
-            @Override
-            public void multiplyAdd(double s, double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
-                    double[] c, int cOff, int ldc, int rows, int inner, int cols) {
-                calls[0]++;
-                GemmBackend.JAVA.multiplyAdd(s, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, rows, inner, cols);
-            }
-        };
+        GemmBackend counting = counting(calls);
         double[] a = sparse(32 * 20);
         double[] b = sparse(20 * 24);
         double[] c = Kernels.withBackend(counting, () -> {
@@ -173,19 +161,7 @@ class KernelsTest {
     @Test
     void mostlyZeroLeftOperandsStayOnTheJavaKernel() {
         int[] calls = new int[1];
-        GemmBackend counting = new GemmBackend() {
-            @Override
-            public String name() {
-                return "counting";
-            }
-
-            @Override
-            public void multiplyAdd(double s, double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
-                    double[] c, int cOff, int ldc, int rows, int inner, int cols) {
-                calls[0]++;
-                GemmBackend.JAVA.multiplyAdd(s, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, rows, inner, cols);
-            }
-        };
+        GemmBackend counting = counting(calls);
         Tensor b = Tensor.wrap(sparse(40 * 30), 40, 30);
         double[] unit = new double[16 * 40];
         for (int r = 0; r < 16; r++) {
@@ -203,5 +179,22 @@ class KernelsTest {
     @Test
     void scale() {
         assertArrayEquals(new double[] {-2, 4}, Kernels.scale(Tensor.vector(1, -2), -2).data());
+    }
+
+    /** @return a backend named "counting" that counts its calls in {@code calls[0]} and computes with the Java kernel */
+    private static GemmBackend counting(int[] calls) {
+        return new GemmBackend() {
+            @Override
+            public String name() {
+                return "counting";
+            }
+
+            @Override
+            public void multiplyAdd(double s, double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                    double[] c, int cOff, int ldc, int rows, int inner, int cols) {
+                calls[0]++;
+                GemmBackend.JAVA.multiplyAdd(s, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, rows, inner, cols);
+            }
+        };
     }
 }
