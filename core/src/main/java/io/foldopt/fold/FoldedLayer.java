@@ -151,8 +151,13 @@ public final class FoldedLayer implements OptimizationLayer {
         return batch;
     }
 
-    /** @return per instance {@code ||U - x|| / max(1, ||x||)} for the rows of {@code U(x)} and {@code x} */
-    static double[] fixedPointResiduals(Tensor step, Tensor xStar) {
+    /**
+     * @param step {@code U(x, c)}, shape {@code (B, n)}
+     * @param xStar {@code x}, shape {@code (B, n)}
+     * @return per instance the fixed-point residual {@code ||U - x|| / max(1, ||x||)} of the rows, the measure that
+     *     {@link FoldOptions#fixedPointTolerance()} bounds
+     */
+    public static double[] fixedPointResiduals(Tensor step, Tensor xStar) {
         int batch = xStar.dim(0);
         int n = xStar.dim(1);
         double[] u = step.data();

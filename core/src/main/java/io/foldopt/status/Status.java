@@ -6,7 +6,8 @@ package io.foldopt.status;
  * second-order conditions, residuals), never assumed.
  *
  * <p>{@link #exitCode()} is the exit status of a command that reports one instance (for example {@code foldopt
- * sensitivity}); 1 and 2 are kept for errors in the input and in the command line.
+ * sensitivity}): 1 for {@link #INVALID_INPUT}, as for any error in an input file; 2 is kept for an error in the
+ * command line.
  */
 public enum Status {
     /**
@@ -32,7 +33,12 @@ public enum Status {
     /** The system is numerically singular; a regularized (least-squares) answer is returned and flagged. */
     SINGULAR("singular", 9),
     /** Non-finite values, a breakdown of a recurrence or a backend failure; the best finite answer is returned. */
-    NUMERICAL_FAILURE("numerical-failure", 10);
+    NUMERICAL_FAILURE("numerical-failure", 10),
+    /**
+     * The instance is not a valid problem (a missing, non-finite or mismatched entry, an unknown family, a matrix
+     * without the required property) and was not solved; no answer is returned.
+     */
+    INVALID_INPUT("invalid-input", 1);
 
     private final String label;
     private final int exitCode;

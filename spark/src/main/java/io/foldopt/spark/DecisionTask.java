@@ -13,7 +13,6 @@ import io.foldopt.nn.Mlp;
 import io.foldopt.nn.Sequential;
 import io.foldopt.status.FailurePolicy;
 import io.foldopt.tensor.Tensor;
-import java.io.Serializable;
 import java.util.SplittableRandom;
 
 /**
@@ -26,16 +25,16 @@ import java.util.SplittableRandom;
  * mean regret {@code f(y*(p_hat); p) - f(y*(p); p)} over the batch; the test metric the mean normalized regret
  * {@code |f(y*(p_hat); p) - f(y*(p); p)| / |f(y*(p); p)|}, as in the {@code nonconvex-qp} experiment.
  *
- * <p>Everything is a function of the record's fields: the problem and the model's initialization of {@code seed},
- * and sample {@code i} of set {@code s} (0 training, 1 test) of {@code (seed, s, i)} alone, so each executor
- * generates its own samples and any partitioning gives the same data.
+ * <p>Everything is a function of the record's fields, as a {@link TrainingTask} requires: the problem and the
+ * model's initialization of {@code seed}, and sample {@code i} of set {@code s} (0 training, 1 test) of
+ * {@code (seed, s, i)} alone.
  *
  * @param seed the seed of the problem, the data, the initialization and the shuffling
  * @param n the number of decision variables
  * @param equalities the number of equality constraints
  * @param inequalities the number of inequality constraints
  */
-public record DecisionTask(long seed, int n, int equalities, int inequalities) implements Serializable {
+public record DecisionTask(long seed, int n, int equalities, int inequalities) implements TrainingTask {
     private static final long serialVersionUID = 1L;
     /** The feature dimension. */
     public static final int FEATURES = 5;
@@ -62,6 +61,7 @@ public record DecisionTask(long seed, int n, int equalities, int inequalities) i
     }
 
     /** @return the untrained model {@code u -> W u + c}, {@code (B, 5) -> (B, n)} */
+    @Override
     public Sequential model() {
         return Mlp.of(new int[] {FEATURES, n}, false, 0.0, parts().modelSeed());
     }
@@ -72,6 +72,7 @@ public record DecisionTask(long seed, int n, int equalities, int inequalities) i
      * @return the samples: features {@code u (B, 5)}, true parameters {@code p (B, n)} and optimal values
      *     {@code f(y*(p); p) (B, 1)}
      */
+    @Override
     public Dataset samples(int set, long[] indices) {
         Parts parts = parts();
         int count = indices.length;
@@ -88,17 +89,9 @@ public record DecisionTask(long seed, int n, int equalities, int inequalities) i
         return new Dataset(Tensor.wrap(u, count, FEATURES), pt, Tensor.wrap(best, count, 1));
     }
 
-    /** @return samples {@code from .. to - 1} of a set (see {@link #samples(int, long[])}) */
-    public Dataset samples(int set, long from, long to) {
-        long[] indices = new long[Math.toIntExact(to - from)];
-        for (int k = 0; k < indices.length; k++) {
-            indices[k] = from + k;
-        }
-        return samples(set, indices);
-    }
-
-    /** @return a function computing the mean regret of a batch through the folded layer, as a graph node */
-    public Loss loss() {
+    /** @return the mean regret of a batch through the folded layer, as a graph node */
+    @Override
+    public ShardLoss loss() {
         Parts parts = parts();
         FoldedLayer layer = parts.problem().foldedLayer(FoldOptions.defaults().withSolver(BatchedLinearSolver.DIRECT)
                 .withOnFailure(FailurePolicy.FLAG));
@@ -109,15 +102,9 @@ public record DecisionTask(long seed, int n, int equalities, int inequalities) i
         };
     }
 
-    /** The training loss of a batch. */
-    @FunctionalInterface
-    public interface Loss {
-        /** @return the mean regret of {@code batch} under {@code model}, recorded for differentiation */
-        Var apply(Layer model, Dataset batch);
-    }
-
     /** @return the sum over the samples of {@code |f(y*(p_hat); p) - f(y*(p); p)| / |f(y*(p); p)|} */
-    public double regretSum(Layer model, Dataset data) {
+    @Override
+    public double metricSum(Layer model, Dataset data) {
         Tensor predicted = model.forward(Var.constant(data.features())).value();
         return NonconvexQpExperiment.meanNormalizedRegret(parts().problem(), predicted, data) * data.size();
     }

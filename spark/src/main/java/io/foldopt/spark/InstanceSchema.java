@@ -31,8 +31,8 @@ public final class InstanceSchema {
         field("upper", DataTypes.DoubleType), field("g", VECTOR), field(CORRUPT, DataTypes.StringType)});
 
     /**
-     * The output columns: {@code id}, {@code family}, {@code status} (a {@link io.foldopt.status.Status} label, or
-     * {@code invalid-input} for a row that is not a valid problem), {@code error} (why, for an invalid row),
+     * The output columns: {@code id}, {@code family}, {@code status} (a {@link io.foldopt.status.Status} label:
+     * {@code invalid-input} for a row that is not a valid problem), {@code error} (why a row has no solution),
      * {@code x} (the solution), {@code grad} (for a row with a cotangent: {@code (d x / d p)^T g} by parameter,
      * flattened row-major), {@code gradient_status} (the status of the derivative) and {@code backward} (how the
      * backward pass went: method, iterations, residuals, ...) and, when asked for, {@code jacobian} ({@code d x / d p} by
@@ -45,9 +45,6 @@ public final class InstanceSchema {
         field("gradient_status", DataTypes.StringType),
         field("backward", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType, true)),
         field("jacobian", DataTypes.createMapType(DataTypes.StringType, VECTOR, true))});
-
-    /** The status of a row that is not a valid problem. */
-    public static final String INVALID = "invalid-input";
 
     private InstanceSchema() {}
 

@@ -1,11 +1,14 @@
 package io.foldopt.spark;
 
+import io.foldopt.algorithms.FoldableAlgorithm;
 import io.foldopt.autodiff.Autodiff;
+import io.foldopt.autodiff.GradMode;
 import io.foldopt.autodiff.VjpPlan;
 import io.foldopt.autodiff.Var;
-import io.foldopt.fold.BackwardReport;
 import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
+import io.foldopt.fold.ForwardSolveException;
+import io.foldopt.fold.ForwardSolver;
 import io.foldopt.fold.InstanceReport;
 import io.foldopt.fold.LayerCall;
 import io.foldopt.problems.BoxNonconvexQp;
@@ -28,19 +31,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
  * Solves a chunk of instance rows and differentiates the solutions of the rows that carry a cotangent {@code g}:
  * {@code (d x / d p)^T g} for every parameter {@code p}. Rows of the same family and shape are solved as one batch
  * by foldopt's batched operations: {@code qp} rows of equal {@code (n, p, m)} by {@link DifferentiableQp}
- * (interior point, KKT backward), {@code topk} rows of equal {@code (n, k, eps, entropy)} by {@link TopK#layer};
- * each {@code box-nonconvex-qp} row (its own {@code Q}) by projected Newton and the folded projected-gradient
- * update. Every instance's numbers are those of solving it alone, whatever its batch. Statuses come from checks on
- * the solutions ({@link QpStatusCheck}, {@link TopK#check}, the stationarity and second-order checks of
- * {@link BoxNonconvexQp#solve}). A row that is not a valid problem, or a batch that cannot be solved because of
- * one of its rows, never fails the chunk: the batch is solved again row by row and each invalid row gets a result
- * with status {@link InstanceSchema#INVALID} and the reason.
+ * (interior point, KKT backward), {@code topk} rows of equal {@code (n, k, eps, entropy)} by {@link TopK#layer},
+ * rows of a user's {@link FoldableFamily} with parameter vectors of equal length by the folded layer of its
+ * algorithm; each {@code box-nonconvex-qp} row (its own {@code Q}) by projected Newton and the folded
+ * projected-gradient update. Statuses come from checks on the solutions ({@link QpStatusCheck}, {@link TopK#check},
+ * the stationarity and second-order checks of {@link BoxNonconvexQp#solve}, the fixed-point residual of a user
+ * family's update). A row that is not a valid problem, or a batch that cannot be solved because of one of its
+ * rows, never fails the chunk: the batch is solved again row by row, and a row that still fails gets a result
+ * without a solution: status {@link Status#INVALID_INPUT} and the reason, or for a forward solve that failed the
+ * solver's status ({@link ForwardSolveException#status()}, else {@link Status#NUMERICAL_FAILURE}) and its message.
  */
 final class InstanceSolver {
     /** Residual tolerance of the box-constrained problems' projected Newton solve, relative to the gradient. */
@@ -58,12 +65,20 @@ final class InstanceSolver {
     /** A validated {@code topk} row. */
     private record Top(Tensor c, int k, double eps, Entropy entropy, Tensor cotangent) {}
 
+    /** A row of a user's family: its parameter vector {@code c (p)}. */
+    private record User(FoldableFamily family, Tensor c, Tensor cotangent) {}
+
+    /** The built-in families. */
+    static final Set<String> BUILT_IN = Set.of("box-nonconvex-qp", "qp", "topk");
+
     /**
+     * @param families the user's families by name; a row without a {@code family} is of the only one, if there is
+     *     exactly one
      * @param jacobian whether to compute every row's Jacobian {@code d x / d p} too ({@code n} VJPs with the unit
      *     vectors, sharing the factorizations of the forward pass)
      * @return the results of {@code rows}, in their order
      */
-    static List<SolvedInstance> solve(List<InputRow> rows, boolean jacobian) {
+    static List<SolvedInstance> solve(List<InputRow> rows, Map<String, FoldableFamily> families, boolean jacobian) {
         SolvedInstance[] out = new SolvedInstance[rows.size()];
         Map<String, List<Integer>> groups = new LinkedHashMap<>();
         Object[] parsed = new Object[rows.size()];
@@ -74,7 +89,8 @@ final class InstanceSolver {
                 if (row.has(InstanceSchema.CORRUPT)) {
                     throw row.invalid("not a valid instance: " + shortly(row.string(InstanceSchema.CORRUPT)));
                 }
-                family = row.string("family");
+                family = row.has("family") || families.size() != 1 ? row.string("family")
+                        : families.keySet().iterator().next();
                 switch (family) {
                     case "qp" -> {
                         Qp qp = readQp(row);
@@ -89,8 +105,18 @@ final class InstanceSolver {
                                 key -> new ArrayList<>()).add(i);
                     }
                     case "box-nonconvex-qp" -> out[i] = solveBox(row, jacobian);
-                    default -> throw row.error("family", "must be one of box-nonconvex-qp, qp, topk, got \""
-                            + family + "\"");
+                    default -> {
+                        FoldableFamily user = families.get(family);
+                        if (user == null) {
+                            throw row.error("family", "must be one of " + new TreeSet<>(union(families.keySet()))
+                                    + ", got \"" + family + "\"");
+                        }
+                        Tensor c = row.vector("c");
+                        Tensor cot = row.has("g") ? row.vector("g") : null;
+                        parsed[i] = new User(user, c, cot);
+                        groups.computeIfAbsent("user " + family + " " + c.size() + " " + (cot != null || jacobian),
+                                key -> new ArrayList<>()).add(i);
+                    }
                 }
             } catch (RuntimeException e) {
                 out[i] = SolvedInstance.invalid(row.id(), family, message(e));
@@ -113,7 +139,9 @@ final class InstanceSolver {
         } catch (RuntimeException batchFailure) {
             if (group.size() == 1) {
                 int i = group.get(0);
-                out[i] = SolvedInstance.invalid(rows.get(i).id(), family(parsed[i]),
+                Status status = batchFailure instanceof IllegalArgumentException ? Status.INVALID_INPUT
+                        : batchFailure instanceof ForwardSolveException f ? f.status() : Status.NUMERICAL_FAILURE;
+                out[i] = SolvedInstance.failed(rows.get(i).id(), family(parsed[i]), status,
                         "row " + rows.get(i).id() + ": " + message(batchFailure));
                 return;
             }
@@ -129,11 +157,20 @@ final class InstanceSolver {
         if (parsed[group.get(0)] instanceof Qp) {
             return solveQp(ids, group.stream().map(i -> (Qp) parsed[i]).toList(), jacobian);
         }
+        if (parsed[group.get(0)] instanceof User) {
+            return solveUser(ids, group.stream().map(i -> (User) parsed[i]).toList(), jacobian);
+        }
         return solveTopK(ids, group.stream().map(i -> (Top) parsed[i]).toList(), jacobian);
     }
 
     private static String family(Object parsed) {
-        return parsed instanceof Qp ? "qp" : "topk";
+        return parsed instanceof Qp ? "qp" : parsed instanceof User u ? u.family().name() : "topk";
+    }
+
+    private static Set<String> union(Set<String> users) {
+        Set<String> all = new TreeSet<>(BUILT_IN);
+        all.addAll(users);
+        return all;
     }
 
     private static Qp readQp(InputRow row) {
@@ -304,21 +341,83 @@ final class InstanceSolver {
                 FoldOptions.defaults().withOnFailure(FailurePolicy.FLAG));
         Var cv = Var.param(c.reshape(1, n));
         LayerCall call = layer.call(cv);
-        Map<String, double[]> jk = jacobian ? jacobians(call.output(), new Var[] {cv}, new String[] {"c"}).get(0) : null;
+        Map<String, double[]> jk = jacobian ? jacobians(call.output(), new Var[] {cv}, new String[] {"c"}).get(0)
+                : null;
         if (cot == null) {
             return new SolvedInstance(row.id(), "box-nonconvex-qp", status, null, solution.x(), null, null, null, jk);
         }
         Tensor grad = Autodiff.vjp(new Var[] {call.output()}, new Var[] {cv}, new Tensor[] {cot.reshape(1, n)})[0];
-        BackwardReport report = call.report().orElseThrow();
-        InstanceReport r = report.instances()[0];
+        InstanceReport r = call.report().orElseThrow().instances()[0];
+        return new SolvedInstance(row.id(), "box-nonconvex-qp", status, null, solution.x(),
+                Map.of("c", grad.data()), r.status(), backward(r), jk);
+    }
+
+    /** @return how a folded backward pass went: method, iterations, residuals, spectral radius, detail */
+    private static Map<String, String> backward(InstanceReport r) {
         Map<String, String> backward = new LinkedHashMap<>();
         backward.put("method", r.method().toLowerCase(Locale.ROOT));
         backward.put("iterations", Integer.toString(r.iterations()));
         backward.put("relative_residual", Double.toString(r.relativeResidual()));
         backward.put("fixed_point_residual", Double.toString(r.fixedPointResidual()));
         r.spectralRadius().ifPresent(rho -> backward.put("spectral_radius", Double.toString(rho)));
-        return new SolvedInstance(row.id(), "box-nonconvex-qp", status, null, solution.x(),
-                Map.of("c", grad.data()), r.status(), backward, jk);
+        if (!r.detail().isEmpty()) {
+            backward.put("detail", r.detail());
+        }
+        return backward;
+    }
+
+    /**
+     * Solves rows of a user's family with parameter vectors of one length as one batch through the folded layer of
+     * its algorithm (failures flagged, no warm start). A solution's status is {@link Status#OPTIMAL} if it is a
+     * fixed point of the update to the layer's fixed-point tolerance {@code t}
+     * ({@code ||U(s*, c) - s*|| / max(1, ||s*||) <= t} on the state {@code s*}), {@link Status#OPTIMAL_INACCURATE}
+     * if within {@code sqrt(t)}, else {@link Status#NUMERICAL_FAILURE}; the derivative's status is the backward
+     * solve's, or that of the solution when the backward solve met its tolerance.
+     */
+    private static SolvedInstance[] solveUser(long[] ids, List<User> batch, boolean jacobian) {
+        User first = batch.get(0);
+        FoldableFamily family = first.family();
+        int p = first.c().size();
+        FoldableAlgorithm algorithm = family.algorithm(p);
+        FoldOptions options = family.options().withOnFailure(FailurePolicy.FLAG).withWarmStart(false);
+        ForwardSolver solver = algorithm.solver(options.forwardTolerance(), options.forwardMaxIterations());
+        Tensor[] state = new Tensor[1];
+        FoldedLayer layer = new FoldedLayer(params -> state[0] = solver.solve(params), algorithm.updateMap(), options,
+                algorithm::output);
+        Var c = Var.param(stack(batch, User::c));
+        boolean differentiate = first.cotangent() != null || jacobian;
+        LayerCall call = differentiate ? layer.call(c) : GradMode.noGrad(() -> layer.call(c));
+        Var x = call.output();
+        double[] residuals = FoldedLayer.fixedPointResiduals(GradMode.noGrad(() -> algorithm.updateMap()
+                .apply(Var.constant(state[0]), new Var[] {Var.constant(c.value())})).value(), state[0]);
+        int n = x.dim(1);
+        for (User u : batch) {
+            if (u.cotangent() != null && u.cotangent().size() != n) {
+                throw new IllegalArgumentException("column \"g\" must have " + n + " entries, one per entry of the "
+                        + "solution, got " + u.cotangent().size());
+            }
+        }
+        List<Map<String, double[]>> jacobians = jacobian ? jacobians(x, new Var[] {c}, new String[] {"c"}) : null;
+        Tensor[] grads = gradients(x, new Var[] {c}, cotangents(batch.stream().map(User::cotangent).toList(), n));
+        InstanceReport[] reports = grads[0] == null ? null : call.report().orElseThrow().instances();
+        double t = options.fixedPointTolerance();
+        SolvedInstance[] results = new SolvedInstance[batch.size()];
+        for (int k = 0; k < batch.size(); k++) {
+            double r = residuals[k];
+            Status status = r <= t ? Status.OPTIMAL : r <= Math.sqrt(t) ? Status.OPTIMAL_INACCURATE
+                    : Status.NUMERICAL_FAILURE;
+            Map<String, double[]> jk = jacobian ? jacobians.get(k) : null;
+            Tensor cot = batch.get(k).cotangent();
+            if (cot == null) {
+                results[k] = new SolvedInstance(ids[k], family.name(), status, null, row(x.value(), k), null, null,
+                        null, jk);
+            } else {
+                InstanceReport rk = reports[k];
+                results[k] = new SolvedInstance(ids[k], family.name(), status, null, row(x.value(), k),
+                        Map.of("c", row(grads[0], k)), rk.converged() ? status : rk.status(), backward(rk), jk);
+            }
+        }
+        return results;
     }
 
     /** @return the cotangents {@code (B, n)}, zero for rows without one; null if no row has one */

@@ -13,7 +13,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * The samples of a {@link DecisionTask} set on the executors, one block per partition, generated there and kept
+ * The samples of a {@link TrainingTask}'s set on the executors, one block per partition, generated there and kept
  * in memory; and what the jobs compute from them with the model's parameters broadcast: the mean test metric.
  */
 final class SampleBlocks {
@@ -28,7 +28,7 @@ final class SampleBlocks {
     private SampleBlocks() {}
 
     /** @return samples {@code 0 .. count - 1} of {@code set} in {@code partitions} blocks, cached */
-    static JavaRDD<Block> generate(SparkSession spark, DecisionTask task, int set, long count, int partitions) {
+    static JavaRDD<Block> generate(SparkSession spark, TrainingTask task, int set, long count, int partitions) {
         return spark.range(0, count, 1, partitions).javaRDD().mapPartitions(ids -> {
             List<Long> list = new ArrayList<>();
             ids.forEachRemaining(list::add);
@@ -57,8 +57,8 @@ final class SampleBlocks {
         }
     }
 
-    /** @return the mean normalized regret of the task's model with the broadcast parameters over the blocks */
-    static double meanRegret(JavaRDD<Block> blocks, DecisionTask task, Broadcast<double[][]> parameters) {
+    /** @return the task's mean test metric of its model with the broadcast parameters over the blocks */
+    static double meanMetric(JavaRDD<Block> blocks, TrainingTask task, Broadcast<double[][]> parameters) {
         double[] sumCount = blocks.mapPartitionsWithIndex((index, it) -> {
             double[] v = new double[2];
             if (it.hasNext()) {
@@ -66,7 +66,7 @@ final class SampleBlocks {
                 install(model, parameters.value());
                 while (it.hasNext()) {
                     Dataset data = it.next().data();
-                    v[0] += task.regretSum(model, data);
+                    v[0] += task.metricSum(model, data);
                     v[1] += data.size();
                 }
             }

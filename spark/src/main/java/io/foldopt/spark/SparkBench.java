@@ -60,8 +60,8 @@ final class SparkBench {
                         String.format(Locale.ROOT, "%.0f ms per job", jobs[3] * 1e3), load()));
                 long cpu = cpu();
                 String out = work.resolve("solutions-" + master.replaceAll("[^0-9a-z]", "")).toString();
-                SparkSolve.Summary s = SparkSolve.run(spark, table, SparkSolve.Format.PARQUET, out, 64, 1, 0,
-                        false, true);
+                SparkSolve.Summary s = SparkSolve.run(spark, table, SparkSolve.Format.PARQUET, out, 0, true,
+                        SparkSolve.Options.of(64));
                 rows.add(new Row("spark solve: " + count + " QPs n = " + n + ", m = " + n + ", solve + VJP", master,
                         s.seconds(), (cpu() - cpu) * 1e-9, String.format(Locale.ROOT, "%.1f instances/s (%s)",
                                 s.rows() / s.seconds(), s.statuses()), load()));
@@ -81,7 +81,7 @@ final class SparkBench {
             Parallel.setThreads(Runtime.getRuntime().availableProcessors());
             Sequential model = task.model();
             var samples = task.samples(0, 0, train);
-            DecisionTask.Loss loss = task.loss();
+            TrainingTask.ShardLoss loss = task.loss();
             long cpu = cpu();
             long t = System.nanoTime();
             new Trainer(model, new Adam(model.parameters(), 0.05), (b, report) -> loss.apply(model, b))

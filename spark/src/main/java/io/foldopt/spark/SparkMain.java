@@ -61,8 +61,22 @@ public final class SparkMain implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a command: solve, generate, train, eval, bench");
     }
 
-    /** The options every job has. */
-    static class SessionOptions {
+    /** The options every job has, and the command's output. */
+    abstract static class Job {
+        @CommandLine.Mixin
+        SessionOptions session = new SessionOptions();
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        /** @return the command's standard output */
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+    }
+
+    /** Where a job runs: the master and the partitions of its data. */
+    static final class SessionOptions {
         @Option(names = "--master", paramLabel = "URL",
                 description = "Spark master: local[*] (default: all cores), local[N], or a cluster URL; "
                         + "under spark-submit the submitted one.")
@@ -76,20 +90,61 @@ public final class SparkMain implements Runnable {
         SparkSession session() {
             return Sessions.get(master, Math.max(1, partitions == 0 ? 8 : partitions));
         }
+
+        /** @return {@code --partitions}, or the session's default parallelism when not given */
+        int partitions(SparkSession spark) {
+            return partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
+        }
+    }
+
+    /** The size and seed of generated problems; the defaults are the command's. */
+    static final class ProblemOptions {
+        @Option(names = "--n", description = "Variables (default: ${DEFAULT-VALUE}).")
+        int n;
+
+        @Option(names = "--equalities", description = "Equalities (default: ${DEFAULT-VALUE}).")
+        int equalities;
+
+        @Option(names = "--inequalities", description = "Inequalities (default: ${DEFAULT-VALUE}).")
+        int inequalities;
+
+        @Option(names = "--seed", description = "Seed of every random draw: problems, data, initialization, "
+                + "shuffling (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        ProblemOptions(int n, int equalities, int inequalities) {
+            this.n = n;
+            this.equalities = equalities;
+            this.inequalities = inequalities;
+        }
+    }
+
+    /** The training set and minibatch; the default training set is the command's. */
+    static final class TrainingOptions {
+        @Option(names = "--train", description = "Training samples (default: ${DEFAULT-VALUE}).")
+        int train;
+
+        @Option(names = "--batch", defaultValue = "64", description = "Global minibatch (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        TrainingOptions(int train) {
+            this.train = train;
+        }
     }
 
     /** {@code foldopt spark solve}. */
     @Command(name = "solve", mixinStandardHelpOptions = true,
             description = "Solve every instance of a table (JSON lines or Parquet; one qp, topk or box-nonconvex-qp "
-                    + "problem per row) and differentiate those with a cotangent g; write one result row per "
-                    + "instance (id, status, x, grad, backward report) as Parquet. Invalid rows get the status "
-                    + "invalid-input and the reason.")
-    static final class Solve implements Callable<Integer> {
+                    + "problem, or a row of parameters of a --family, per row) and differentiate those with a "
+                    + "cotangent g; write one result row per instance (id, status, x, grad, backward report) as "
+                    + "Parquet. Rows without a solution get a status (invalid-input for an invalid row) and the "
+                    + "reason.")
+    static final class Solve extends Job implements Callable<Integer> {
         @Parameters(paramLabel = "INSTANCES", description = "The instance table: a file or folder.")
         String input;
 
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "The Parquet folder to write.")
-        String out;
+        String output;
 
         @Option(names = "--format", paramLabel = "FORMAT",
                 description = "json or parquet (default: parquet if INSTANCES ends in .parquet, else json).")
@@ -108,29 +163,35 @@ public final class SparkMain implements Runnable {
                 + "instance; for small n).")
         boolean jacobian;
 
+        @Option(names = "--family", paramLabel = "class:NAME", description = "A user's family (repeatable): a class "
+                + "implementing io.foldopt.spark.FoldableFamily with a public no-argument constructor, on the "
+                + "classpath (FOLDOPT_SPARK_CLASSPATH; spark-submit: --jars). Rows name it in their family column; "
+                + "with one --family, rows without a family are of it.")
+        List<String> families = new ArrayList<>();
+
         @Option(names = "--overwrite", description = "Replace --out if it exists.")
         boolean overwrite;
-
-        @CommandLine.Mixin
-        SessionOptions session = new SessionOptions();
-
-        @Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
             SparkSolve.Format f = format != null ? SparkSolve.Format.valueOf(format.toUpperCase(Locale.ROOT))
                     : input.endsWith(".parquet") ? SparkSolve.Format.PARQUET : SparkSolve.Format.JSON;
+            SparkSolve.Options options;
+            try {
+                options = new SparkSolve.Options(batch, threads, jacobian,
+                        families.stream().map(name -> FoldableFamily.load(name, InstanceSolver.BUILT_IN)).toList());
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
             SparkSession spark = session.session();
-            SparkSolve.Summary s = SparkSolve.run(spark, input, f, out, batch, threads, session.partitions,
-                    jacobian, overwrite);
-            PrintWriter w = spec.commandLine().getOut();
+            SparkSolve.Summary s = SparkSolve.run(spark, input, f, output, session.partitions, overwrite, options);
+            PrintWriter w = out();
             w.printf(Locale.ROOT, "%d instances in %.2f s (%.1f per second) on %s%n", s.rows(), s.seconds(),
                     s.rows() / s.seconds(), spark.sparkContext().master());
             for (Map.Entry<String, Long> e : s.statuses().entrySet()) {
                 w.printf(Locale.ROOT, "  %s: %d%n", e.getKey(), e.getValue());
             }
-            w.println("results: " + out);
+            w.println("results: " + output);
             return 0;
         }
     }
@@ -139,72 +200,36 @@ public final class SparkMain implements Runnable {
     @Command(name = "generate", mixinStandardHelpOptions = true,
             description = "Write a synthetic instance table of strictly feasible random QPs with cotangents, "
                     + "generated on the executors (row i depends only on the seed and i).")
-    static final class Generate implements Callable<Integer> {
+    static final class Generate extends Job implements Callable<Integer> {
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "The folder to write.")
-        String out;
+        String output;
 
         @Option(names = "--count", defaultValue = "100000", description = "Instances (default: ${DEFAULT-VALUE}).")
         long count;
 
-        @Option(names = "--n", defaultValue = "50", description = "Variables (default: ${DEFAULT-VALUE}).")
-        int n;
-
-        @Option(names = "--equalities", defaultValue = "0", description = "Equalities (default: ${DEFAULT-VALUE}).")
-        int equalities;
-
-        @Option(names = "--inequalities", defaultValue = "50",
-                description = "Inequalities (default: ${DEFAULT-VALUE}).")
-        int inequalities;
-
-        @Option(names = "--seed", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
-        long seed;
+        @CommandLine.Mixin
+        ProblemOptions problem = new ProblemOptions(50, 0, 50);
 
         @Option(names = "--format", defaultValue = "parquet", description = "parquet or json (default: "
                 + "${DEFAULT-VALUE}).")
         String format;
 
-        @CommandLine.Mixin
-        SessionOptions session = new SessionOptions();
-
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
         public Integer call() {
             SparkSession spark = session.session();
-            int partitions = session.partitions > 0 ? session.partitions : spark.sparkContext().defaultParallelism();
             long start = System.nanoTime();
-            var writer = InstanceGenerator.qpTable(spark, count, partitions, seed, n, equalities, inequalities).write();
+            var writer = InstanceGenerator.qpTable(spark, count, session.partitions(spark), problem.seed, problem.n,
+                    problem.equalities, problem.inequalities).write();
             switch (format.toLowerCase(Locale.ROOT)) {
-                case "parquet" -> writer.parquet(out);
-                case "json" -> writer.json(out);
+                case "parquet" -> writer.parquet(output);
+                case "json" -> writer.json(output);
                 default -> throw new CommandLine.ParameterException(spec.commandLine(),
                         "--format must be parquet or json, got " + format);
             }
-            spec.commandLine().getOut().printf(Locale.ROOT, "%d QP instances (n = %d, %d equalities, %d inequalities) "
-                    + "in %.2f s: %s%n", count, n, equalities, inequalities, (System.nanoTime() - start) * 1e-9, out);
+            out().printf(Locale.ROOT, "%d QP instances (n = %d, %d equalities, %d inequalities) in %.2f s: %s%n",
+                    count, problem.n, problem.equalities, problem.inequalities, (System.nanoTime() - start) * 1e-9,
+                    output);
             return 0;
-        }
-    }
-
-    /** The problem of {@code train}: a {@link DecisionTask}. */
-    static class TaskOptions {
-        @Option(names = "--n", defaultValue = "10", description = "Decision variables (default: ${DEFAULT-VALUE}).")
-        int n;
-
-        @Option(names = "--equalities", defaultValue = "3", description = "Equalities (default: ${DEFAULT-VALUE}).")
-        int equalities;
-
-        @Option(names = "--inequalities", defaultValue = "3",
-                description = "Inequalities (default: ${DEFAULT-VALUE}).")
-        int inequalities;
-
-        @Option(names = "--seed", defaultValue = "0",
-                description = "Seed of the problem, data, initialization and shuffling (default: ${DEFAULT-VALUE}).")
-        long seed;
-
-        DecisionTask task() {
-            return new DecisionTask(seed, n, equalities, inequalities);
         }
     }
 
@@ -214,48 +239,39 @@ public final class SparkMain implements Runnable {
                     + "over SQP), data-parallel: parameters broadcast, per-partition loss and gradient, treeAggregate, "
                     + "Adam step on the driver. Writes the report folder of foldopt run, model.json and a checkpoint "
                     + "per epoch.")
-    static final class Train implements Callable<Integer> {
+    static final class Train extends Job implements Callable<Integer> {
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "The report folder (new).")
-        Path out;
+        Path output;
 
         @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
         int epochs;
 
-        @Option(names = "--batch", defaultValue = "64", description = "Global minibatch (default: ${DEFAULT-VALUE}).")
-        int batch;
+        @CommandLine.Mixin
+        TrainingOptions training = new TrainingOptions(2000);
 
         @Option(names = "--lr", defaultValue = "0.05", description = "Adam's learning rate (default: "
                 + "${DEFAULT-VALUE}).")
         double learningRate;
 
-        @Option(names = "--train", defaultValue = "2000", description = "Training samples (default: ${DEFAULT-VALUE}).")
-        long train;
-
         @Option(names = "--test", defaultValue = "1000", description = "Test samples (default: ${DEFAULT-VALUE}).")
         long test;
 
         @CommandLine.Mixin
-        TaskOptions taskOptions = new TaskOptions();
-
-        @CommandLine.Mixin
-        SessionOptions session = new SessionOptions();
-
-        @Spec
-        CommandLine.Model.CommandSpec spec;
+        ProblemOptions problem = new ProblemOptions(10, 3, 3);
 
         @Override
         public Integer call() throws IOException {
-            if (Files.exists(out)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out + " exists; name a new "
-                        + "folder");
+            if (Files.exists(output)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--out " + output + " exists; name a "
+                        + "new folder");
             }
-            DecisionTask task = taskOptions.task();
+            DecisionTask task = new DecisionTask(problem.seed, problem.n, problem.equalities, problem.inequalities);
             SparkSession spark = session.session();
-            int partitions = session.partitions > 0 ? session.partitions : spark.sparkContext().defaultParallelism();
-            Path checkpoints = Files.createDirectories(out.resolve("checkpoints"));
-            PrintWriter w = spec.commandLine().getOut();
-            SparkTrain.Result r = SparkTrain.train(spark, task,
-                    new SparkTrain.Options(epochs, batch, learningRate, train, test, partitions), (record, model) -> {
+            int partitions = session.partitions(spark);
+            Path checkpoints = Files.createDirectories(output.resolve("checkpoints"));
+            PrintWriter w = out();
+            SparkTrain.Result r = SparkTrain.train(spark, task, new SparkTrain.Options(epochs, training.batch,
+                    learningRate, training.train, test, partitions), (record, model) -> {
                         try {
                             new TrainedModel(task, model).write(checkpoints.resolve("epoch-" + record.epoch()
                                     + ".json"));
@@ -266,25 +282,25 @@ public final class SparkMain implements Runnable {
                                 record.epoch(), record.trainLoss(), record.testMetric(), record.seconds());
                         w.flush();
                     });
-            new TrainedModel(task, r.model()).write(out.resolve("model.json"));
+            new TrainedModel(task, r.model()).write(output.resolve("model.json"));
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("n", task.n());
             settings.put("equalities", task.equalities());
             settings.put("inequalities", task.inequalities());
-            settings.put("train", train);
+            settings.put("train", training.train);
             settings.put("test", test);
             settings.put("master", spark.sparkContext().master());
             settings.put("partitions", partitions);
-            ExperimentConfig config = new ExperimentConfig(ExperimentConfig.Size.SMALL, epochs, batch, learningRate,
-                    BatchedLinearSolver.DIRECT, 1e-8, task.seed(), settings);
+            ExperimentConfig config = new ExperimentConfig(ExperimentConfig.Size.SMALL, epochs, training.batch,
+                    learningRate, BatchedLinearSolver.DIRECT, 1e-8, task.seed(), settings);
             List<EpochRecord> records = r.epochs();
             ExperimentResult result = new ExperimentResult("spark-nonconvex-qp", config, "normalized_regret", true,
                     List.of(new MethodResult(TrainedModel.NAME, r.initialTestMetric(),
                             records.get(records.size() - 1).testMetric(), records)));
             List<String> commandLine = new ArrayList<>(List.of("foldopt", "spark"));
             commandLine.addAll(spec.commandLine().getParseResult().originalArgs());
-            Report.write(result, Provenance.now(commandLine), out);
-            w.println("report: " + out);
+            Report.write(result, Provenance.now(commandLine), output);
+            w.println("report: " + output);
             return 0;
         }
     }
@@ -293,28 +309,21 @@ public final class SparkMain implements Runnable {
     @Command(name = "eval", mixinStandardHelpOptions = true,
             description = "The test metric (mean normalized regret) of a model written by foldopt spark train over a "
                     + "test set generated on the executors.")
-    static final class Eval implements Callable<Integer> {
+    static final class Eval extends Job implements Callable<Integer> {
         @Option(names = "--model", required = true, paramLabel = "FILE", description = "model.json or a checkpoint.")
         Path model;
 
         @Option(names = "--count", defaultValue = "100000", description = "Test samples (default: ${DEFAULT-VALUE}).")
         long count;
 
-        @CommandLine.Mixin
-        SessionOptions session = new SessionOptions();
-
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
         public Integer call() throws IOException {
             TrainedModel trained = TrainedModel.read(model);
             SparkSession spark = session.session();
-            int partitions = session.partitions > 0 ? session.partitions : spark.sparkContext().defaultParallelism();
             long start = System.nanoTime();
-            double metric = SparkEval.meanRegret(spark, trained, count, partitions);
-            spec.commandLine().getOut().printf(Locale.ROOT, "test normalized regret %.6g over %d samples in %.2f s on "
-                    + "%s%n", metric, count, (System.nanoTime() - start) * 1e-9, spark.sparkContext().master());
+            double metric = SparkEval.meanRegret(spark, trained, count, session.partitions(spark));
+            out().printf(Locale.ROOT, "test normalized regret %.6g over %d samples in %.2f s on %s%n", metric, count,
+                    (System.nanoTime() - start) * 1e-9, spark.sparkContext().master());
             return 0;
         }
     }
@@ -322,7 +331,8 @@ public final class SparkMain implements Runnable {
     /** {@code foldopt spark bench}. */
     @Command(name = "bench", mixinStandardHelpOptions = true,
             description = "Measure spark solve's throughput (solve + VJP) under each master, Spark's per-job overhead, "
-                    + "and an epoch of spark train against single-machine training; prints a Markdown table.")
+                    + "and an epoch of spark train (--train 0 skips it) against single-machine training; prints a "
+                    + "Markdown table.")
     static final class Bench implements Callable<Integer> {
         @Option(names = "--count", defaultValue = "100000", description = "QP instances (default: ${DEFAULT-VALUE}).")
         long count;
@@ -338,12 +348,8 @@ public final class SparkMain implements Runnable {
         @Option(names = "--partitions", defaultValue = "8", description = "Partitions (default: ${DEFAULT-VALUE}).")
         int partitions;
 
-        @Option(names = "--train", defaultValue = "512",
-                description = "Training samples of the epoch measured; 0 skips training (default: ${DEFAULT-VALUE}).")
-        int train;
-
-        @Option(names = "--batch", defaultValue = "64", description = "Global minibatch (default: ${DEFAULT-VALUE}).")
-        int batch;
+        @CommandLine.Mixin
+        TrainingOptions training = new TrainingOptions(512);
 
         @Option(names = "--work", required = true, paramLabel = "DIR",
                 description = "A folder for the instance table and results (reused if it holds qp.parquet).")
@@ -355,7 +361,8 @@ public final class SparkMain implements Runnable {
         @Override
         public Integer call() throws IOException {
             PrintWriter w = spec.commandLine().getOut();
-            w.print(SparkBench.table(SparkBench.run(count, n, partitions, masters, train, batch, work)));
+            w.print(SparkBench.table(SparkBench.run(count, n, partitions, masters, training.train, training.batch,
+                    work)));
             w.flush();
             return 0;
         }

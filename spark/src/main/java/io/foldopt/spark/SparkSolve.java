@@ -3,10 +3,13 @@ package io.foldopt.spark;
 import io.foldopt.parallel.Parallel;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
@@ -18,9 +21,10 @@ import org.apache.spark.sql.functions;
 /**
  * {@code foldopt spark solve}: reads an instance table ({@link InstanceSchema#INPUT}, JSON lines or Parquet),
  * solves every partition's rows in chunks of at most {@code batch} rows with {@link InstanceSolver} (rows of the
- * same family and shape as one batch), and writes one result row per input row ({@link InstanceSchema#OUTPUT})
- * as Parquet. A row that is not a valid problem becomes a result row with status
- * {@link InstanceSchema#INVALID} and the reason; it never fails the job.
+ * same family and shape as one batch; the built-in families and the user's {@link FoldableFamily} ones), and writes
+ * one result row per input row ({@link InstanceSchema#OUTPUT}) as Parquet. A row without a solution becomes a result
+ * row with a status ({@link io.foldopt.status.Status#INVALID_INPUT} for a row that is not a valid problem) and the
+ * reason; it never fails the job.
  */
 public final class SparkSolve {
     private SparkSolve() {}
@@ -58,21 +62,50 @@ public final class SparkSolve {
     }
 
     /**
+     * How a job solves.
+     *
      * @param batch the largest number of rows solved at once in a task
      * @param threadsPerTask foldopt's threads ({@link Parallel}) inside each task; 1 lets Spark's task slots
      *     use the cores
      * @param jacobian whether to compute every instance's Jacobian {@code d x / d p} too
-     * @return the results, one row of {@link InstanceSchema#OUTPUT} per input row, in the input's order
+     * @param families the user's families, rows of which name them in their {@code family} column (rows without one
+     *     are of the only family, if there is exactly one)
      */
-    public static Dataset<Row> solve(Dataset<Row> instances, int batch, int threadsPerTask, boolean jacobian) {
-        if (batch < 1 || threadsPerTask < 1) {
-            throw new IllegalArgumentException("batch and threads per task must be >= 1, got " + batch + " and "
-                    + threadsPerTask);
+    public record Options(int batch, int threadsPerTask, boolean jacobian, List<FoldableFamily> families)
+            implements java.io.Serializable {
+        /** Validates the settings and the families' names (distinct, none a built-in family's). */
+        public Options {
+            if (batch < 1 || threadsPerTask < 1) {
+                throw new IllegalArgumentException("batch and threads per task must be >= 1, got " + batch + " and "
+                        + threadsPerTask);
+            }
+            families = List.copyOf(families);
+            Set<String> names = new HashSet<>();
+            for (FoldableFamily f : families) {
+                if (InstanceSolver.BUILT_IN.contains(f.name())) {
+                    throw new IllegalArgumentException("family " + f.getClass().getName() + " has the name \""
+                            + f.name() + "\" of a built-in family");
+                }
+                if (!names.add(f.name())) {
+                    throw new IllegalArgumentException("two families have the name \"" + f.name() + "\"");
+                }
+            }
         }
+
+        /** @return {@code batch} rows at once, one thread per task, no Jacobians, no user families */
+        public static Options of(int batch) {
+            return new Options(batch, 1, false, List.of());
+        }
+    }
+
+    /** @return the results, one row of {@link InstanceSchema#OUTPUT} per input row, in the input's order */
+    public static Dataset<Row> solve(Dataset<Row> instances, Options options) {
         Dataset<Row> input = instances.select(columns(instances));
         JavaRDD<Row> results = input.toJavaRDD().mapPartitions(rows -> {
-            Parallel.setThreads(threadsPerTask);
-            return new Chunks(rows, batch, jacobian);
+            Parallel.setThreads(options.threadsPerTask());
+            Map<String, FoldableFamily> families = new LinkedHashMap<>();
+            options.families().forEach(f -> families.put(f.name(), f));
+            return new Chunks(rows, options.batch(), families, options.jacobian());
         });
         return instances.sparkSession().createDataFrame(results, InstanceSchema.OUTPUT);
     }
@@ -82,13 +115,13 @@ public final class SparkSolve {
      *
      * @param partitions the number of partitions to solve in (a shuffle of the table), or 0 for those of the input
      *     (about one per file block)
-     * @param jacobian whether to compute every instance's Jacobian too
+     * @param overwrite whether to replace {@code out} if it exists
      */
-    public static Summary run(SparkSession spark, String in, Format format, String out, int batch, int threadsPerTask,
-            int partitions, boolean jacobian, boolean overwrite) {
+    public static Summary run(SparkSession spark, String in, Format format, String out, int partitions,
+            boolean overwrite, Options options) {
         long start = System.nanoTime();
         Dataset<Row> table = read(spark, in, format);
-        solve(partitions > 0 ? table.repartition(partitions) : table, batch, threadsPerTask, jacobian).write()
+        solve(partitions > 0 ? table.repartition(partitions) : table, options).write()
                 .mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).parquet(out);
         double seconds = (System.nanoTime() - start) * 1e-9;
         Map<String, Long> statuses = new TreeMap<>();
@@ -113,13 +146,15 @@ public final class SparkSolve {
     private static final class Chunks implements Iterator<Row> {
         private final Iterator<Row> rows;
         private final int batch;
+        private final Map<String, FoldableFamily> families;
         private final boolean jacobian;
         private final int idColumn = InstanceSchema.INPUT.fieldIndex("id");
         private Iterator<SolvedInstance> current = Collections.emptyIterator();
 
-        Chunks(Iterator<Row> rows, int batch, boolean jacobian) {
+        Chunks(Iterator<Row> rows, int batch, Map<String, FoldableFamily> families, boolean jacobian) {
             this.rows = rows;
             this.batch = batch;
+            this.families = families;
             this.jacobian = jacobian;
         }
 
@@ -131,7 +166,7 @@ public final class SparkSolve {
                     Row r = rows.next();
                     chunk.add(new InputRow(r.getLong(idColumn), r));
                 }
-                current = InstanceSolver.solve(chunk, jacobian).iterator();
+                current = InstanceSolver.solve(chunk, families, jacobian).iterator();
             }
             return current.hasNext();
         }

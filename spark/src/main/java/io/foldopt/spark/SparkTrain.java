@@ -8,7 +8,6 @@ import io.foldopt.nn.DataLoader;
 import io.foldopt.nn.Dataset;
 import io.foldopt.nn.Layer;
 import io.foldopt.nn.Parameter;
-import io.foldopt.nn.Sequential;
 import io.foldopt.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,10 +17,11 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Synchronous data-parallel training of a {@link DecisionTask} through its folded layer, as Spark MLlib trains its
- * models: the samples stay on the executors ({@link SampleBlocks}); for each minibatch the driver broadcasts the
- * parameters {@code θ}, every partition computes its share {@code b_p L_p} of the batch's loss and its gradient
- * {@code b_p ∇_θ L_p} (forward solves and folded backward on its {@code b_p} samples of the batch),
+ * Synchronous data-parallel training of a {@link TrainingTask} through its folded layer (the built-in
+ * {@link DecisionTask}, or a user's), as Spark MLlib trains its models: the samples stay on the executors
+ * ({@link SampleBlocks}); for each minibatch the driver broadcasts the parameters {@code θ}, every partition computes
+ * its share {@code b_p L_p} of the batch's loss and its gradient {@code b_p ∇_θ L_p} (the task's shard loss
+ * {@code L_p} on its {@code b_p} samples of the batch: forward solves and folded backward),
  * {@code treeAggregate} brings the shares to the driver, which adds them in partition order ({@link PartitionSums})
  * and takes the Adam step with {@code (1/B) Σ_p b_p ∇_θ L_p}. The minibatches are those of a shuffling
  * {@link DataLoader} with the task's seed ({@link DataLoader#order(int, boolean, long, int)}), so with the same
@@ -57,7 +57,7 @@ public final class SparkTrain {
     @FunctionalInterface
     public interface EpochListener {
         /** @param record the epoch's figures; @param model the model after the epoch */
-        void onEpoch(EpochRecord record, Sequential model);
+        void onEpoch(EpochRecord record, Layer model);
     }
 
     /**
@@ -67,12 +67,12 @@ public final class SparkTrain {
      * @param initialTestMetric the test metric of the untrained model (NaN without a test set)
      * @param epochs one record per epoch
      */
-    public record Result(Sequential model, double initialTestMetric, List<EpochRecord> epochs) {}
+    public record Result(Layer model, double initialTestMetric, List<EpochRecord> epochs) {}
 
     /** Trains the task's model; see the class comment. */
-    public static Result train(SparkSession spark, DecisionTask task, Options options, EpochListener listener) {
+    public static Result train(SparkSession spark, TrainingTask task, Options options, EpochListener listener) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Sequential model = task.model();
+        Layer model = task.model();
         List<Parameter> parameters = model.parameters();
         Adam adam = new Adam(parameters, options.learningRate());
         int size = (int) options.trainCount();
@@ -135,7 +135,7 @@ public final class SparkTrain {
      * @return {@code (Σ_p b_p L_p, Σ_p b_p, Σ_p b_p ∇_θ L_p)} of minibatch {@code step}, the gradients flattened
      *     in parameter order
      */
-    private static double[] shares(JavaRDD<SampleBlocks.Block> train, DecisionTask task,
+    private static double[] shares(JavaRDD<SampleBlocks.Block> train, TrainingTask task,
             Broadcast<double[][]> theta, Broadcast<int[]> stepOf, int step) {
         return train.mapPartitionsWithIndex((index, blocks) -> {
             List<PartitionSums> out = new ArrayList<>();
@@ -153,7 +153,7 @@ public final class SparkTrain {
     }
 
     /** @return {@code (b L, b, b ∇_θ L)} of a partition's {@code b} samples of the batch */
-    private static double[] share(DecisionTask task, double[][] theta, Dataset batch) {
+    private static double[] share(TrainingTask task, double[][] theta, Dataset batch) {
         Layer model = task.model();
         SampleBlocks.install(model, theta);
         List<Parameter> parameters = model.parameters();
@@ -183,12 +183,12 @@ public final class SparkTrain {
                 + what);
     }
 
-    /** @return the mean normalized regret of the current parameters over the test blocks */
-    static double testMetric(JavaSparkContext jsc, JavaRDD<SampleBlocks.Block> test, DecisionTask task,
+    /** @return the task's mean test metric of the current parameters over the test blocks */
+    static double testMetric(JavaSparkContext jsc, JavaRDD<SampleBlocks.Block> test, TrainingTask task,
             List<Parameter> parameters) {
         Broadcast<double[][]> theta = jsc.broadcast(SampleBlocks.values(parameters));
         try {
-            return SampleBlocks.meanRegret(test, task, theta);
+            return SampleBlocks.meanMetric(test, task, theta);
         } finally {
             theta.destroy();
         }

@@ -6,8 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.foldopt.algorithms.FoldableAlgorithm;
+import io.foldopt.algorithms.ProjectedGradient;
+import io.foldopt.algorithms.SmoothObjective;
 import io.foldopt.autodiff.Autodiff;
 import io.foldopt.autodiff.Var;
+import io.foldopt.check.GradientCheck;
+import io.foldopt.fold.FoldOptions;
+import io.foldopt.fold.FoldedLayer;
+import io.foldopt.projection.Projections;
 import io.foldopt.qp.DifferentiableQp;
 import io.foldopt.qp.QpOptions;
 import io.foldopt.qp.QpOutput;
@@ -96,7 +103,8 @@ class SparkSolveTest {
 
     private static Map<Long, Row> solve(String path, SparkSolve.Format format, int partitions, int batch,
             boolean jacobian) {
-        var out = SparkSolve.solve(SparkSolve.read(spark, path, format).repartition(partitions), batch, 1, jacobian);
+        var out = SparkSolve.solve(SparkSolve.read(spark, path, format).repartition(partitions),
+                new SparkSolve.Options(batch, 1, jacobian, List.of()));
         Map<Long, Row> byId = new HashMap<>();
         for (Row r : out.collectAsList()) {
             byId.put(r.getLong(0), r);
@@ -186,7 +194,7 @@ class SparkSolveTest {
                 205L, "column \"g\" must have 2 entries");
         causes.forEach((id, cause) -> {
             Row r = rows.get(id);
-            assertEquals(InstanceSchema.INVALID, r.getString(2), "row " + id);
+            assertEquals(Status.INVALID_INPUT.label(), r.getString(2), "row " + id);
             assertTrue(r.getString(3).startsWith("row " + id + ": "), r.getString(3));
             assertTrue(r.getString(3).contains(cause), r.getString(3));
             assertNull(r.get(4));
@@ -247,6 +255,134 @@ class SparkSolveTest {
         cmd.setErr(new PrintWriter(err));
         assertEquals(1, cmd.execute("solve", json.toString(), "--out", results), "the output exists");
         assertTrue(err.toString().startsWith("foldopt spark: "), err.toString());
+    }
+
+    /**
+     * A user's family defined here: projected gradient over the box {@code [-1, 1]^n} on
+     * {@code f(x; a, b) = a^2/2 ||x||^2 + 1/4 sum_i x_i^4 - b^T x}, the row's parameters {@code c = (a, b)}.
+     */
+    public static final class QuarticBoxFamily implements FoldableFamily {
+        private static final long serialVersionUID = 1L;
+        static final double STEP = 0.15;
+
+        @Override
+        public String name() {
+            return "quartic-box";
+        }
+
+        @Override
+        public FoldableAlgorithm algorithm(int length) {
+            if (length < 2) {
+                throw new IllegalArgumentException("c = (a, b) needs at least 2 entries, got " + length);
+            }
+            SmoothObjective f = (x, c) -> {
+                Var a = c[0].slice(0, 1);
+                Var b = c[0].slice(1, length);
+                return x.mul(x).mul(a.mul(a)).mul(0.5).add(x.pow(4).mul(0.25)).sub(b.mul(x)).sum(-1);
+            };
+            return new ProjectedGradient(length - 1, f, y -> Projections.box(y, -1, 1), STEP);
+        }
+
+        @Override
+        public FoldOptions options() {
+            return FoldOptions.defaults().withForward(1e-12, 1000);
+        }
+    }
+
+    /** The single-machine folded layer of the family on one row: {@code x*(c)} and {@code (d x* / d c)^T g}. */
+    private static Tensor[] alone(double[] c, double[] g) {
+        FoldableFamily family = new QuarticBoxFamily();
+        FoldedLayer layer = family.algorithm(c.length).layer(family.options().withOnFailure(FailurePolicy.FLAG));
+        Var cv = Var.param(Tensor.wrap(c.clone(), 1, c.length));
+        Var x = layer.apply(cv);
+        return new Tensor[] {x.value(), g == null ? null
+                : Autodiff.vjp(new Var[] {x}, new Var[] {cv}, new Tensor[] {Tensor.wrap(g, 1, g.length)})[0]};
+    }
+
+    @Test
+    void userFamilyRowsEqualTheSingleMachineFoldedLayerAndFailuresAreStatusRows() throws Exception {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(SEED);
+        Map<Long, double[][]> valid = new HashMap<>();
+        StringBuilder lines = new StringBuilder();
+        for (long id = 0; id < 12; id++) {
+            int n = id < 9 ? 3 : 5;
+            double[] c = new double[n + 1];
+            c[0] = 0.6 + 0.8 * rng.nextDouble();
+            for (int i = 1; i <= n; i++) {
+                c[i] = 3 * rng.nextDouble() - 1.5;
+            }
+            double[] g = id % 3 == 0 ? null : rng.doubles(n, -1, 1).toArray();
+            valid.put(id, new double[][] {c, g});
+            lines.append("{\"id\": ").append(id).append(id % 2 == 0 ? ", \"family\": \"quartic-box\"" : "")
+                    .append(", \"c\": ").append(java.util.Arrays.toString(c))
+                    .append(g == null ? "" : ", \"g\": " + java.util.Arrays.toString(g)).append("}\n");
+        }
+        lines.append("""
+                {"id": 30, "c": [4, 0.1, -0.2, 0.05], "g": [1, 1, 1]}
+                {"id": 31, "c": [0, 0, 0, 0], "g": [1, -1, 0.5]}
+                {"id": 32, "c": [1, NaN, 0, 0]}
+                {"id": 33, "c": [1]}
+                {"id": 34, "c": [1, 0.5, 0.5, 0.5], "g": [1, 1]}
+                {"id": 35, "family": "lp", "c": [1, 0.5]}
+                """);
+        Path file = dir.resolve("quartic.jsonl");
+        Files.writeString(file, lines);
+        // The command line loads the family by its class; rows without a family are of it.
+        StringWriter text = new StringWriter();
+        CommandLine cmd = SparkMain.commandLine();
+        cmd.setOut(new PrintWriter(text));
+        String results = dir.resolve("quartic.parquet").toString();
+        assertEquals(0, cmd.execute("solve", file.toString(), "--out", results, "--family",
+                "class:" + QuarticBoxFamily.class.getName(), "--partitions", "2", "--batch", "4"));
+        assertTrue(text.toString().contains("invalid-input: 4") && text.toString().contains("optimal: 13"),
+                text.toString());
+        Map<Long, Row> out = new HashMap<>();
+        for (Row r : spark.read().parquet(results).collectAsList()) {
+            out.put(r.getLong(0), r);
+        }
+        assertEquals(18, out.size());
+        for (Map.Entry<Long, double[][]> e : valid.entrySet()) {
+            Row r = out.get(e.getKey());
+            Tensor[] expected = alone(e.getValue()[0], e.getValue()[1]);
+            assertEquals("quartic-box", r.getString(1));
+            assertEquals("optimal", r.getString(2), "row " + e.getKey() + ": " + r.getString(3));
+            assertArrayEquals(expected[0].data(), array(r.getList(4)), 0.0, "x of row " + e.getKey());
+            if (expected[1] == null) {
+                assertNull(r.get(5));
+                continue;
+            }
+            assertArrayEquals(expected[1].data(), array(asList(r.getJavaMap(5).get("c"))), 0.0, "row " + e.getKey());
+            assertEquals("optimal", r.getString(6));
+            assertEquals("direct", r.getJavaMap(7).get("method"));
+        }
+        Row diverging = out.get(30L);
+        assertEquals("numerical-failure", diverging.getString(2));
+        assertTrue(diverging.getString(3).startsWith("row 30: ") && diverging.getString(3).contains("did not converge"),
+                diverging.getString(3));
+        assertNull(diverging.get(4));
+        Row flat = out.get(31L);
+        assertEquals("optimal", flat.getString(2), "x = 0 is a fixed point");
+        assertEquals("singular", flat.getString(6), "zero curvature: I - Phi = 0");
+        Map<Long, String> invalid = Map.of(32L, "column \"c\" entry [1] must be a finite number",
+                33L, "needs at least 2 entries", 34L, "column \"g\" must have 3 entries",
+                35L, "must be one of [box-nonconvex-qp, qp, quartic-box, topk]");
+        invalid.forEach((id, cause) -> {
+            assertEquals("invalid-input", out.get(id).getString(2), "row " + id);
+            assertTrue(out.get(id).getString(3).contains(cause), out.get(id).getString(3));
+        });
+
+        // The family's folded gradient agrees with central finite differences.
+        double[] c = valid.get(1L)[0];
+        FoldableFamily family = new QuarticBoxFamily();
+        FoldedLayer layer = family.algorithm(c.length).layer(family.options());
+        assertTrue(GradientCheck.check(p -> layer.apply(p[0]), new Tensor[] {Tensor.wrap(c.clone(), 1, c.length)}, 3,
+                1e-6, SEED).passes(1e-5));
+
+        StringWriter err = new StringWriter();
+        cmd.setErr(new PrintWriter(err));
+        assertEquals(2, cmd.execute("solve", file.toString(), "--out", dir.resolve("x").toString(), "--family",
+                "class:java.lang.String"));
+        assertTrue(err.toString().contains("does not implement io.foldopt.spark.FoldableFamily"), err.toString());
     }
 
     private static List<Object> asList(Object o) {

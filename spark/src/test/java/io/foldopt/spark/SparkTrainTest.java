@@ -3,17 +3,29 @@ package io.foldopt.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.foldopt.algorithms.ProjectedGradient;
+import io.foldopt.algorithms.SmoothObjective;
+import io.foldopt.autodiff.GradMode;
+import io.foldopt.autodiff.Var;
+import io.foldopt.fold.FoldOptions;
+import io.foldopt.fold.FoldedLayer;
 import io.foldopt.nn.Adam;
 import io.foldopt.nn.DataLoader;
+import io.foldopt.nn.Dataset;
+import io.foldopt.nn.Layer;
+import io.foldopt.nn.Losses;
+import io.foldopt.nn.Mlp;
 import io.foldopt.nn.Parameter;
-import io.foldopt.nn.Sequential;
 import io.foldopt.nn.Trainer;
 import io.foldopt.nn.TrainingHistory;
+import io.foldopt.projection.Projections;
+import io.foldopt.tensor.Tensor;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -23,14 +35,13 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * Data-parallel training through the folded layer equals single-machine training with the same seed and global
- * batch ({@link Trainer}, {@link DataLoader}) to 1e-10, and the distributed test metric equals the one computed in
- * one piece.
+ * Data-parallel training through a folded layer, of the built-in task and of a user's, equals single-machine
+ * training with the same seed and global batch ({@link Trainer}, {@link DataLoader}) to 1e-10, and the distributed
+ * test metric equals the one computed in one piece.
  */
 class SparkTrainTest {
     private static final DecisionTask TASK = new DecisionTask(3, 6, 2, 2);
     private static final int TRAIN = 40;
-    private static final int BATCH = 16;
     private static final int EPOCHS = 2;
     private static final double LEARNING_RATE = 0.05;
 
@@ -48,15 +59,25 @@ class SparkTrainTest {
 
     @Test
     void trainedParametersEqualSingleMachineTraining() {
-        SparkTrain.Result distributed = SparkTrain.train(spark, TASK,
-                new SparkTrain.Options(EPOCHS, BATCH, LEARNING_RATE, TRAIN, 0, 3), null);
+        assertDistributedTrainingEqualsTrainer(TASK, 16, 3);
+    }
 
-        Sequential model = TASK.model();
+    @Test
+    void aUserTaskTrainsLikeSingleMachineTraining() {
+        assertDistributedTrainingEqualsTrainer(new QuarticBoxTask(11), 8, 3);
+    }
+
+    /** Trains the task on Spark and with {@link Trainer}, with the same seed and global batch. */
+    private static void assertDistributedTrainingEqualsTrainer(TrainingTask task, int batch, int partitions) {
+        SparkTrain.Result distributed = SparkTrain.train(spark, task,
+                new SparkTrain.Options(EPOCHS, batch, LEARNING_RATE, TRAIN, 0, partitions), null);
+
+        Layer model = task.model();
         double[][] initial = SampleBlocks.values(model.parameters());
-        DecisionTask.Loss loss = TASK.loss();
+        TrainingTask.ShardLoss loss = task.loss();
         TrainingHistory history = new Trainer(model, new Adam(model.parameters(), LEARNING_RATE),
-                (batch, report) -> loss.apply(model, batch))
-                .fit(new DataLoader(TASK.samples(0, 0, TRAIN), BATCH, true, TASK.seed()), EPOCHS);
+                (b, report) -> loss.apply(model, b))
+                .fit(new DataLoader(task.samples(0, 0, TRAIN), batch, true, task.seed()), EPOCHS);
 
         List<Parameter> expected = model.parameters();
         List<Parameter> actual = distributed.model().parameters();
@@ -72,6 +93,54 @@ class SparkTrainTest {
         assertTrue(moved > 1e-3, "training changed the parameters: " + moved);
         for (int epoch = 0; epoch < EPOCHS; epoch++) {
             assertEquals(history.trainLosses()[epoch], distributed.epochs().get(epoch).trainLoss(), 1e-10);
+        }
+    }
+
+    /**
+     * A user's task defined here: a linear model predicts {@code c} from 3 features, the decision is the folded
+     * projected-gradient layer {@code x*(c) = argmin over [0, 1]^4 of 1/2 ||x||^2 + 1/4 sum_i x_i^4 - c^T x}, and
+     * the loss is the mean squared distance to the decision of the true {@code c}.
+     *
+     * @param seed the seed of the data, the model and the shuffling
+     */
+    record QuarticBoxTask(long seed) implements TrainingTask {
+        private static final int FEATURES = 3;
+        private static final int N = 4;
+
+        private static FoldedLayer layer() {
+            SmoothObjective f = (x, c) -> x.mul(x).mul(0.5).add(x.pow(4).mul(0.25)).sub(c[0].mul(x)).sum(-1);
+            return new ProjectedGradient(N, f, y -> Projections.box(y, 0, 1), 0.2).layer(FoldOptions.defaults()
+                    .withForward(1e-12, 2000));
+        }
+
+        @Override
+        public Layer model() {
+            return Mlp.of(new int[] {FEATURES, N}, false, 0.0, seed);
+        }
+
+        @Override
+        public Dataset samples(int set, long[] indices) {
+            double[] u = new double[indices.length * FEATURES];
+            double[] c = new double[indices.length * N];
+            for (int k = 0; k < indices.length; k++) {
+                SplittableRandom rng = new SplittableRandom(seed * 31 + 2 * indices[k] + set);
+                for (int j = 0; j < FEATURES; j++) {
+                    u[k * FEATURES + j] = rng.nextGaussian();
+                }
+                for (int i = 0; i < N; i++) {
+                    c[k * N + i] = 0.5 + 0.4 * u[k * FEATURES + i % FEATURES] * (i + 1) / N + 0.1 * rng.nextGaussian();
+                }
+            }
+            Tensor decisions = GradMode.noGrad(() -> layer().apply(Var.constant(Tensor.wrap(c, indices.length, N))))
+                    .value();
+            return new Dataset(Tensor.wrap(u, indices.length, FEATURES), decisions);
+        }
+
+        @Override
+        public ShardLoss loss() {
+            FoldedLayer layer = layer();
+            return (model, shard) -> Losses.mse(layer.apply(model.forward(Var.constant(shard.features()))),
+                    Var.constant(shard.targets()));
         }
     }
 
@@ -92,18 +161,18 @@ class SparkTrainTest {
         assertEquals(new DecisionTask(0, 6, 2, 2), trained.task());
         out.getBuffer().setLength(0);
         assertEquals(0, cmd.execute("eval", "--model", run.resolve("model.json").toString(), "--count", "8"));
-        double metric = trained.task().regretSum(trained.model(), trained.task().samples(1, 0, 8)) / 8;
+        double metric = trained.task().metricSum(trained.model(), trained.task().samples(1, 0, 8)) / 8;
         assertTrue(out.toString().startsWith(String.format(java.util.Locale.ROOT, "test normalized regret %.6g over 8",
                 metric)), out + " vs " + metric);
     }
 
     @Test
     void distributedTestMetricEqualsTheOneComputedInOnePiece() {
-        Sequential model = TASK.model();
+        Layer model = TASK.model();
         var blocks = SampleBlocks.generate(spark, TASK, 1, 30, 3);
         double distributed = SparkTrain.testMetric(JavaSparkContext.fromSparkContext(spark.sparkContext()), blocks,
                 TASK, model.parameters());
-        double local = TASK.regretSum(model, TASK.samples(1, 0, 30)) / 30;
+        double local = TASK.metricSum(model, TASK.samples(1, 0, 30)) / 30;
         assertEquals(local, distributed, 1e-12 * Math.abs(local));
         assertTrue(local > 0, "the untrained model has a regret");
     }
