@@ -144,7 +144,7 @@ class SensitivityCommandTest {
         for (String[] c : cases) {
             Path p = write("bad.json", c[0]);
             CliRun run = CliRun.of("sensitivity", p.toString());
-            assertEquals(1, run.exitCode(), c[0]);
+            assertEquals(Status.INVALID_INPUT.exitCode(), run.exitCode(), c[0]);
             assertEquals(1, run.errLines().size(), run.err());
             assertTrue(run.err().contains("bad.json: ") && run.err().contains(c[1]), run.err());
         }
