@@ -333,7 +333,7 @@ class SparkSolveTest {
         cmd.setOut(new PrintWriter(text));
         String results = dir.resolve("quartic.parquet").toString();
         assertEquals(0, cmd.execute("solve", file.toString(), "--out", results, "--family",
-                "class:" + QuarticBoxFamily.class.getName(), "--partitions", "2", "--batch", "4"));
+                "class:" + QuarticBoxFamily.class.getName(), "--batch", "4", "--jacobian"));
         assertTrue(text.toString().contains("invalid-input: 4") && text.toString().contains("optimal: 13"),
                 text.toString());
         Map<Long, Row> out = new HashMap<>();
@@ -349,9 +349,20 @@ class SparkSolveTest {
             assertArrayEquals(expected[0].data(), array(r.getList(4)), 0.0, "x of row " + e.getKey());
             if (expected[1] == null) {
                 assertNull(r.get(5));
+                assertEquals(r.getList(4).size() * e.getValue()[0].length, asList(r.getJavaMap(8).get("c")).size());
                 continue;
             }
-            assertArrayEquals(expected[1].data(), array(asList(r.getJavaMap(5).get("c"))), 0.0, "row " + e.getKey());
+            double[] vjp = array(asList(r.getJavaMap(5).get("c")));
+            assertArrayEquals(expected[1].data(), vjp, 0.0, "row " + e.getKey());
+            double[] jac = array(asList(r.getJavaMap(8).get("c")));
+            double[] g = e.getValue()[1];
+            for (int j = 0; j < vjp.length; j++) {
+                double sum = 0;
+                for (int i = 0; i < g.length; i++) {
+                    sum += g[i] * jac[i * vjp.length + j];
+                }
+                assertEquals(vjp[j], sum, 1e-12 * (1 + Math.abs(vjp[j])), "J^T g of row " + e.getKey());
+            }
             assertEquals("optimal", r.getString(6));
             assertEquals("direct", r.getJavaMap(7).get("method"));
         }
