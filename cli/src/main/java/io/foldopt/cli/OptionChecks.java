@@ -35,6 +35,13 @@ final class OptionChecks {
         }
     }
 
+    /** Requires a probability in {@code [0, 1]}. */
+    static void probability(CommandSpec spec, String option, double value) {
+        if (!(value >= 0 && value <= 1)) {
+            throw invalid(spec, option, "must be a probability in [0, 1]", Double.toString(value));
+        }
+    }
+
     /** Requires an integer of at least 1. */
     static void positive(CommandSpec spec, String option, long value) {
         if (value < 1) {

@@ -41,6 +41,10 @@ final class PredictCommand implements Callable<Integer> {
             + " optimal decision for the predicted costs (columns w_VARIABLE) and its objective.")
     Path problem;
 
+    @Option(names = "--solver", defaultValue = "auto", paramLabel = "auto|ortools|ojalgo", description = "The LP/MIP"
+            + " solver, as for 'foldopt train' (default: ${DEFAULT-VALUE}).")
+    String solver;
+
     @Option(names = "--out", required = true, paramLabel = "PREDICTIONS.csv", description = "The output CSV file.")
     Path out;
 
@@ -53,24 +57,24 @@ final class PredictCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--model " + model + ": no such file");
         }
         List<String> header = DataColumns.header(spec, "--data", data);
-        if (problem != null && !Problems.known(problem)) {
-            throw new ParameterException(spec.commandLine(), "--problem " + problem + ": expected a .json or .mps"
-                    + " file");
-        }
         FileChecks.newFile(spec, "--out", out, force);
         TrainedModel m = TrainedModel.read(model);
         DataColumns.present(spec, "--data", m.features(), "feature", header, data);
-        DecisionProblem p = problem == null ? null : Problems.read(problem);
+        DecisionProblem p = problem == null ? null : ProblemOptions.read(spec, problem);
         if (p != null && p.variableCount() != m.costs().size()) {
             throw new ParameterException(spec.commandLine(), "--problem " + problem + " has " + p.variableCount()
                     + " variables, but the model predicts " + m.costs().size() + " costs");
         }
+        Problems.Solver s = p == null ? null : ProblemOptions.solver(spec, p, solver);
         Tensor x = Csv.read(data, m.features());
         boolean hasCosts = header.containsAll(m.costs());
         Tensor c = hasCosts && p != null ? Csv.read(data, m.costs()) : null;
-        Predictions r = Predictions.of(m, p, x, c);
+        Predictions r = Predictions.of(m, p, s == null ? null : s.oracle(), x, c);
         Csv.write(out, r.columns(), r.values());
         PrintWriter o = spec.commandLine().getOut();
+        if (s != null) {
+            o.printf(Locale.ROOT, "solver: %s%n", s.description());
+        }
         o.printf(Locale.ROOT, "wrote %d rows to %s: %s%n", x.dim(0), out, r.describe());
         if (!Double.isNaN(r.regret())) {
             o.printf(Locale.ROOT, "normalized regret on %s: %.6f%n", data, r.regret());

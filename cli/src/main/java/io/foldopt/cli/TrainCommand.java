@@ -15,7 +15,6 @@ import io.foldopt.nn.dfl.Oracle;
 import io.foldopt.tensor.Tensor;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +55,12 @@ final class TrainCommand implements Callable<Integer> {
             + " costs feed: JSON (LP, MIP or QP) or MPS (LP or MIP, free or fixed format).")
     Path problem;
 
+    @Option(names = "--solver", defaultValue = "auto", paramLabel = "auto|ortools|ojalgo", description = "The LP/MIP"
+            + " solver: OR-Tools (GLOP, SCIP; the optional foldopt-ortools module), ojAlgo (simplex, branch and bound),"
+            + " or auto: OR-Tools when it is available, else ojAlgo (default: ${DEFAULT-VALUE}). A QP is solved by"
+            + " foldopt's interior-point solver.")
+    String solver;
+
     @Option(names = "--method", required = true, paramLabel = "METHOD", description = "The training loss: "
             + "${COMPLETION-CANDIDATES}.", completionCandidates = MethodNames.class)
     String method;
@@ -94,6 +99,11 @@ final class TrainCommand implements Callable<Integer> {
             + " relaxed problem (default: ${DEFAULT-VALUE}).")
     double mu;
 
+    @Option(names = "--solve-ratio", defaultValue = "1", paramLabel = "P", description = "nce and cmap: probability"
+            + " that a step solves the predicted costs and adds the decisions to the solution pool (default:"
+            + " ${DEFAULT-VALUE}).")
+    double solveRatio;
+
     @Option(names = "--test", paramLabel = "TEST.csv", description = "Test rows with the same columns: their"
             + " normalized regret is reported every epoch.")
     Path test;
@@ -118,15 +128,16 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Inputs in = check();
         DecisionProblem p = in.problem();
-        Oracle oracle = Problems.oracle(p);
+        Oracle oracle = in.solver().oracle();
         Tensor x = Csv.read(data, in.features());
         Tensor c = Csv.read(data, in.costs());
         Tensor xTest = test == null ? null : Csv.read(test, in.features());
         Tensor cTest = test == null ? null : Csv.read(test, in.costs());
         Settings settings = new Settings(method, in.model(), epochs, lr, batch, seed,
-                new Methods.LossSettings(samples, sigma, lambda, mu));
+                new Methods.LossSettings(samples, sigma, lambda, mu, solveRatio));
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "%s: %s%n", problem, p.describe());
+        o.printf(Locale.ROOT, "solver: %s%n", in.solver().description());
         o.printf(Locale.ROOT, "training %s on %d rows (%d features, %d costs)%s, method %s, %d epochs%n",
                 in.model(), x.dim(0), x.dim(1), c.dim(1), test == null ? "" : ", testing on " + xTest.dim(0) + " rows",
                 method, epochs);
@@ -150,7 +161,8 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The checked inputs. */
-    private record Inputs(List<String> features, List<String> costs, DecisionProblem problem, ModelSpec model) {}
+    private record Inputs(List<String> features, List<String> costs, DecisionProblem problem, ModelSpec model,
+            Problems.Solver solver) {}
 
     /** Checks every option and input header before any work, as usage errors naming the option. */
     private Inputs check() {
@@ -161,6 +173,7 @@ final class TrainCommand implements Callable<Integer> {
         OptionChecks.positiveFinite(spec, "--sigma", sigma);
         OptionChecks.positiveFinite(spec, "--lambda", lambda);
         OptionChecks.positiveFinite(spec, "--mu", mu);
+        OptionChecks.probability(spec, "--solve-ratio", solveRatio);
         if (!Methods.NAMES.contains(method)) {
             throw new ParameterException(spec.commandLine(), "--method " + method + " is not one of "
                     + String.join(", ", Methods.NAMES) + Suggestions.didYouMean(method, Methods.NAMES));
@@ -180,14 +193,7 @@ final class TrainCommand implements Callable<Integer> {
             DataColumns.present(spec, "--test", f, "feature", testHeader, test);
             DataColumns.present(spec, "--test", c, "cost", testHeader, test);
         }
-        if (!Problems.known(problem)) {
-            throw new ParameterException(spec.commandLine(), "--problem " + problem + ": expected a .json or .mps"
-                    + " file");
-        }
-        if (!Files.isRegularFile(problem)) {
-            throw new ParameterException(spec.commandLine(), "--problem " + problem + ": no such file");
-        }
-        DecisionProblem p = Problems.read(problem);
+        DecisionProblem p = ProblemOptions.read(spec, problem);
         if (p.variableCount() != c.size()) {
             throw new ParameterException(spec.commandLine(), "--costs gives " + c.size() + " columns, but " + problem
                     + " has " + p.variableCount() + " variables; give one cost column per variable, in order");
@@ -197,8 +203,9 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        Problems.Solver s = ProblemOptions.solver(spec, p, solver);
         FileChecks.reportFolder(spec, "--out", out, force);
-        return new Inputs(f, c, p, m);
+        return new Inputs(f, c, p, m, s);
     }
 
     private void writeMetrics(Result r) throws IOException {

@@ -176,13 +176,34 @@ class TrainCommandTest {
         Files.writeString(jointly, "{\"variables\": 4, \"A_ub\": [[1, 1, 1, 1], [-1, -1, -1, -1]],"
                 + " \"b_ub\": [1, -2]}");
         assertOneLine(train(data, jointly), 1, "error: " + jointly + ": no optimal decision for the costs of"
-                + " training row 1: no point satisfies all constraints and bounds of " + jointly + " together"
-                + " (infeasible)");
+                + " training row 1: no point satisfies all constraints and bounds together (GLOP) (infeasible)");
+        assertOneLine(train(data, jointly, "--solver", "ojalgo"), 1, "error: " + jointly + ": no optimal decision for"
+                + " the costs of training row 1: no point satisfies all constraints and bounds of " + jointly
+                + " together (infeasible)");
         Path unbounded = dir.resolve("unbounded.json");
         Files.writeString(unbounded, "{\"variables\": 4, \"lower\": [null, 0, 0, 0]}");
         assertOneLine(train(data, unbounded), 1, "(unbounded)");
         assertOneLine(CliRun.of("predict", "--model", dir.resolve("none.json").toString(), "--data", data.toString(),
                 "--out", dir.resolve("p.csv").toString()), 2, "--model " + dir.resolve("none.json") + ": no such file");
+    }
+
+    @Test
+    void orToolsAndOjAlgoTrainAlikeAndTheSolverIsNamed() throws IOException {
+        Path train = data(dir.resolve("train.csv"), 24, 6);
+        Tensor[] regrets = new Tensor[2];
+        String[] solvers = {"ortools", "ojalgo"};
+        for (int k = 0; k < 2; k++) {
+            Path out = dir.resolve("s-" + solvers[k]);
+            CliRun r = CliRun.of("train", "--data", train.toString(), "--features", "f*", "--costs", "c*",
+                    "--problem", lp().toString(), "--method", "spo+", "--epochs", "1", "--batch", "8", "--solver",
+                    solvers[k], "--out", out.toString());
+            assertEquals(0, r.exitCode(), r.err());
+            assertTrue(r.out().contains(k == 0 ? "solver: OR-Tools GLOP\n" : "solver: ojAlgo simplex\n"), r.out());
+            regrets[k] = Csv.read(out.resolve("metrics.csv"), List.of("train_regret"));
+        }
+        assertArrayEquals(regrets[1].data(), regrets[0].data(), 1e-9, "the same decisions, the same training");
+        assertOneLine(train(train, lp(), "--solver", "gurobi"), 2, "--solver gurobi is not one of auto, ortools,"
+                + " ojalgo");
     }
 
     @Test

@@ -13,14 +13,15 @@ import io.foldopt.nn.dfl.BlackBox;
 import io.foldopt.nn.dfl.DecisionBatch;
 import io.foldopt.nn.dfl.DecisionLoss;
 import io.foldopt.nn.dfl.FoldedRegularizedLp;
+import io.foldopt.nn.dfl.NoiseContrastive;
 import io.foldopt.nn.dfl.Oracle;
 import io.foldopt.nn.dfl.PerturbedFenchelYoung;
 import io.foldopt.nn.dfl.PerturbedOptimizer;
 import io.foldopt.nn.dfl.Regret;
+import io.foldopt.nn.dfl.SolutionPool;
 import io.foldopt.nn.dfl.SpoPlus;
 import io.foldopt.nn.dfl.TwoStage;
 import io.foldopt.fold.FoldOptions;
-import io.foldopt.qp.QpOptions;
 import io.foldopt.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -37,14 +38,16 @@ import java.util.function.Supplier;
 /**
  * A PyEPO-style predict-then-optimize benchmark: a linear model {@code c_hat = W x + b} predicts the cost vector of a
  * linear problem {@code min_{w ∈ S} c^T w} from {@code p} features, trained with each decision-focused loss
- * ({@code spo+}, {@code pfyl}, {@code dbb}, {@code dpo}, {@code folded}) and with {@code two-stage} (least squares on
- * the costs), for every polynomial degree {@code deg} and noise half-width {@code noise} of the data generator. The
- * test metric is the normalized regret {@code Σ (c^T w*(c_hat) - z*(c)) / Σ |z*(c)|} on held-out samples
+ * ({@code spo+}, {@code pfyl}, {@code dbb}, {@code dpo}, {@code nce}, {@code cmap}, {@code folded}) and with
+ * {@code two-stage} (least squares on the costs), for every polynomial degree {@code deg} and noise half-width
+ * {@code noise} of the data generator. The test metric is the normalized regret {@code Σ (c^T w*(c_hat) - z*(c)) / Σ |z*(c)|} on held-out samples
  * ({@link Regret}).
  *
  * <p>Losses: SPO+; perturbed Fenchel-Young and the perturbed optimizer (squared distance of the smoothed decision to
  * the true one) with {@value #SAMPLES} Gaussian draws of scale {@value #SIGMA}; the black-box interpolation with
- * {@code lambda =} {@value #LAMBDA} on the regret; the folded regret of the LP regularized by
+ * {@code lambda =} {@value #LAMBDA} on the regret; the noise-contrastive losses {@code nce} (mean contrast) and
+ * {@code cmap} (largest contrast) against a pool of solutions that starts from the training set's optimal decisions
+ * and gains the decisions for the predicted costs at every step; the folded regret of the LP regularized by
  * {@code (mu / 2) ||w||^2}, {@code mu =} {@value #MU}, over the problem's LP relaxation. Every method starts from the
  * same initialization and sees the same minibatches.
  *
@@ -62,7 +65,8 @@ public abstract class DecisionFocusedExperiment implements Experiment {
     /** Regularization weight of the folded loss. */
     static final double MU = 0.5;
     private static final String METRIC = "normalized_regret";
-    private static final List<String> METHODS = List.of("two-stage", "spo+", "pfyl", "dbb", "dpo", "folded");
+    private static final List<String> METHODS = List.of("two-stage", "spo+", "pfyl", "dbb", "dpo", "nce",
+            "cmap", "folded");
 
     private static final Setting DEGREES = new Setting("deg", "polynomial degrees of the data, comma-separated"
             + " integers >= 1 (a sweep)", text -> parseList("deg", text, s -> {
@@ -155,7 +159,7 @@ public abstract class DecisionFocusedExperiment implements Experiment {
                         fit.values());
                 List<Method> methods = new ArrayList<>();
                 for (String name : list(config, METHOD_LIST, String.class)) {
-                    DecisionLoss loss = loss(name, problem, config);
+                    DecisionLoss loss = loss(name, problem, fit.decisions(), config);
                     Supplier<io.foldopt.fold.BackwardReport> report = loss instanceof FoldedRegularizedLp f
                             ? f::lastReport : null;
                     double sign = problem.sign();
@@ -172,7 +176,7 @@ public abstract class DecisionFocusedExperiment implements Experiment {
         return cells;
     }
 
-    private static DecisionLoss loss(String name, Problem problem, ExperimentConfig config) {
+    private static DecisionLoss loss(String name, Problem problem, Tensor decisions, ExperimentConfig config) {
         Oracle oracle = problem.oracle();
         long seed = config.seed();
         return switch (name) {
@@ -181,8 +185,10 @@ public abstract class DecisionFocusedExperiment implements Experiment {
             case "pfyl" -> new PerturbedFenchelYoung(oracle, SAMPLES, SIGMA, seed * 31 + 1);
             case "dbb" -> new BlackBox(oracle, LAMBDA);
             case "dpo" -> new PerturbedOptimizer(oracle, SAMPLES, SIGMA, seed * 31 + 2);
+            case "nce" -> NoiseContrastive.nce(oracle, new SolutionPool(decisions), 1, seed * 31 + 3);
+            case "cmap" -> NoiseContrastive.map(oracle, new SolutionPool(decisions), 1, seed * 31 + 4);
             case "folded" -> new FoldedRegularizedLp(problem.relaxation(), MU, 1 / MU, FoldOptions.defaults()
-                    .withSolver(config.backward()).withTolerance(config.tolerance()), QpOptions.defaults());
+                    .withSolver(config.backward()).withTolerance(config.tolerance()), FoldedRegularizedLp.projectionOptions());
             default -> throw new IllegalArgumentException("unknown method '" + name + "'");
         };
     }

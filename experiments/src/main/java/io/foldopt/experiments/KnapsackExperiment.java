@@ -21,8 +21,8 @@ public final class KnapsackExperiment extends DecisionFocusedExperiment {
 
     @Override
     public String description() {
-        return "PyEPO 2-D knapsack with 32 items, linear model predicts item values: SPO+, PFYL, DBB, DPO, folded vs"
-                + " two-stage by degree and noise, normalized regret";
+        return "PyEPO 2-D knapsack with 32 items, linear model predicts item values: SPO+, PFYL, DBB, DPO, NCE,"
+                + " CMAP, folded vs two-stage by degree and noise, normalized regret";
     }
 
     @Override

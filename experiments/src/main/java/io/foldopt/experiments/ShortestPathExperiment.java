@@ -18,8 +18,8 @@ public final class ShortestPathExperiment extends DecisionFocusedExperiment {
 
     @Override
     public String description() {
-        return "PyEPO shortest path on a 5x5 grid, linear model predicts arc costs: SPO+, PFYL, DBB, DPO, folded vs"
-                + " two-stage by degree and noise, normalized regret";
+        return "PyEPO shortest path on a 5x5 grid, linear model predicts arc costs: SPO+, PFYL, DBB, DPO, NCE,"
+                + " CMAP, folded vs two-stage by degree and noise, normalized regret";
     }
 
     @Override

@@ -61,8 +61,8 @@ class DecisionFocusedExperimentTest {
         Experiment e = new ShortestPathExperiment();
         Map<String, String> set = Map.of("deg", "1,2", "noise", "0.5", "train", "16", "test", "16");
         ExperimentResult r = e.run(config(e, 1, set), (m, rec, done, total) -> {});
-        assertEquals(6 * 2, r.methods().size());
-        assertEquals("spo+ deg=2 noise=0.5", r.methods().get(7).method());
+        assertEquals(8 * 2, r.methods().size());
+        assertEquals("spo+ deg=2 noise=0.5", r.methods().get(9).method());
         for (MethodResult m : r.methods()) {
             assertTrue(Double.isFinite(m.finalTestMetric()) && m.finalTestMetric() >= 0, m.method());
         }
@@ -70,7 +70,7 @@ class DecisionFocusedExperimentTest {
         assertTrue(summary.contains("noise half-width 0.5") && summary.contains("folded"), summary);
         e.writeCharts(r, dir);
         assertTrue(Files.size(dir.resolve("regret_vs_degree_noise-0.5.png")) > 1000);
-        assertEquals(12, e.setup(config(e, 1, set)).methods().size());
+        assertEquals(16, e.setup(config(e, 1, set)).methods().size());
     }
 
     @Test
@@ -78,7 +78,7 @@ class DecisionFocusedExperimentTest {
         Experiment e = new KnapsackExperiment();
         ExperimentResult r = e.run(config(e, 1, Map.of("deg", "2", "noise", "0.5", "train", "32", "test", "32")),
                 (m, rec, done, total) -> {});
-        assertEquals(List.of("two-stage", "spo+", "pfyl", "dbb", "dpo", "folded"), r.methods().stream()
+        assertEquals(List.of("two-stage", "spo+", "pfyl", "dbb", "dpo", "nce", "cmap", "folded"), r.methods().stream()
                 .map(m -> m.method().split(" ")[0]).toList());
         for (MethodResult m : r.methods()) {
             assertTrue(m.finalTestMetric() >= 0 && m.finalTestMetric() < 1, m.method() + " " + m.finalTestMetric());

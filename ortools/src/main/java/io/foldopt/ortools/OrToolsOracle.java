@@ -33,7 +33,7 @@ public final class OrToolsOracle implements Oracle {
     public OrToolsOracle(LinearProgram program) {
         load();
         this.program = program;
-        this.backend = program.isMixedInteger() ? "SCIP" : "GLOP";
+        this.backend = backend(program);
     }
 
     private static synchronized void load() {
@@ -51,6 +51,11 @@ public final class OrToolsOracle implements Oracle {
         }
         throw new IllegalStateException("the OR-Tools native library could not be loaded (foldopt-ortools ships it"
                 + " for linux-x86_64 only): " + loadFailure);
+    }
+
+    /** @return the OR-Tools backend for {@code program}: {@code SCIP} if some variable is integer, else {@code GLOP} */
+    static String backend(LinearProgram program) {
+        return program.isMixedInteger() ? "SCIP" : "GLOP";
     }
 
     /** @return the OR-Tools backend in use, {@code SCIP} or {@code GLOP} */
@@ -93,13 +98,23 @@ public final class OrToolsOracle implements Oracle {
             }
             objective.setMinimization();
             MPSolver.ResultStatus status = solver.solve();
+            if (status == MPSolver.ResultStatus.INFEASIBLE) {
+                // GLOP's presolve may call an unbounded LP infeasible: the program is feasible if it has a point
+                // without the objective.
+                objective.clear();
+                if (solver.solve() == MPSolver.ResultStatus.OPTIMAL) {
+                    status = MPSolver.ResultStatus.UNBOUNDED;
+                }
+            }
             switch (status) {
                 case OPTIMAL:
                     break;
                 case INFEASIBLE:
-                    throw new OracleException(backend + ": the program is infeasible", Status.INFEASIBLE, -1);
+                    throw new OracleException("no point satisfies all constraints and bounds together (" + backend
+                            + ")", Status.INFEASIBLE, -1);
                 case UNBOUNDED:
-                    throw new OracleException(backend + ": the objective is unbounded below", Status.UNBOUNDED, -1);
+                    throw new OracleException("the objective has no lower bound over the constraints (" + backend
+                            + ")", Status.UNBOUNDED, -1);
                 default:
                     throw new OracleException(backend + " ended with status " + status, Status.NUMERICAL_FAILURE, -1);
             }

@@ -87,7 +87,7 @@ public final class DecisionTraining {
         Standardization inScale = Standardization.of(x);
         Standardization outScale = Standardization.of(c);
         Sequential net = settings.model().build(x.dim(1), c.dim(1), settings.seed());
-        DecisionLoss loss = Methods.loss(settings.method(), problem, oracle, settings.loss(),
+        DecisionLoss loss = Methods.loss(settings.method(), problem, oracle, truth.decisions(), settings.loss(),
                 settings.seed());
         Tensor xs = inScale.apply(x);
         Tensor cs = outScale.apply(c);

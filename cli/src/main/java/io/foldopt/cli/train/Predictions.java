@@ -1,6 +1,7 @@
 package io.foldopt.cli.train;
 
 import io.foldopt.nn.dfl.DecisionBatch;
+import io.foldopt.nn.dfl.Oracle;
 import io.foldopt.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,16 +25,18 @@ public record Predictions(List<String> columns, Tensor values, double regret) {
     /**
      * @param model the cost model
      * @param problem the problem to decide, or null for costs only
+     * @param oracle the oracle of its minimization form ({@link Problems#solver}), or null without a problem
      * @param features the rows' features {@code (N, p)}
      * @param trueCosts the rows' true costs {@code (N, n)} for the regret, or null
      * @return the predictions
      */
-    public static Predictions of(TrainedModel model, DecisionProblem problem, Tensor features, Tensor trueCosts) {
+    public static Predictions of(TrainedModel model, DecisionProblem problem, Oracle oracle, Tensor features,
+            Tensor trueCosts) {
         Tensor predicted = model.predict(features);
         if (problem == null) {
             return new Predictions(model.costs(), predicted, Double.NaN);
         }
-        Decisions decisions = new Decisions(problem, Problems.oracle(problem));
+        Decisions decisions = new Decisions(problem, oracle);
         Tensor w = decisions.decide(predicted, "row");
         int rows = features.dim(0);
         int n = problem.variableCount();

@@ -62,6 +62,7 @@ public record TrainedModel(Layer network, List<String> features, List<String> co
                 m.put("sigma", Double.toString(loss.sigma()));
             }
             case "dbb" -> m.put("lambda", Double.toString(loss.lambda()));
+            case "nce", "cmap" -> m.put("solve_ratio", Double.toString(loss.solveRatio()));
             case "folded" -> m.put("mu", Double.toString(loss.mu()));
             default -> { }
         }

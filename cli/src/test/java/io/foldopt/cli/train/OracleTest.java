@@ -120,6 +120,33 @@ class OracleTest {
                 .solve(new double[] {1, 1})).status());
     }
 
+    /** The examples' shortest path (LP, JSON and MPS) and the MIP above: OR-Tools and ojAlgo decide alike. */
+    @Test
+    void orToolsAndOjAlgoGiveTheSameDecisions() throws IOException {
+        Path examples = Path.of("..", "examples", "train");
+        DecisionProblem mip = json(MIP);
+        for (DecisionProblem p : new DecisionProblem[] {Problems.read(examples.resolve("shortest-path.json")),
+                Problems.read(examples.resolve("shortest-path.mps")), mip}) {
+            Problems.Solver ortools = Problems.solver(p, "auto");
+            assertEquals(p.hasIntegers() ? "OR-Tools SCIP" : "OR-Tools GLOP", ortools.description(),
+                    "auto picks OR-Tools when it loads");
+            Problems.Solver ojalgo = Problems.solver(p, "ojalgo");
+            assertTrue(ojalgo.description().startsWith("ojAlgo"), ojalgo.description());
+            int n = p.variableCount();
+            Tensor costs = Tensor.randn(new SplittableRandom(n), 16, n).map(v -> (p.hasIntegers() ? -1 : 1)
+                    * (1 + 0.5 * v));
+            Tensor a = ortools.oracle().solveBatch(costs);
+            Tensor b = ojalgo.oracle().solveBatch(costs);
+            assertArrayEquals(b.data(), a.data(), 1e-7, p.source());
+        }
+        DecisionProblem qp = json("{\"variables\": 2, \"A_eq\": [[1, 1]], \"b_eq\": [1], \"Q\": [[1, 0], [0, 1]]}");
+        assertEquals("foldopt interior-point QP", Problems.solver(qp, "auto").description());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Problems.solver(qp, "ortools"));
+        assertTrue(e.getMessage().startsWith("--solver ortools solves LPs and MIPs"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Problems.solver(mip, "gurobi"));
+    }
+
     private static double dot(double[] a, double[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) {

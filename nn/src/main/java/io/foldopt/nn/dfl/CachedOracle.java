@@ -1,6 +1,5 @@
 package io.foldopt.nn.dfl;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,7 +11,7 @@ import java.util.Map;
 public final class CachedOracle implements Oracle {
     private final Oracle oracle;
     private final int capacity;
-    private final Map<Key, double[]> cache;
+    private final Map<VectorKey, double[]> cache;
     private long hits;
     private long misses;
 
@@ -30,7 +29,7 @@ public final class CachedOracle implements Oracle {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Key, double[]> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<VectorKey, double[]> eldest) {
                 return size() > CachedOracle.this.capacity;
             }
         };
@@ -49,7 +48,7 @@ public final class CachedOracle implements Oracle {
     /** @return the cached decision for {@code cost}, or the wrapped oracle's (then remembered) */
     @Override
     public double[] solve(double[] cost) {
-        Key key = new Key(cost.clone());
+        VectorKey key = new VectorKey(cost.clone());
         synchronized (cache) {
             double[] w = cache.get(key);
             if (w != null) {
@@ -78,24 +77,6 @@ public final class CachedOracle implements Oracle {
     public long misses() {
         synchronized (cache) {
             return misses;
-        }
-    }
-
-    /** A cost vector compared bitwise. */
-    private record Key(double[] cost) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && Arrays.equals(cost, k.cost);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(cost);
-        }
-
-        @Override
-        public String toString() {
-            return Arrays.toString(cost);
         }
     }
 }

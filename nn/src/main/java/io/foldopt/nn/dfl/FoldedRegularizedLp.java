@@ -9,7 +9,9 @@ import io.foldopt.fold.BackwardReport;
 import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
 import io.foldopt.fold.UpdateMap;
+import io.foldopt.qp.InteriorPointQpSolver;
 import io.foldopt.qp.QpOptions;
+import io.foldopt.qp.RepeatedQpSolver;
 import io.foldopt.tensor.Tensor;
 
 /**
@@ -22,7 +24,8 @@ import io.foldopt.tensor.Tensor;
  * projected-gradient update {@code U(w, c_hat) = Proj_P(w - step (c_hat + mu w))}, the projection differentiated
  * through its KKT conditions ({@link Polyhedron#projection}). With the default {@code step = 1 / mu} the update
  * reaches the fixed point in one step ({@code dU/dw = 0}), so the backward solve is a single iteration; any
- * {@code step} in {@code (0, 2 / mu)} has the same fixed point and gives the same gradient.
+ * {@code step} in {@code (0, 2 / mu)} has the same fixed point and gives the same gradient. With
+ * {@link #projectionOptions} (the default) the update's projection at the fixed point reuses the forward solution.
  */
 public final class FoldedRegularizedLp implements DecisionLoss {
     private final double mu;
@@ -44,14 +47,31 @@ public final class FoldedRegularizedLp implements DecisionLoss {
         }
         this.mu = mu;
         ProjectedGradient.Projection projection = relaxation.projection(qp);
-        UpdateMap update = (w, params) -> projection.project(w.sub(params[0].add(w.mul(mu)).mul(step)));
-        this.layer = new FoldedLayer(params -> projection.project(Var.constant(params[0].map(v -> -v / mu)))
+        // U = Proj((1 - step mu) w - step c_hat); the forward point -c_hat / mu is computed as c_hat (-1 / mu), so
+        // that with step = 1 / mu the update's QP at the fixed point has the forward QP's data bit for bit.
+        double keep = 1 - step * mu;
+        UpdateMap update = (w, params) -> projection.project(w.mul(keep).sub(params[0].mul(step)));
+        double scale = -1 / mu;
+        this.layer = new FoldedLayer(params -> projection.project(Var.constant(params[0].map(v -> v * scale)))
                 .value(), update, options);
     }
 
-    /** A layer with {@code step = 1 / mu}, default backward settings and default QP settings. */
+    /**
+     * A layer with {@code step = 1 / mu}, default backward settings and the QP settings of
+     * {@link #projectionOptions}.
+     */
     public FoldedRegularizedLp(Polyhedron relaxation, double mu) {
-        this(relaxation, mu, 1 / mu, FoldOptions.defaults(), QpOptions.defaults());
+        this(relaxation, mu, 1 / mu, FoldOptions.defaults(), projectionOptions());
+    }
+
+    /**
+     * @return QP settings for the projections: the default interior-point solver, with each batch position's
+     *     latest solution reused when the same QP comes again ({@link RepeatedQpSolver}): with {@code step = 1 / mu}
+     *     the update's projection at the fixed point is the forward projection itself, so each instance costs one
+     *     QP instead of two
+     */
+    public static QpOptions projectionOptions() {
+        return QpOptions.defaults().withSolver(new RepeatedQpSolver(new InteriorPointQpSolver()));
     }
 
     @Override

@@ -33,24 +33,28 @@ public interface Oracle {
      *
      * @param costs cost vectors {@code (B, n)}
      * @return the decisions {@code w*(c_b)}, {@code (B, n)}
-     * @throws OracleException naming the first failing instance
+     * @throws OracleException naming the first failing instance (the lowest index, whatever the threads)
      */
     default Tensor solveBatch(Tensor costs) {
         int n = checkBatch(this, costs, "costs");
         int batch = costs.dim(0);
         double[] c = costs.data();
         double[] out = new double[batch * n];
+        RuntimeException[] failures = new RuntimeException[batch];
         Parallel.forEach(batch, workPerSolve(), b -> {
-            double[] w;
             try {
-                w = solve(Arrays.copyOfRange(c, b * n, (b + 1) * n));
+                System.arraycopy(solve(Arrays.copyOfRange(c, b * n, (b + 1) * n)), 0, out, b * n, n);
             } catch (OracleException e) {
-                throw e.at(b);
+                failures[b] = e.at(b);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("instance " + b + ": " + e.getMessage(), e);
+                failures[b] = new IllegalArgumentException("instance " + b + ": " + e.getMessage(), e);
             }
-            System.arraycopy(w, 0, out, b * n, n);
         });
+        for (RuntimeException e : failures) {
+            if (e != null) {
+                throw e;
+            }
+        }
         return Tensor.wrap(out, batch, n);
     }
 

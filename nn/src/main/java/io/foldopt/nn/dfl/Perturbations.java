@@ -77,7 +77,7 @@ final class Perturbations {
     }
 
     /** @return a well-mixed 64-bit hash of {@code (a, b)} (the finalizer of MurmurHash3) */
-    private static long mix(long a, long b) {
+    static long mix(long a, long b) {
         long z = a * 0x9E3779B97F4A7C15L + b;
         z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
         z = (z ^ (z >>> 33)) * 0xc4ceb93e1a85ec53L;

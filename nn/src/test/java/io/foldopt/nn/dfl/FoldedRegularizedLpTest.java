@@ -9,7 +9,10 @@ import io.foldopt.autodiff.Var;
 import io.foldopt.check.GradientCheck;
 import io.foldopt.fold.FoldOptions;
 import io.foldopt.linalg.BatchedLinearSolver;
+import io.foldopt.qp.InteriorPointQpSolver;
 import io.foldopt.qp.QpOptions;
+import io.foldopt.qp.QpSolver;
+import io.foldopt.qp.RepeatedQpSolver;
 import io.foldopt.tensor.Tensor;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -49,6 +52,39 @@ class FoldedRegularizedLpTest {
         FoldedRegularizedLp folded = new FoldedRegularizedLp(grid.relaxation(), mu);
         GradientCheck.Result r = GradientCheck.check(x -> folded.apply(x[0], truth), new Tensor[] {p}, 5, 1e-6, 4);
         assertTrue(r.passes(1e-5), "worst relative error " + r.worstRelativeError());
+    }
+
+    @Test
+    void reusedProjectionsGiveTheLossAndGradientOfTwoSolves() {
+        ShortestPathOracle five = ShortestPathOracle.grid(5, 5);
+        SplittableRandom rng = new SplittableRandom(5);
+        DecisionBatch t = DecisionBatch.solve(five, Tensor.randn(rng, 16, 40).map(v -> 1 + v / 2));
+        // One QP per instance (the update's projection reuses the forward's) against two.
+        int[] solves = new int[2];
+        FoldedRegularizedLp warm = new FoldedRegularizedLp(five.relaxation(), 0.5, 2, FoldOptions.defaults(),
+                QpOptions.defaults().withSolver(new RepeatedQpSolver(counting(solves, 0))));
+        FoldedRegularizedLp cold = new FoldedRegularizedLp(five.relaxation(), 0.5, 2, FoldOptions.defaults(),
+                QpOptions.defaults().withSolver(counting(solves, 1)));
+        for (int step = 0; step < 4; step++) {
+            Tensor p = DecisionLoss.combine(1, t.costs(), 0.3, Tensor.randn(rng, 16, 40));
+            DecisionLoss.Evaluation a = warm.evaluate(p, t);
+            DecisionLoss.Evaluation b = cold.evaluate(p, t);
+            assertEquals(b.loss(), a.loss(), 0, "step " + step);
+            assertArrayEquals(b.gradient().data(), a.gradient().data(), 0, "step " + step);
+        }
+        assertEquals(4 * 16, solves[0]);
+        assertEquals(2 * 4 * 16, solves[1]);
+    }
+
+    /** @return the interior-point solver, counting its solves in {@code count[k]} */
+    private static QpSolver counting(int[] count, int k) {
+        InteriorPointQpSolver ipm = new InteriorPointQpSolver();
+        return problem -> {
+            synchronized (count) {
+                count[k]++;
+            }
+            return ipm.solve(problem);
+        };
     }
 
     @Test
