@@ -93,13 +93,24 @@ public record DecisionTask(long seed, int n, int equalities, int inequalities) i
     @Override
     public ShardLoss loss() {
         Parts parts = parts();
-        FoldedLayer layer = parts.problem().foldedLayer(FoldOptions.defaults().withSolver(BatchedLinearSolver.DIRECT)
-                .withOnFailure(FailurePolicy.FLAG));
+        FoldedLayer layer = parts.problem().foldedLayer(layerOptions());
         return (model, batch) -> {
             Var y = layer.apply(model.forward(Var.constant(batch.features())));
             Var achieved = parts.problem().value(y, new Var[] {Var.constant(batch.targets())});
             return achieved.sub(Var.constant(batch.get(2).reshape(batch.size()))).mean();
         };
+    }
+
+    /** @return the settings of the folded layer: backward solved DIRECT, failures flagged */
+    @Override
+    public FoldOptions layerOptions() {
+        return FoldOptions.defaults().withSolver(BatchedLinearSolver.DIRECT).withOnFailure(FailurePolicy.FLAG);
+    }
+
+    /** @return {@code normalized regret} */
+    @Override
+    public String metricName() {
+        return "normalized regret";
     }
 
     /** @return the sum over the samples of {@code |f(y*(p_hat); p) - f(y*(p); p)| / |f(y*(p); p)|} */

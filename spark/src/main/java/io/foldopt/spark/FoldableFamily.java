@@ -3,7 +3,6 @@ package io.foldopt.spark;
 import io.foldopt.algorithms.FoldableAlgorithm;
 import io.foldopt.fold.FoldOptions;
 import java.io.Serializable;
-import java.lang.reflect.InvocationTargetException;
 import java.util.Set;
 
 /**
@@ -18,9 +17,6 @@ import java.util.Set;
  * command line ({@code --family class:com.example.MyFamily}) by its public no-argument constructor.
  */
 public interface FoldableFamily extends Serializable {
-    /** The prefix of a family named by its class on the command line. */
-    String CLASS_PREFIX = "class:";
-
     /** @return the name rows give in their {@code family} column; the results carry it too */
     String name();
 
@@ -51,33 +47,9 @@ public interface FoldableFamily extends Serializable {
      *     {@code FoldableFamily}, no public no-argument constructor, its constructor failed, or a reserved name
      */
     static FoldableFamily load(String spec, Set<String> reserved) {
-        if (!spec.startsWith(CLASS_PREFIX) || spec.length() == CLASS_PREFIX.length()) {
-            throw new IllegalArgumentException("a family is named class:NAME (the binary name of a class implementing "
-                    + FoldableFamily.class.getName() + "), got \"" + spec + "\"");
-        }
-        String name = spec.substring(CLASS_PREFIX.length());
-        Class<?> type;
-        try {
-            type = Class.forName(name, true, Thread.currentThread().getContextClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            throw new IllegalArgumentException("family class " + name + " cannot be loaded (" + e
-                    + "); put its jar on the classpath (FOLDOPT_SPARK_CLASSPATH, or --jars of spark-submit)");
-        }
-        if (!FoldableFamily.class.isAssignableFrom(type)) {
-            throw new IllegalArgumentException("family class " + name + " does not implement "
-                    + FoldableFamily.class.getName());
-        }
-        FoldableFamily family;
-        try {
-            family = (FoldableFamily) type.getConstructor().newInstance();
-        } catch (NoSuchMethodException | IllegalAccessException | InstantiationException e) {
-            throw new IllegalArgumentException("family class " + name + " needs a public no-argument constructor (" + e
-                    + ")");
-        } catch (InvocationTargetException e) {
-            throw new IllegalArgumentException("family class " + name + ": its constructor failed: " + e.getCause());
-        }
+        FoldableFamily family = UserClasses.load(spec, FoldableFamily.class);
         if (family.name() == null || family.name().isEmpty() || reserved.contains(family.name())) {
-            throw new IllegalArgumentException("family class " + name + " has the name \"" + family.name()
+            throw new IllegalArgumentException("family " + spec + " has the name \"" + family.name()
                     + "\"; a family needs a name other than " + reserved);
         }
         return family;

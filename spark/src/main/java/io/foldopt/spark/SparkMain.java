@@ -6,7 +6,7 @@ import io.foldopt.experiments.ExperimentResult;
 import io.foldopt.experiments.MethodResult;
 import io.foldopt.experiments.report.Provenance;
 import io.foldopt.experiments.report.Report;
-import io.foldopt.linalg.BatchedLinearSolver;
+import io.foldopt.fold.FoldOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -236,9 +236,9 @@ public final class SparkMain implements Runnable {
     /** {@code foldopt spark train}. */
     @Command(name = "train", mixinStandardHelpOptions = true,
             description = "Decision-focused training through a folded layer (nonconvex QP, folded projected gradient "
-                    + "over SQP), data-parallel: parameters broadcast, per-partition loss and gradient, treeAggregate, "
-                    + "Adam step on the driver. Writes the report folder of foldopt run, model.json and a checkpoint "
-                    + "per epoch.")
+                    + "over SQP; or a user's --task), data-parallel: parameters broadcast, per-partition loss and "
+                    + "gradient, treeAggregate, Adam step on the driver. Writes the report folder of foldopt run, "
+                    + "model.json and a checkpoint per epoch.")
     static final class Train extends Job implements Callable<Integer> {
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "The report folder (new).")
         Path output;
@@ -259,13 +259,25 @@ public final class SparkMain implements Runnable {
         @CommandLine.Mixin
         ProblemOptions problem = new ProblemOptions(10, 3, 3);
 
+        @Option(names = "--task", paramLabel = "class:NAME", description = "A user's task instead of the nonconvex "
+                + "QP (whose options --n, --equalities, --inequalities, --seed it ignores): a class implementing "
+                + "io.foldopt.spark.TrainingTask with a public no-argument constructor, on the classpath "
+                + "(FOLDOPT_SPARK_CLASSPATH; spark-submit: --jars).")
+        String userTask;
+
         @Override
         public Integer call() throws IOException {
             if (Files.exists(output)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--out " + output + " exists; name a "
                         + "new folder");
             }
-            DecisionTask task = new DecisionTask(problem.seed, problem.n, problem.equalities, problem.inequalities);
+            TrainingTask task;
+            try {
+                task = userTask == null ? new DecisionTask(problem.seed, problem.n, problem.equalities,
+                        problem.inequalities) : UserClasses.load(userTask, TrainingTask.class);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--task: " + e.getMessage());
+            }
             SparkSession spark = session.session();
             int partitions = session.partitions(spark);
             Path checkpoints = Files.createDirectories(output.resolve("checkpoints"));
@@ -278,24 +290,31 @@ public final class SparkMain implements Runnable {
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }
-                        w.printf(Locale.ROOT, "epoch %d: train loss %.6g, test normalized regret %.6g, %.2f s%n",
-                                record.epoch(), record.trainLoss(), record.testMetric(), record.seconds());
+                        w.printf(Locale.ROOT, "epoch %d: train loss %.6g, test %s %.6g, %.2f s%n", record.epoch(),
+                                record.trainLoss(), task.metricName(), record.testMetric(), record.seconds());
                         w.flush();
                     });
-            new TrainedModel(task, r.model()).write(output.resolve("model.json"));
+            TrainedModel trained = new TrainedModel(task, r.model());
+            trained.write(output.resolve("model.json"));
             Map<String, Object> settings = new LinkedHashMap<>();
-            settings.put("n", task.n());
-            settings.put("equalities", task.equalities());
-            settings.put("inequalities", task.inequalities());
+            if (task instanceof DecisionTask d) {
+                settings.put("n", d.n());
+                settings.put("equalities", d.equalities());
+                settings.put("inequalities", d.inequalities());
+            } else {
+                settings.put("task", userTask);
+            }
             settings.put("train", training.train);
             settings.put("test", test);
             settings.put("master", spark.sparkContext().master());
             settings.put("partitions", partitions);
+            FoldOptions backward = task.layerOptions();
             ExperimentConfig config = new ExperimentConfig(ExperimentConfig.Size.SMALL, epochs, training.batch,
-                    learningRate, BatchedLinearSolver.DIRECT, 1e-8, task.seed(), settings);
+                    learningRate, backward.solver(), backward.tolerance(), task.seed(), settings);
             List<EpochRecord> records = r.epochs();
-            ExperimentResult result = new ExperimentResult("spark-nonconvex-qp", config, "normalized_regret", true,
-                    List.of(new MethodResult(TrainedModel.NAME, r.initialTestMetric(),
+            ExperimentResult result = new ExperimentResult(task instanceof DecisionTask ? "spark-nonconvex-qp"
+                    : "spark-" + task.getClass().getSimpleName(), config, task.metricName().replace(' ', '_'), true,
+                    List.of(new MethodResult(trained.modelName(), r.initialTestMetric(),
                             records.get(records.size() - 1).testMetric(), records)));
             List<String> commandLine = new ArrayList<>(List.of("foldopt", "spark"));
             commandLine.addAll(spec.commandLine().getParseResult().originalArgs());
@@ -307,8 +326,8 @@ public final class SparkMain implements Runnable {
 
     /** {@code foldopt spark eval}. */
     @Command(name = "eval", mixinStandardHelpOptions = true,
-            description = "The test metric (mean normalized regret) of a model written by foldopt spark train over a "
-                    + "test set generated on the executors.")
+            description = "The test metric (mean normalized regret, or a user's task's metric) of a model written by "
+                    + "foldopt spark train over a test set generated on the executors.")
     static final class Eval extends Job implements Callable<Integer> {
         @Option(names = "--model", required = true, paramLabel = "FILE", description = "model.json or a checkpoint.")
         Path model;
@@ -321,9 +340,9 @@ public final class SparkMain implements Runnable {
             TrainedModel trained = TrainedModel.read(model);
             SparkSession spark = session.session();
             long start = System.nanoTime();
-            double metric = SparkEval.meanRegret(spark, trained, count, session.partitions(spark));
-            out().printf(Locale.ROOT, "test normalized regret %.6g over %d samples in %.2f s on %s%n", metric, count,
-                    (System.nanoTime() - start) * 1e-9, spark.sparkContext().master());
+            double metric = SparkEval.meanMetric(spark, trained, count, session.partitions(spark));
+            out().printf(Locale.ROOT, "test %s %.6g over %d samples in %.2f s on %s%n", trained.task().metricName(),
+                    metric, count, (System.nanoTime() - start) * 1e-9, spark.sparkContext().master());
             return 0;
         }
     }

@@ -11,48 +11,69 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A {@link DecisionTask}'s trained model in a {@link ModelFile}: the model {@code folded-pgd}, with the task's
- * fields in the metadata ({@code task = nonconvex-qp}, {@code seed}, {@code n}, {@code equalities},
- * {@code inequalities}), so that {@code foldopt spark eval} rebuilds the problem it was trained on.
+ * A {@link TrainingTask}'s trained model in a {@link ModelFile}, with the task in the metadata so that
+ * {@code foldopt spark eval} rebuilds the task it was trained on: for a {@link DecisionTask} the model
+ * {@code folded-pgd} and {@code task = nonconvex-qp}, {@code seed}, {@code n}, {@code equalities},
+ * {@code inequalities}; for a user's task the model {@code model} and {@code task = class:NAME}, the class
+ * instantiated by its public no-argument constructor.
  *
  * @param task the task
  * @param model the trained model
  */
-public record TrainedModel(DecisionTask task, Layer model) {
-    /** The model's name in the file. */
+public record TrainedModel(TrainingTask task, Layer model) {
+    /** The name of a {@link DecisionTask}'s model in the file. */
     public static final String NAME = "folded-pgd";
+    /** The name of a user's task's model in the file. */
+    public static final String USER_NAME = "model";
+
+    private static final String BUILT_IN = "nonconvex-qp";
+
+    /** @return the name of the task's model in the file */
+    public String modelName() {
+        return task instanceof DecisionTask ? NAME : USER_NAME;
+    }
 
     /** Writes the file. */
     public void write(Path file) throws IOException {
         Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("task", "nonconvex-qp");
-        metadata.put("seed", Long.toString(task.seed()));
-        metadata.put("n", Integer.toString(task.n()));
-        metadata.put("equalities", Integer.toString(task.equalities()));
-        metadata.put("inequalities", Integer.toString(task.inequalities()));
-        new ModelFile(metadata, List.of(new ModelFile.Model(NAME, model, List.of()))).write(file);
+        if (task instanceof DecisionTask d) {
+            metadata.put("task", BUILT_IN);
+            metadata.put("seed", Long.toString(d.seed()));
+            metadata.put("n", Integer.toString(d.n()));
+            metadata.put("equalities", Integer.toString(d.equalities()));
+            metadata.put("inequalities", Integer.toString(d.inequalities()));
+        } else {
+            metadata.put("task", UserClasses.PREFIX + task.getClass().getName());
+        }
+        new ModelFile(metadata, List.of(new ModelFile.Model(modelName(), model, List.of()))).write(file);
     }
 
     /**
      * @return the model and task of a file written by {@link #write}
-     * @throws IllegalArgumentException naming the file if it is not such a file or its model does not fit the task
+     * @throws IllegalArgumentException naming the file if it is not such a file, its task cannot be rebuilt, or its
+     *     model does not fit the task
      */
     public static TrainedModel read(Path file) throws IOException {
         ModelFile f = ModelFile.read(file);
         Map<String, String> m = f.metadata();
-        if (!"nonconvex-qp".equals(m.get("task"))) {
-            throw new IllegalArgumentException(file + ": not a model of foldopt spark train (metadata task is "
-                    + m.get("task") + ", expected nonconvex-qp)");
-        }
-        DecisionTask task;
+        String name = m.get("task");
+        TrainingTask task;
         try {
-            task = new DecisionTask(Long.parseLong(m.get("seed")), Integer.parseInt(m.get("n")),
-                    Integer.parseInt(m.get("equalities")), Integer.parseInt(m.get("inequalities")));
+            if (BUILT_IN.equals(name)) {
+                task = new DecisionTask(Long.parseLong(m.get("seed")), Integer.parseInt(m.get("n")),
+                        Integer.parseInt(m.get("equalities")), Integer.parseInt(m.get("inequalities")));
+            } else if (name != null && name.startsWith(UserClasses.PREFIX)) {
+                task = UserClasses.load(name, TrainingTask.class);
+            } else {
+                throw new IllegalArgumentException("not a model of foldopt spark train (metadata task is " + name
+                        + ", expected " + BUILT_IN + " or class:NAME)");
+            }
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(file + ": metadata seed, n, equalities, inequalities: " + e.getMessage());
+            throw new IllegalArgumentException(file + ": task " + name + ": " + e.getMessage());
         }
-        Layer model = f.model(NAME).orElseThrow(() -> new IllegalArgumentException(file + ": no model named " + NAME))
-                .layer();
+        TrainedModel trained = new TrainedModel(task, null);
+        Layer model = f.model(trained.modelName()).orElseThrow(() -> new IllegalArgumentException(file
+                + ": no model named " + trained.modelName())).layer();
         List<Parameter> expected = task.model().parameters();
         List<Parameter> actual = model.parameters();
         boolean fits = expected.size() == actual.size();
@@ -61,7 +82,7 @@ public record TrainedModel(DecisionTask task, Layer model) {
         }
         if (!fits) {
             throw new IllegalArgumentException(file + ": the model's parameters do not have the shapes of the task's "
-                    + "linear model " + DecisionTask.FEATURES + " -> " + task.n());
+                    + "model");
         }
         return new TrainedModel(task, model);
     }

@@ -2,6 +2,7 @@ package io.foldopt.spark;
 
 import io.foldopt.autodiff.GradMode;
 import io.foldopt.autodiff.Var;
+import io.foldopt.fold.FoldOptions;
 import io.foldopt.nn.Dataset;
 import io.foldopt.nn.Layer;
 import java.io.Serializable;
@@ -16,7 +17,8 @@ import java.io.Serializable;
  * <p>Spark ships the task to the executors, so an implementation must be serializable, and everything must be a
  * function of its fields: {@link #model()} returns the same initial parameters on every call, and sample {@code i}
  * of a set depends only on the set and {@code i}, so that each executor generates its own samples and any
- * partitioning gives the same data. {@link DecisionTask} is one such task.
+ * partitioning gives the same data. {@link DecisionTask} is one such task. {@code foldopt spark train --task
+ * class:NAME} trains a task of a class with a public no-argument constructor.
  */
 public interface TrainingTask extends Serializable {
     /** @return the seed of the minibatches' shuffling */
@@ -51,6 +53,19 @@ public interface TrainingTask extends Serializable {
      */
     default double metricSum(Layer model, Dataset data) {
         return GradMode.noGrad(() -> loss().apply(model, data)).item() * data.size();
+    }
+
+    /**
+     * @return the settings of the task's folded layer, written to the report's {@code config.json} (its backward
+     *     solver and tolerance); by default {@link FoldOptions#defaults()}: override it when the layer uses others
+     */
+    default FoldOptions layerOptions() {
+        return FoldOptions.defaults();
+    }
+
+    /** @return the name of the test metric of {@link #metricSum}, for reports; by default {@code loss} */
+    default String metricName() {
+        return "loss";
     }
 
     /** The loss of a shard of a minibatch. */

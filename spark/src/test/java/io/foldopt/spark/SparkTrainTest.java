@@ -107,6 +107,11 @@ class SparkTrainTest {
         private static final int FEATURES = 3;
         private static final int N = 4;
 
+        /** The task of seed 11, for the command line's {@code --task class:NAME}. */
+        public QuarticBoxTask() {
+            this(11);
+        }
+
         private static FoldedLayer layer() {
             SmoothObjective f = (x, c) -> x.mul(x).mul(0.5).add(x.pow(4).mul(0.25)).sub(c[0].mul(x)).sum(-1);
             return new ProjectedGradient(N, f, y -> Projections.box(y, 0, 1), 0.2).layer(FoldOptions.defaults()
@@ -164,6 +169,32 @@ class SparkTrainTest {
         double metric = trained.task().metricSum(trained.model(), trained.task().samples(1, 0, 8)) / 8;
         assertTrue(out.toString().startsWith(String.format(java.util.Locale.ROOT, "test normalized regret %.6g over 8",
                 metric)), out + " vs " + metric);
+    }
+
+    @Test
+    void trainCommandTrainsAUserTaskThatEvalReads(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        StringWriter out = new StringWriter();
+        CommandLine cmd = SparkMain.commandLine();
+        cmd.setOut(new PrintWriter(out));
+        String task = "class:" + QuarticBoxTask.class.getName();
+        assertEquals(0, cmd.execute("train", "--task", task, "--out", run.toString(), "--epochs", "1", "--batch", "8",
+                "--train", "16", "--test", "8", "--partitions", "2"));
+        assertTrue(out.toString().startsWith("epoch 1: train loss "), out.toString());
+        assertTrue(Files.readString(run.resolve("config.json")).contains(task));
+        TrainedModel trained = TrainedModel.read(run.resolve("model.json"));
+        assertEquals(new QuarticBoxTask(), trained.task());
+        out.getBuffer().setLength(0);
+        assertEquals(0, cmd.execute("eval", "--model", run.resolve("model.json").toString(), "--count", "8",
+                "--partitions", "2"));
+        double metric = trained.task().metricSum(trained.model(), trained.task().samples(1, 0, 8)) / 8;
+        assertTrue(out.toString().startsWith(String.format(java.util.Locale.ROOT, "test loss %.6g over 8", metric)),
+                out + " vs " + metric);
+
+        StringWriter err = new StringWriter();
+        cmd.setErr(new PrintWriter(err));
+        assertEquals(2, cmd.execute("train", "--task", "class:java.lang.String", "--out", dir.resolve("x").toString()));
+        assertTrue(err.toString().contains("does not implement io.foldopt.spark.TrainingTask"), err.toString());
     }
 
     @Test
