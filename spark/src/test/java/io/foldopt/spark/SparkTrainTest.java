@@ -152,49 +152,52 @@ class SparkTrainTest {
     @Test
     void trainCommandWritesTheReportModelAndCheckpointsThatEvalReads(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
-        StringWriter out = new StringWriter();
-        CommandLine cmd = SparkMain.commandLine();
-        cmd.setOut(new PrintWriter(out));
-        assertEquals(0, cmd.execute("train", "--out", run.toString(), "--epochs", "2", "--batch", "8", "--train",
-                "16", "--test", "8", "--n", "6", "--equalities", "2", "--inequalities", "2", "--partitions", "2"));
+        trainAndEval(run, new DecisionTask(0, 6, 2, 2), "normalized regret", "--epochs", "2", "--n", "6",
+                "--equalities", "2", "--inequalities", "2");
         for (String file : List.of("config.json", "summary.json", "metrics.csv", "learning_curves.png", "model.json",
                 "checkpoints/epoch-1.json", "checkpoints/epoch-2.json")) {
             assertTrue(Files.exists(run.resolve(file)), file);
         }
         assertEquals(3, Files.readAllLines(run.resolve("metrics.csv")).size(), "header and two epochs");
-        TrainedModel trained = TrainedModel.read(run.resolve("model.json"));
-        assertEquals(new DecisionTask(0, 6, 2, 2), trained.task());
-        out.getBuffer().setLength(0);
-        assertEquals(0, cmd.execute("eval", "--model", run.resolve("model.json").toString(), "--count", "8"));
-        double metric = trained.task().metricSum(trained.model(), trained.task().samples(1, 0, 8)) / 8;
-        assertTrue(out.toString().startsWith(String.format(java.util.Locale.ROOT, "test normalized regret %.6g over 8",
-                metric)), out + " vs " + metric);
     }
 
     @Test
     void trainCommandTrainsAUserTaskThatEvalReads(@TempDir Path dir) throws Exception {
-        Path run = dir.resolve("run");
-        StringWriter out = new StringWriter();
-        CommandLine cmd = SparkMain.commandLine();
-        cmd.setOut(new PrintWriter(out));
         String task = "class:" + QuarticBoxTask.class.getName();
-        assertEquals(0, cmd.execute("train", "--task", task, "--out", run.toString(), "--epochs", "1", "--batch", "8",
-                "--train", "16", "--test", "8", "--partitions", "2"));
-        assertTrue(out.toString().startsWith("epoch 1: train loss "), out.toString());
+        Path run = dir.resolve("run");
+        trainAndEval(run, new QuarticBoxTask(), "loss", "--epochs", "1", "--task", task);
         assertTrue(Files.readString(run.resolve("config.json")).contains(task));
-        TrainedModel trained = TrainedModel.read(run.resolve("model.json"));
-        assertEquals(new QuarticBoxTask(), trained.task());
-        out.getBuffer().setLength(0);
-        assertEquals(0, cmd.execute("eval", "--model", run.resolve("model.json").toString(), "--count", "8",
-                "--partitions", "2"));
-        double metric = trained.task().metricSum(trained.model(), trained.task().samples(1, 0, 8)) / 8;
-        assertTrue(out.toString().startsWith(String.format(java.util.Locale.ROOT, "test loss %.6g over 8", metric)),
-                out + " vs " + metric);
 
         StringWriter err = new StringWriter();
+        CommandLine cmd = SparkMain.commandLine();
         cmd.setErr(new PrintWriter(err));
         assertEquals(2, cmd.execute("train", "--task", "class:java.lang.String", "--out", dir.resolve("x").toString()));
         assertTrue(err.toString().contains("does not implement io.foldopt.spark.TrainingTask"), err.toString());
+    }
+
+    /**
+     * Runs {@code spark train} with 16 training and 8 test samples, minibatches of 8, 2 partitions and {@code args}
+     * into {@code run}, and {@code spark eval} of its model on 8 test samples: the model file names the task, and eval
+     * prints the task's metric of the model.
+     */
+    private static void trainAndEval(Path run, TrainingTask expected, String metricName, String... args)
+            throws Exception {
+        StringWriter out = new StringWriter();
+        CommandLine cmd = SparkMain.commandLine();
+        cmd.setOut(new PrintWriter(out));
+        List<String> line = new java.util.ArrayList<>(List.of("train", "--out", run.toString(), "--batch", "8",
+                "--train", "16", "--test", "8", "--partitions", "2"));
+        line.addAll(List.of(args));
+        assertEquals(0, cmd.execute(line.toArray(String[]::new)));
+        assertTrue(out.toString().startsWith("epoch 1: train loss ") && out.toString().contains("test " + metricName),
+                out.toString());
+        TrainedModel trained = TrainedModel.read(run.resolve("model.json"));
+        assertEquals(expected, trained.task());
+        out.getBuffer().setLength(0);
+        assertEquals(0, cmd.execute("eval", "--model", run.resolve("model.json").toString(), "--count", "8"));
+        double metric = trained.task().metricSum(trained.model(), trained.task().samples(1, 0, 8)) / 8;
+        assertTrue(out.toString().startsWith(String.format(java.util.Locale.ROOT, "test %s %.6g over 8", metricName,
+                metric)), out + " vs " + metric);
     }
 
     @Test
