@@ -31,6 +31,11 @@ public record MethodResult(String method, double initialTestMetric, double final
         return epochs.stream().mapToDouble(EpochRecord::seconds).average().orElse(0);
     }
 
+    /** @return mean CPU seconds of the process per epoch (all threads; NaN if not measured) */
+    public double meanEpochCpuSeconds() {
+        return epochs.stream().mapToDouble(EpochRecord::cpuSeconds).average().orElse(0);
+    }
+
     /** @return mean layer forward seconds per epoch */
     public double meanForwardSeconds() {
         return epochs.stream().mapToDouble(EpochRecord::forwardSeconds).average().orElse(0);

@@ -88,7 +88,7 @@ public final class TrainingRun {
     }
 
     private static EpochRecord record(EpochMetrics m, String metric, LayerStats.Snapshot s) {
-        return new EpochRecord(m.epoch() + 1, m.trainLoss(), m.metric(metric), m.seconds(), s.forwardSeconds(),
-                s.backwardSeconds(), s.solves(), s.meanIterations(), s.worstResidual(), s.failures());
+        return new EpochRecord(m.epoch() + 1, m.trainLoss(), m.metric(metric), m.seconds(), m.cpuSeconds(),
+                s.forwardSeconds(), s.backwardSeconds(), s.solves(), s.meanIterations(), s.worstResidual(), s.failures());
     }
 }

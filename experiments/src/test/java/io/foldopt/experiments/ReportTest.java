@@ -33,10 +33,10 @@ class ReportTest {
     private static ExperimentResult result() {
         ExperimentConfig config = new ExperimentConfig(Size.SMALL, 2, 8, 0.01, BatchedLinearSolver.GMRES, 1e-10, 3)
                 .withSettings(Map.of("deg", 4));
-        List<EpochRecord> folded = List.of(new EpochRecord(1, 0.5, 0.30, 1.0, 0.2, 0.3, 40, 12.5, 3e-11, 0),
-                new EpochRecord(2, 0.4, 0.20, 1.2, 0.25, 0.35, 40, 11.0, 5e-11, 1));
-        List<EpochRecord> twoStage = List.of(new EpochRecord(1, 0.9, 0.50, 0.1, 0, 0, 0, 0, 0, 0),
-                new EpochRecord(2, 0.8, 0.45, 0.1, 0, 0, 0, 0, 0, 0));
+        List<EpochRecord> folded = List.of(new EpochRecord(1, 0.5, 0.30, 1.0, 1.5, 0.2, 0.3, 40, 12.5, 3e-11, 0),
+                new EpochRecord(2, 0.4, 0.20, 1.2, 1.9, 0.25, 0.35, 40, 11.0, 5e-11, 1));
+        List<EpochRecord> twoStage = List.of(new EpochRecord(1, 0.9, 0.50, 0.1, 0.15, 0, 0, 0, 0, 0, 0),
+                new EpochRecord(2, 0.8, 0.45, 0.1, 0.25, 0, 0, 0, 0, 0, 0));
         return new ExperimentResult("demo", config, "regret", true,
                 List.of(new MethodResult("folded", 0.6, 0.20, folded), new MethodResult("two-stage", 0.6, 0.45,
                         twoStage)));
@@ -64,6 +64,7 @@ class ReportTest {
         assertEquals("folded", folded.get("method").asText());
         assertEquals(0.20, folded.get("final_regret").asDouble());
         assertEquals(1.1, folded.get("mean_epoch_seconds").asDouble(), 1e-12);
+        assertEquals(1.7, folded.get("mean_epoch_cpu_seconds").asDouble(), 1e-12);
         assertEquals(11.75, folded.get("mean_backward_iterations").asDouble(), 1e-12);
         assertEquals(1, folded.get("backward_failures").asInt());
         JsonNode twoStage = summary.get("methods").get(1);
@@ -74,6 +75,7 @@ class ReportTest {
         assertEquals(String.join(",", Report.CSV_COLUMNS), csv.get(0));
         assertEquals(5, csv.size());
         assertTrue(csv.get(2).startsWith("folded,2,0.4"), csv.get(2));
+        assertEquals("1.900000", csv.get(2).split(",")[Report.CSV_COLUMNS.indexOf("epoch_cpu_seconds")]);
         for (String png : List.of("learning_curves.png", "metric_by_method.png", "time_per_epoch.png")) {
             BufferedImage image = ImageIO.read(dir.resolve(png).toFile());
             assertNotNull(image, png);
@@ -88,7 +90,7 @@ class ReportTest {
         assertTrue(table.startsWith("demo: test regret (lower is better)"), table);
         List<String> rows = table.lines().skip(2).toList();
         assertTrue(rows.get(0).startsWith("folded") && !rows.get(0).contains("n/a"), rows.get(0));
-        assertEquals(List.of("two-stage", "0.60000", "0.45000", "0.100", "n/a", "n/a", "n/a", "n/a", "n/a"),
+        assertEquals(List.of("two-stage", "0.60000", "0.45000", "0.100", "0.200", "n/a", "n/a", "n/a", "n/a", "n/a"),
                 List.of(rows.get(1).trim().split(" +")));
         String legend = Report.legend(result());
         for (String column : table.lines().skip(1).findFirst().orElseThrow().trim().split(" +")) {

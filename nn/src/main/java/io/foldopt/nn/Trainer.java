@@ -3,6 +3,7 @@ package io.foldopt.nn;
 import io.foldopt.autodiff.Autodiff;
 import io.foldopt.autodiff.GradMode;
 import io.foldopt.autodiff.Var;
+import io.foldopt.parallel.CpuClock;
 import io.foldopt.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -73,6 +74,7 @@ public final class Trainer {
 
     private EpochMetrics runEpoch(DataLoader loader, int epoch) {
         long start = System.nanoTime();
+        long cpuStart = CpuClock.processNanos();
         long forwardNanos = 0;
         long backwardNanos = 0;
         double weightedLoss = 0;
@@ -124,7 +126,7 @@ public final class Trainer {
         Map<String, Double> means = new LinkedHashMap<>();
         extras.forEach((name, sumCount) -> means.put(name, sumCount[0] / sumCount[1]));
         double seconds = (System.nanoTime() - start) * 1e-9;
-        return new EpochMetrics(epoch, samples == 0 ? Double.NaN : weightedLoss / samples, seconds, forwardNanos * 1e-9,
-                backwardNanos * 1e-9, validation, means);
+        return new EpochMetrics(epoch, samples == 0 ? Double.NaN : weightedLoss / samples, seconds,
+                CpuClock.secondsSince(cpuStart), forwardNanos * 1e-9, backwardNanos * 1e-9, validation, means);
     }
 }

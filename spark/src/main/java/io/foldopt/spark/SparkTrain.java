@@ -8,6 +8,7 @@ import io.foldopt.nn.DataLoader;
 import io.foldopt.nn.Dataset;
 import io.foldopt.nn.Layer;
 import io.foldopt.nn.Parameter;
+import io.foldopt.parallel.CpuClock;
 import io.foldopt.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,6 +85,7 @@ public final class SparkTrain {
         int steps = (size + options.batch() - 1) / options.batch();
         for (int epoch = 0; epoch < options.epochs(); epoch++) {
             long start = System.nanoTime();
+            long cpuStart = CpuClock.processNanos();
             int[] order = DataLoader.order(size, true, task.seed(), epoch);
             int[] stepOf = new int[size];
             for (int position = 0; position < size; position++) {
@@ -118,7 +120,8 @@ public final class SparkTrain {
             steps0f.destroy();
             double seconds = (System.nanoTime() - start) * 1e-9;
             double metric = test == null ? Double.NaN : testMetric(jsc, test, task, parameters);
-            EpochRecord record = new EpochRecord(epoch + 1, lossSum / size, metric, seconds, 0, 0, 0, 0, 0, 0);
+            EpochRecord record = new EpochRecord(epoch + 1, lossSum / size, metric, seconds,
+                    CpuClock.secondsSince(cpuStart), 0, 0, 0, 0, 0, 0);
             records.add(record);
             if (listener != null) {
                 listener.onEpoch(record, model);

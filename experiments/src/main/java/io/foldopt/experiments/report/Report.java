@@ -24,7 +24,7 @@ import java.util.Map;
 public final class Report {
     /** Columns of {@code metrics.csv}, in order. */
     public static final List<String> CSV_COLUMNS = List.of("method", "epoch", "train_loss", "test_metric",
-            "epoch_seconds", "forward_seconds", "backward_seconds", "backward_solves", "mean_backward_iterations",
+            "epoch_seconds", "epoch_cpu_seconds", "forward_seconds", "backward_seconds", "backward_solves", "mean_backward_iterations",
             "worst_backward_residual", "backward_failures");
 
     private static final String NOT_APPLICABLE = "n/a";
@@ -71,6 +71,7 @@ public final class Report {
             e.put("initial_" + r.metricName(), finite(mr.initialTestMetric()));
             e.put("final_" + r.metricName(), finite(mr.finalTestMetric()));
             e.put("mean_epoch_seconds", mr.meanEpochSeconds());
+            e.put("mean_epoch_cpu_seconds", finite(mr.meanEpochCpuSeconds()));
             e.put("mean_forward_seconds", layer ? mr.meanForwardSeconds() : null);
             e.put("mean_backward_seconds", layer ? mr.meanBackwardSeconds() : null);
             e.put("mean_backward_iterations", folded ? mr.meanBackwardIterations() : null);
@@ -91,8 +92,9 @@ public final class Report {
         StringBuilder sb = new StringBuilder(String.join(",", CSV_COLUMNS)).append('\n');
         for (MethodResult mr : r.methods()) {
             for (EpochRecord e : mr.epochs()) {
-                sb.append(String.format(Locale.ROOT, "%s,%d,%.10g,%.10g,%.6f,%.6f,%.6f,%d,%.3f,%.3e,%d%n", mr.method(),
-                        e.epoch(), e.trainLoss(), e.testMetric(), e.seconds(), e.forwardSeconds(),
+                sb.append(String.format(Locale.ROOT, "%s,%d,%.10g,%.10g,%.6f,%.6f,%.6f,%.6f,%d,%.3f,%.3e,%d%n",
+                        mr.method(), e.epoch(), e.trainLoss(), e.testMetric(), e.seconds(), e.cpuSeconds(),
+                        e.forwardSeconds(),
                         e.backwardSeconds(), e.backwardSolves(), e.meanBackwardIterations(),
                         e.worstBackwardResidual(), e.backwardFailures()));
             }
@@ -107,14 +109,15 @@ public final class Report {
     public static String table(ExperimentResult r) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%s: test %s (%s is better)%n", r.experiment(),
                 r.metricName(), r.lowerIsBetter() ? "lower" : "higher"));
-        String row = "%-16s %12s %12s %9s %9s %9s %9s %10s %8s%n";
-        sb.append(String.format(Locale.ROOT, row, "method", "untrained", "trained", "epoch_s", "fwd_s", "bwd_s",
+        String row = "%-16s %12s %12s %9s %9s %9s %9s %9s %10s %8s%n";
+        sb.append(String.format(Locale.ROOT, row, "method", "untrained", "trained", "epoch_s", "cpu_s", "fwd_s", "bwd_s",
                 "bwd_its", "worst_res", "failures"));
         for (MethodResult m : r.methods()) {
             boolean layer = m.hasLayer();
             boolean folded = m.hasFoldedBackward();
             sb.append(String.format(Locale.ROOT, row, m.method(), cell("%.5g", m.initialTestMetric(), true),
                     cell("%.5g", m.finalTestMetric(), true), cell("%.3f", m.meanEpochSeconds(), true),
+                    cell("%.3f", m.meanEpochCpuSeconds(), Double.isFinite(m.meanEpochCpuSeconds())),
                     cell("%.3f", m.meanForwardSeconds(), layer), cell("%.3f", m.meanBackwardSeconds(), layer),
                     cell("%.1f", m.meanBackwardIterations(), folded), cell("%.2e", m.worstBackwardResidual(), folded),
                     folded ? Long.toString(m.backwardFailures()) : NOT_APPLICABLE));
@@ -127,12 +130,14 @@ public final class Report {
         return String.join(System.lineSeparator(),
                 "untrained, trained: test " + r.metricName() + " before and after training",
                 "epoch_s: mean seconds per training epoch",
+                "cpu_s: mean CPU seconds of the process per epoch, all threads (the cost of an epoch on a shared"
+                        + " machine, where epoch_s includes waiting for the cores)",
                 "fwd_s, bwd_s: mean seconds per epoch in the optimization layer's forward and backward passes",
                 "bwd_its: mean iterations of a folded backward solve",
                 "worst_res: largest relative residual of a folded backward solve",
                 "failures: folded backward solves that did not reach the tolerance",
                 NOT_APPLICABLE + ": the method has no optimization layer (fwd_s, bwd_s) or no folded backward (bwd_its,"
-                        + " worst_res, failures)") + System.lineSeparator();
+                        + " worst_res, failures), or the JVM does not measure CPU time (cpu_s)") + System.lineSeparator();
     }
 
     private static String cell(String format, double value, boolean applies) {
