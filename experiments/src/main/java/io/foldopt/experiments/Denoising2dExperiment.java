@@ -7,6 +7,8 @@ import io.foldopt.autodiff.GradMode;
 import io.foldopt.autodiff.Var;
 import io.foldopt.experiments.ExperimentConfig.Size;
 import io.foldopt.experiments.denoising2d.CartoonImages;
+import io.foldopt.experiments.denoising2d.DenoisingFigures;
+import io.foldopt.experiments.denoising2d.FilterBank;
 import io.foldopt.experiments.denoising2d.GreyImages;
 import io.foldopt.experiments.support.TrainTestSplit;
 import io.foldopt.fold.BackwardReport;
@@ -18,56 +20,70 @@ import io.foldopt.nn.Dataset;
 import io.foldopt.nn.Losses;
 import io.foldopt.nn.Parameter;
 import io.foldopt.nn.Sequential;
-import io.foldopt.operator.FiniteDifference2d;
+import io.foldopt.operator.LinearOperator;
 import io.foldopt.prox.ProximalOperator;
 import io.foldopt.status.FailurePolicy;
 import io.foldopt.tensor.Tensor;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.WeakHashMap;
 import java.util.stream.Stream;
 
 /**
- * Learned total-variation denoising of 2-D images: from noisy/clean pairs of {@code s x s} grey-scale images, learn
- * the per-direction weights {@code lambda = (lambda_h, lambda_v)} of the anisotropic total-variation denoiser
+ * Learned total-variation-like denoising of 2-D images with a learned analysis operator: from noisy/clean pairs of
+ * {@code s x s} grey-scale images, learn the filters {@code D_k} and weights {@code lambda_k} of
  *
  * <pre>
- *   x*(y) = argmin_x 1/2 ||x - y||^2 + lambda_h ||D_h x||_1 + lambda_v ||D_v x||_1
+ *   x*(y) = argmin_x 1/2 ||x - y||^2 + sum_{k=1..4} lambda_k ||D_k x||_1
  * </pre>
  *
- * ({@link FiniteDifference2d}: horizontal and vertical forward differences) by minimizing the mean squared error to
- * the clean images, which is also the test metric (lower is better). {@code lambda = exp(theta)} keeps the weights
- * positive; the learned methods start at the two-stage weight in both directions, so each starts where two-stage
- * ends. The model is the identity (an empty {@link Sequential}); all learning is in the layer.
+ * by minimizing the mean squared error to the clean images, which is also the test metric (lower is better). The
+ * {@code D_k} are four normalized zero-mean 3 x 3 filters ({@link FilterBank}: {@code ||D_k|| <= 2} whatever their
+ * weights, so {@code ||D|| <= 4}), starting at the forward differences right, down, down-right and down-left
+ * (anisotropic TV with diagonal differences); {@code lambda = exp(theta)} keeps the weights positive. The learned
+ * methods start at the two-stage weight in every direction, so each starts where two-stage ends. The model is the
+ * identity (an empty {@link Sequential}); all learning is in the layer.
  *
  * <p>Methods:
  *
  * <ul>
- *   <li>{@code folded-pdhg}: {@link PrimalDualHybridGradient} (steps from {@code ||D|| <= sqrt 8}, primal weight
- *       0.2), PDHG forward, its step folded, {@code lambda} captured;
- *   <li>{@code folded-dpg}: {@link DualProximalGradient} (FDPG forward), its step folded; it computes the same
- *       gradient of the same solution map as folded PDHG, so both train alike and differ in time;
+ *   <li>{@code folded-pdhg}: {@link PrimalDualHybridGradient} with steps from the fixed bound {@code ||D|| <= 4}
+ *       (valid for every filter the training reaches, no norm estimate; primal weight 0.1), PDHG forward, its step
+ *       folded, the filters and {@code lambda} captured;
+ *   <li>{@code folded-dpg}: {@link DualProximalGradient} (FDPG forward; its step {@code 1 / L} from a power-iteration
+ *       estimate of {@code ||D||^2} made each time the layer is built, that is for the current filters), its step
+ *       folded; it computes the same gradient of the same solution map as folded PDHG, so both train alike and
+ *       differ in time;
  *   <li>{@code unrolled-pdhg}: the PDHG step recorded {@code K} times from zero (K = 30 small, 60 paper) and
  *       backpropagated through: it learns through a truncated map that is far from the solution at image sizes;
- *   <li>{@code two-stage}: one weight for both directions, hand-tuned by grid search (0.01 to 0.24) for the least
- *       training MSE, without the learning loop; its training loss is the training MSE of that fixed denoiser.
+ *   <li>{@code two-stage}: the forward differences with one weight for all four, hand-tuned by grid search (0.01 to
+ *       0.24) for the least training MSE, or given by the setting {@code weight} (which skips the grid search);
+ *       nothing is learned; its training loss is the training MSE of that fixed denoiser.
  * </ul>
  *
- * <p>The folded layers solve to a fixed-point residual of {@code 1e-7} and their backward systems with the
+ * <p>The folded layers solve to a fixed-point residual of {@code 1e-6} and their backward systems with the
  * configured solver (GMRES by default, at most 5000 iterations, failures flagged in the report).
  *
  * <p>Data (settings): {@code images=cartoon} (the default) generates {@code count} (12 small, 6 paper)
  * {@link CartoonImages} with the aspect ratio {@code aspect} (8 by default: wide, flat shapes, so the clean images
- * change far more often vertically than horizontally, and one weight for both directions over-smooths one and
- * under-smooths the other);
- * any other value is a PNG, JPEG, GIF, BMP or PGM file or a folder of them, cut into {@code s x s} tiles
- * ({@link GreyImages}), the first {@code count} used. Noise {@code N(0, 0.1^2)} is added to every pixel with the
- * seed. Two thirds of the images (at least one) train, the rest test. {@code pixels} is the side {@code s}: 64
- * small, 256 paper, at most 4096. {@code methods} runs a subset of the methods (for large images, where unrolling
- * does not fit in memory); the grid search runs in any case, since the learned methods start from its weight.
+ * change far more often vertically than horizontally, and one weight for all directions over-smooths some and
+ * under-smooths others); any other value is a PNG, JPEG, GIF, BMP or PGM file or a folder of them, cut into
+ * {@code s x s} tiles ({@link GreyImages}), the first {@code count} used. Noise {@code N(0, 0.1^2)} is added to every
+ * pixel with the seed. Two thirds of the images (at least one) train, the rest test. {@code pixels} is the side
+ * {@code s}: 64 small, 256 paper, at most 4096. {@code methods} runs a subset of the methods (for large images, where
+ * unrolling does not fit in memory).
+ *
+ * <p>{@link #writeCharts} adds to the report {@code filters.png} (the starting and each method's learned filters,
+ * with their weights) and the first test image as {@code test_image_noisy.png}, {@code test_image_clean.png},
+ * {@code test_image_METHOD.png} (denoised by each method) and {@code test_image_triple.png} (noisy, denoised by the
+ * first method, clean).
  */
 public final class Denoising2dExperiment implements Experiment {
     /** The setting {@code pixels}: the image side. */
@@ -90,18 +106,26 @@ public final class Denoising2dExperiment implements Experiment {
     /** The setting {@code methods}: which methods run. */
     static final Setting METHODS_SETTING = new Setting("methods", "'all' or a comma-separated list of "
             + String.join(", ", METHODS), Denoising2dExperiment::methods);
+    private static final String GRID_SEARCH = "grid";
+    /** The setting {@code weight}: two-stage's weight, or {@code grid} to find it by grid search. */
+    static final Setting WEIGHT = new Setting("weight", "two-stage's TV weight, where the learned methods start:"
+            + " 'grid' (grid search on the training images) or a positive number (no grid search)",
+            Denoising2dExperiment::weight);
     private static final String ALL = "all";
     private static final String CARTOON = "cartoon";
     private static final int MAX_SIDE = 4096;
     private static final double NOISE = 0.1;
-    private static final double SOLVE_TOL = 1e-7;
+    private static final double SOLVE_TOL = 1e-6;
     private static final int SOLVE_ITERATIONS = 200_000;
     private static final int BACKWARD_ITERATIONS = 5000;
     private static final double[] GRID = {0.01, 0.02, 0.03, 0.04, 0.06, 0.08, 0.12, 0.16, 0.24};
     private static final String METRIC = "mse";
-    private static final double PRIMAL_WEIGHT = 0.2;
-    /** A bound on the norm of the 2-D forward differences, {@code ||D||_2 <= sqrt 8}. */
-    private static final double GRADIENT_NORM = Math.sqrt(8);
+    private static final double PRIMAL_WEIGHT = 0.1;
+    private static final Tensor START_FILTERS = FilterBank.differences();
+    private static final int FILTERS = START_FILTERS.dim(0);
+
+    /** The figures of each run's result, for {@link #writeCharts}; dropped with the result. */
+    private final Map<ExperimentResult, Figures> figures = Collections.synchronizedMap(new WeakHashMap<>());
 
     @Override
     public String name() {
@@ -110,14 +134,14 @@ public final class Denoising2dExperiment implements Experiment {
 
     @Override
     public String description() {
-        return "learned per-direction 2-D TV weights on images: folded PDHG and DPG vs unrolled PDHG vs"
-                + " grid-searched TV, test MSE";
+        return "learned 3x3 analysis filters and weights of 2-D TV on images: folded PDHG and DPG vs unrolled PDHG"
+                + " vs grid-searched TV, test MSE";
     }
 
-    /** @return {@code pixels}, {@code count}, {@code aspect}, {@code images} and {@code methods} */
+    /** @return {@code pixels}, {@code count}, {@code aspect}, {@code images}, {@code methods} and {@code weight} */
     @Override
     public List<Setting> settings() {
-        return List.of(PIXELS, COUNT, ASPECT, IMAGES, METHODS_SETTING);
+        return List.of(PIXELS, COUNT, ASPECT, IMAGES, METHODS_SETTING, WEIGHT);
     }
 
     /**
@@ -138,6 +162,25 @@ public final class Denoising2dExperiment implements Experiment {
         return String.join(",", METHODS.stream().filter(names::contains).toList());
     }
 
+    /**
+     * @return {@code grid}, or the positive finite number {@code text} stands for
+     * @throws IllegalArgumentException naming the setting and the value
+     */
+    private static Object weight(String text) {
+        if (text.trim().equals(GRID_SEARCH)) {
+            return GRID_SEARCH;
+        }
+        try {
+            double v = Double.parseDouble(text.trim());
+            if (v > 0 && Double.isFinite(v)) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("weight must be 'grid' or a positive number, got '" + text + "'");
+    }
+
     @Override
     public ExperimentConfig defaults(Size size) {
         boolean small = size == Size.SMALL;
@@ -147,12 +190,76 @@ public final class Denoising2dExperiment implements Experiment {
         settings.put(ASPECT.name(), 8);
         settings.put(IMAGES.name(), CARTOON);
         settings.put(METHODS_SETTING.name(), ALL);
+        settings.put(WEIGHT.name(), GRID_SEARCH);
         return new ExperimentConfig(size, small ? 4 : 3, small ? 2 : 1, small ? 0.05 : 0.1, BatchedLinearSolver.GMRES,
                 1e-6, 0, settings);
     }
 
     @Override
     public TrainingRun.Spec setup(ExperimentConfig config) {
+        return prepare(config).spec();
+    }
+
+    /** Trains every method, then keeps the filters and the denoised first test image for {@link #writeCharts}. */
+    @Override
+    public ExperimentResult run(ExperimentConfig config, Progress progress) {
+        Prepared p = prepare(config);
+        ExperimentResult result = TrainingRun.run(p.spec(), config, progress);
+        Tensor noisy = p.test().features();
+        int s = p.side();
+        Tensor first = Tensor.wrap(Arrays.copyOf(noisy.data(), s * s), 1, s * s);
+        Map<String, double[]> denoised = new LinkedHashMap<>();
+        List<DenoisingFigures.Bank> banks = new ArrayList<>();
+        banks.add(new DenoisingFigures.Bank("start", filterValues(Var.constant(START_FILTERS)),
+                Tensor.full(p.weight(), FILTERS).data()));
+        for (Method m : p.spec().methods()) {
+            Denoiser d = (Denoiser) m;
+            denoised.put(m.name(), GradMode.noGrad(() -> d.denoise(Var.constant(first)).value().data()));
+            if (d instanceof Learned l) {
+                banks.add(new DenoisingFigures.Bank(m.name(), filterValues(l.filters.var()),
+                        l.theta.value().map(Math::exp).data()));
+            }
+        }
+        figures.put(result, new Figures(s, first.data(), Arrays.copyOf(p.test().targets().data(), s * s), denoised,
+                banks));
+        return result;
+    }
+
+    /** @return the normalized filters {@code (K, 3, 3)} of raw weights, flat */
+    private static double[] filterValues(Var raw) {
+        return GradMode.noGrad(() -> FilterBank.normalized(raw).value().data());
+    }
+
+    /**
+     * Writes {@code filters.png} and the {@code test_image_*.png} files (class comment) of a result of {@link #run}
+     * on this instance; nothing for another result.
+     */
+    @Override
+    public void writeCharts(ExperimentResult result, Path dir) throws IOException {
+        Figures f = figures.get(result);
+        if (f == null) {
+            return;
+        }
+        DenoisingFigures.filters(dir.resolve("filters.png"), f.banks());
+        DenoisingFigures.image(dir.resolve("test_image_noisy.png"), f.noisy(), f.side());
+        DenoisingFigures.image(dir.resolve("test_image_clean.png"), f.clean(), f.side());
+        for (Map.Entry<String, double[]> e : f.denoised().entrySet()) {
+            DenoisingFigures.image(dir.resolve("test_image_" + e.getKey() + ".png"), e.getValue(), f.side());
+        }
+        if (!f.denoised().isEmpty()) {
+            DenoisingFigures.triple(dir.resolve("test_image_triple.png"), f.noisy(),
+                    f.denoised().values().iterator().next(), f.clean(), f.side());
+        }
+    }
+
+    /** What {@link #writeCharts} draws: the first test image, its denoised versions, and the filters. */
+    private record Figures(int side, double[] noisy, double[] clean, Map<String, double[]> denoised,
+            List<DenoisingFigures.Bank> banks) {}
+
+    /** The data and methods of a run. */
+    private record Prepared(TrainingRun.Spec spec, Dataset test, int side, double weight) {}
+
+    private Prepared prepare(ExperimentConfig config) {
         int s = config.intSetting(PIXELS.name());
         if (s > MAX_SIDE) {
             throw new IllegalArgumentException("pixels must be an integer in [8, " + MAX_SIDE + "], got " + s);
@@ -162,18 +269,20 @@ public final class Denoising2dExperiment implements Experiment {
         TrainTestSplit split = TrainTestSplit.of(Math.max(1, count * 2 / 3), pair[0], pair[1]);
         FoldOptions options = FoldOptions.defaults().withSolver(config.backward()).withTolerance(config.tolerance())
                 .withMaxIterations(BACKWARD_ITERATIONS).withOnFailure(FailurePolicy.FLAG);
-        double[] best = gridSearch(s, split.train());
-        Tensor theta = Tensor.vector(Math.log(best[0]), Math.log(best[0]));
+        Object given = config.settings().getOrDefault(WEIGHT.name(), GRID_SEARCH);
+        double weight = given instanceof Double w ? w : gridSearch(s, split.train());
+        TwoStage twoStage = new TwoStage(s, weight, split.train());
+        Tensor theta = Tensor.full(Math.log(weight), FILTERS);
         int steps = config.size() == Size.SMALL ? 30 : 60;
         String chosen = String.valueOf(config.settings().getOrDefault(METHODS_SETTING.name(), ALL));
         List<Method> methods = Stream.<Method>of(
                 new Learned(METHODS.get(0), s, theta, Kind.FOLDED_PDHG, options, steps),
                 new Learned(METHODS.get(1), s, theta, Kind.FOLDED_DPG, options, steps),
-                new Learned(METHODS.get(2), s, theta, Kind.UNROLLED_PDHG, options, steps),
-                new TwoStage(s, best[0], best[1]))
+                new Learned(METHODS.get(2), s, theta, Kind.UNROLLED_PDHG, options, steps), twoStage)
                 .filter(m -> chosen.equals(ALL) || List.of(chosen.split(",")).contains(m.name())).toList();
-        return new TrainingRun.Spec(name(), METRIC, true, split.train(), Sequential::new, methods,
+        TrainingRun.Spec spec = new TrainingRun.Spec(name(), METRIC, true, split.train(), Sequential::new, methods,
                 (model, method) -> ((Denoiser) method).mse(split.test()));
+        return new Prepared(spec, split.test(), s, weight);
     }
 
     /** @return noisy and clean images {@code (N, s^2)}, generated or read */
@@ -198,47 +307,49 @@ public final class Denoising2dExperiment implements Experiment {
         return new Tensor[] {noisy, clean};
     }
 
-    /**
-     * @return the weight of {@link #GRID} with the least training MSE for anisotropic TV (one weight for both), and
-     *     that MSE
-     */
-    private static double[] gridSearch(int side, Dataset train) {
-        double[] best = {GRID[0], Double.POSITIVE_INFINITY};
+    /** @return the weight of {@link #GRID} with the least training MSE for the forward differences */
+    private static double gridSearch(int side, Dataset train) {
+        double best = GRID[0];
+        double bestMse = Double.POSITIVE_INFINITY;
         for (double lambda : GRID) {
-            double m = new TwoStage(side, lambda, Double.NaN).mse(train);
-            if (m < best[1]) {
-                best = new double[] {lambda, m};
+            double m = new TwoStage(side, lambda, null).mse(train);
+            if (m < bestMse) {
+                best = lambda;
+                bestMse = m;
             }
         }
         return best;
     }
 
     /** How a method solves the layer. */
-    private enum Kind {
+    enum Kind {
         FOLDED_PDHG, FOLDED_DPG, UNROLLED_PDHG
     }
 
     /**
-     * A denoising layer {@code y -> x*(y)} of anisotropic TV with the weights {@code lambda = (lambda_h, lambda_v)},
-     * solved as {@code kind} says; a folded layer is kept in {@code last} for its backward report.
+     * The denoising layer {@code y -> x*(y)} with the filters of raw weights {@code filters} ({@link FilterBank}) and
+     * the weights {@code lambda (K)}, solved as {@code kind} says (a folded layer's forward solve to the fixed-point
+     * residual {@code tol}, kept in {@code last} for its backward report).
      */
-    private static Var denoise(Var y, int side, Var lambda, Kind kind, FoldOptions options, int steps,
+    static Var layer(Var y, int side, Var filters, Var lambda, Kind kind, FoldOptions options, int steps, double tol,
             FoldedLayer[] last) {
-        FiniteDifference2d d = new FiniteDifference2d(side, side);
-        ProximalOperator gStar = PrimalDualHybridGradient.weightedL1Conjugate(lambda, d.pixels(), d.pixels());
+        LinearOperator d = FilterBank.operator(side, filters);
+        int[] blocks = new int[filters.dim(0)];
+        Arrays.fill(blocks, side * side);
+        ProximalOperator gStar = PrimalDualHybridGradient.weightedL1Conjugate(lambda, blocks);
         if (kind == Kind.FOLDED_DPG) {
             DualProximalGradient dpg = new DualProximalGradient(d, gStar);
-            last[0] = new FoldedLayer(dpg.solver(SOLVE_TOL, SOLVE_ITERATIONS), dpg.updateMap(), options);
+            last[0] = new FoldedLayer(dpg.solver(tol, SOLVE_ITERATIONS), dpg.updateMap(), options);
             return dpg.output(last[0].apply(y));
         }
         PrimalDualHybridGradient pdhg = new PrimalDualHybridGradient(d, PrimalTerm.squaredDistance(), gStar,
-                GRADIENT_NORM, PRIMAL_WEIGHT);
+                FilterBank.normBound(blocks.length), PRIMAL_WEIGHT);
         if (kind == Kind.UNROLLED_PDHG) {
             int dim = pdhg.stateDim();
             return pdhg.output(new UnrolledLayer(pdhg.updateMap(), p -> Tensor.zeros(p[0].dim(0), dim), steps)
                     .apply(y));
         }
-        last[0] = new FoldedLayer(pdhg.solver(SOLVE_TOL, SOLVE_ITERATIONS), pdhg.updateMap(), options);
+        last[0] = new FoldedLayer(pdhg.solver(tol, SOLVE_ITERATIONS), pdhg.updateMap(), options);
         return pdhg.output(last[0].apply(y));
     }
 
@@ -254,17 +365,18 @@ public final class Denoising2dExperiment implements Experiment {
         }
     }
 
-    /** {@code two-stage}: anisotropic TV with one fixed weight for both directions, solved by PDHG. */
+    /** {@code two-stage}: the forward differences with one fixed weight for all directions, solved by FDPG. */
     private static final class TwoStage implements Denoiser {
         private final int side;
         private final Var weights;
-        private final double trainMse;
+        private final Dataset train;
+        private double trainMse = Double.NaN;
 
-        /** @param trainMse the training MSE of the weight {@code lambda} (from the grid search) */
-        TwoStage(int side, double lambda, double trainMse) {
+        /** @param train the training set, whose MSE is the training loss (null when it is not needed) */
+        TwoStage(int side, double lambda, Dataset train) {
             this.side = side;
-            this.weights = Var.constant(Tensor.vector(lambda, lambda));
-            this.trainMse = trainMse;
+            this.weights = Var.constant(Tensor.full(lambda, FILTERS));
+            this.train = train;
         }
 
         @Override
@@ -274,22 +386,26 @@ public final class Denoising2dExperiment implements Experiment {
 
         @Override
         public Var denoise(Var y) {
-            return Denoising2dExperiment.denoise(y, side, weights, Kind.FOLDED_DPG, FoldOptions.defaults(), 0,
-                    new FoldedLayer[1]);
+            return layer(y, side, Var.constant(START_FILTERS), weights, Kind.FOLDED_DPG, FoldOptions.defaults(), 0,
+                    SOLVE_TOL, new FoldedLayer[1]);
         }
 
         /** @return the training MSE of the fixed denoiser over the whole training set (nothing is learned) */
         @Override
         public Var loss(Var prediction, Dataset batch, LayerStats stats) {
+            if (Double.isNaN(trainMse)) {
+                trainMse = mse(train);
+            }
             return Var.scalar(trainMse);
         }
     }
 
-    /** A learned denoiser: the log-weights {@code theta = log lambda}, trained on the MSE. */
+    /** A learned denoiser: the raw filter weights and the log-weights {@code theta = log lambda}, on the MSE. */
     private static final class Learned implements Denoiser {
         private final String name;
         private final int side;
         private final Parameter theta;
+        private final Parameter filters;
         private final Kind kind;
         private final FoldOptions options;
         private final int steps;
@@ -299,6 +415,7 @@ public final class Denoising2dExperiment implements Experiment {
             this.name = name;
             this.side = side;
             this.theta = new Parameter("log_lambda", theta);
+            this.filters = new Parameter("filters", FilterBank.differences());
             this.kind = kind;
             this.options = options;
             this.steps = steps;
@@ -311,13 +428,13 @@ public final class Denoising2dExperiment implements Experiment {
 
         @Override
         public Var denoise(Var y) {
-            return Denoising2dExperiment.denoise(y, side, theta.var().exp(), kind, options, steps, last);
+            return layer(y, side, filters.var(), theta.var().exp(), kind, options, steps, SOLVE_TOL, last);
         }
 
         @Override
         public Var loss(Var prediction, Dataset batch, LayerStats stats) {
-            Var x = stats.forward(theta.var(), t -> Denoising2dExperiment.denoise(prediction, side, t.exp(), kind,
-                    options, steps, last), this::report);
+            Var x = stats.forward(theta.var(), t -> layer(prediction, side, filters.var(), t.exp(), kind, options,
+                    steps, SOLVE_TOL, last), this::report);
             return Losses.mse(x, Var.constant(batch.targets()));
         }
 
@@ -327,7 +444,7 @@ public final class Denoising2dExperiment implements Experiment {
 
         @Override
         public List<Parameter> extraParameters() {
-            return List.of(theta);
+            return List.of(theta, filters);
         }
     }
 }

@@ -4,6 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.foldopt.autodiff.Autodiff;
+import io.foldopt.autodiff.Var;
+import io.foldopt.check.GradientCheck;
+import io.foldopt.experiments.Denoising2dExperiment.Kind;
+import io.foldopt.experiments.denoising2d.FilterBank;
+import io.foldopt.fold.FoldOptions;
+import io.foldopt.fold.FoldedLayer;
+import io.foldopt.linalg.BatchedLinearSolver;
+import io.foldopt.tensor.Tensor;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,14 +20,16 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Learned 2-D TV denoising on small anisotropic cartoon images: the folded methods learn per-direction weights that
- * beat the grid-searched single weight on the test MSE by a wide margin, and agree with each other; user images are
- * cut into tiles; bad settings and unreadable images are named.
+ * Learned 2-D TV denoising with learned filters: the layer's gradient with respect to the filters and weights against
+ * central finite differences, folded DPG and unrolling to convergence on a tiny image; on small anisotropic cartoon
+ * images the folded methods beat the grid-searched weight on the test MSE by a wide margin, and agree with each
+ * other; the report's images; a given weight; user images cut into tiles; bad settings and unreadable images named.
  */
 class Denoising2dExperimentTest {
     private static final List<String> METHODS = List.of("folded-pdhg", "folded-dpg", "unrolled-pdhg", "two-stage");
@@ -35,17 +46,69 @@ class Denoising2dExperimentTest {
                 d.seed(), s);
     }
 
-    private static Map<String, MethodResult> run(ExperimentConfig config) {
+    private static Map<String, MethodResult> run(ExperimentConfig config, List<String> methods) {
         ExperimentResult result = new Denoising2dExperiment().run(config, (method, record, done, total) -> {});
         assertEquals("mse", result.metricName());
         assertTrue(result.lowerIsBetter());
-        assertEquals(METHODS, result.methods().stream().map(MethodResult::method).toList());
+        assertEquals(methods, result.methods().stream().map(MethodResult::method).toList());
         return SmallRun.byName(result);
     }
 
+    private static final int TINY = 5;
+
+    /** @return the tiny-image layer at raw filters {@code v[0]} and log-weights {@code v[1]} */
+    private static Var tinyLayer(Tensor y, Var[] v, Kind kind, int steps) {
+        FoldOptions options = FoldOptions.defaults().withSolver(BatchedLinearSolver.GMRES).withTolerance(1e-12)
+                .withMaxIterations(20_000);
+        return Denoising2dExperiment.layer(Var.constant(y), TINY, v[0], v[1].exp(), kind, options, steps, 1e-13,
+                new FoldedLayer[1]);
+    }
+
     @Test
-    void foldedMethodsLearnPerDirectionWeightsThatBeatTheGridSearchedWeight() {
-        Map<String, MethodResult> m = run(config(3, Map.of("pixels", 24, "count", 9)));
+    void layerGradientInTheFiltersAndWeightsMatchesFiniteDifferencesDpgAndUnrolling() {
+        SplittableRandom rng = new SplittableRandom(3);
+        Tensor y = Tensor.randn(rng, 1, TINY * TINY).map(v -> 0.5 + 0.3 * v);
+        Tensor raw = FilterBank.differences().map(v -> v + 0.3 * rng.nextGaussian());
+        Tensor theta = Tensor.randn(rng, 4).map(v -> Math.log(0.05) + 0.3 * v);
+        GradientCheck.Result fd = GradientCheck.check(v -> tinyLayer(y, v, Kind.FOLDED_PDHG, 0),
+                new Tensor[] {raw, theta}, 2, 1e-5, 4);
+        assertTrue(fd.passes(1e-5), "folded PDHG vs central differences: " + fd.worstRelativeError());
+
+        Tensor cotangent = Tensor.randn(rng, 1, TINY * TINY);
+        Tensor[] folded = gradient(y, raw, theta, cotangent, Kind.FOLDED_PDHG, 0);
+        for (Kind other : List.of(Kind.FOLDED_DPG, Kind.UNROLLED_PDHG)) {
+            Tensor[] g = gradient(y, raw, theta, cotangent, other, 3000);
+            for (int i = 0; i < 2; i++) {
+                double scale = Math.max(1e-12, maxAbs(folded[i]));
+                for (int j = 0; j < g[i].size(); j++) {
+                    assertEquals(folded[i].data()[j], g[i].data()[j], 1e-6 * scale, other + ", parameter " + i
+                            + ", entry " + j);
+                }
+            }
+        }
+    }
+
+    /** @return the gradients of {@code <c, x*>} with respect to the raw filters and the log-weights */
+    private static Tensor[] gradient(Tensor y, Tensor raw, Tensor theta, Tensor c, Kind kind, int steps) {
+        Var[] v = {Var.param(raw), Var.param(theta)};
+        return Autodiff.grad(tinyLayer(y, v, kind, steps).mul(Var.constant(c)).sum(), v);
+    }
+
+    private static double maxAbs(Tensor t) {
+        double m = 0;
+        for (double v : t.data()) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
+    }
+
+    @Test
+    void foldedMethodsLearnFiltersThatBeatTheGridSearchedWeightAndTheReportShowsThem() throws IOException {
+        Denoising2dExperiment e = new Denoising2dExperiment();
+        ExperimentResult result = e.run(config(3, Map.of("pixels", 24, "count", 9)),
+                (method, record, done, total) -> {});
+        assertEquals(METHODS, result.methods().stream().map(MethodResult::method).toList());
+        Map<String, MethodResult> m = SmallRun.byName(result);
         MethodResult twoStage = m.get("two-stage");
         assertEquals(twoStage.initialTestMetric(), twoStage.finalTestMetric(), "two-stage learns nothing");
         for (String folded : List.of("folded-pdhg", "folded-dpg")) {
@@ -59,6 +122,31 @@ class Denoising2dExperimentTest {
         assertEquals(m.get("folded-pdhg").finalTestMetric(), m.get("folded-dpg").finalTestMetric(),
                 1e-3 * m.get("folded-dpg").finalTestMetric(),
                 "folded PDHG and folded DPG compute the same gradient, so they train alike");
+
+        e.writeCharts(result, dir);
+        for (String name : List.of("noisy", "clean", "folded-pdhg", "folded-dpg", "unrolled-pdhg", "two-stage")) {
+            BufferedImage img = ImageIO.read(dir.resolve("test_image_" + name + ".png").toFile());
+            assertEquals(24, img.getWidth(), name);
+            assertEquals(24, img.getHeight(), name);
+        }
+        BufferedImage triple = ImageIO.read(dir.resolve("test_image_triple.png").toFile());
+        assertEquals(3 * 24 * 11 + 2 * 16, triple.getWidth(), "three images enlarged 11 times, two gaps");
+        BufferedImage filters = ImageIO.read(dir.resolve("filters.png").toFile());
+        assertTrue(filters.getWidth() > 4 * 72 && filters.getHeight() > 4 * 72, "a row of 4 filters per bank");
+    }
+
+    @Test
+    void aGivenWeightReplacesTheGridSearch() {
+        Map<String, MethodResult> m = run(config(1, Map.of("pixels", 16, "count", 3, "weight", 0.03,
+                "methods", "folded-pdhg,two-stage")), List.of("folded-pdhg", "two-stage"));
+        assertEquals(m.get("two-stage").finalTestMetric(), m.get("folded-pdhg").initialTestMetric(),
+                1e-3 * m.get("two-stage").finalTestMetric(), "folded PDHG starts at the given weight");
+        assertEquals(0.03, Denoising2dExperiment.WEIGHT.parse(" 0.03"));
+        assertEquals("grid", Denoising2dExperiment.WEIGHT.parse("grid"));
+        for (String bad : List.of("0", "-1", "nan", "fast")) {
+            assertEquals("weight must be 'grid' or a positive number, got '" + bad + "'", assertThrows(
+                    IllegalArgumentException.class, () -> Denoising2dExperiment.WEIGHT.parse(bad)).getMessage());
+        }
     }
 
     @Test
