@@ -1,5 +1,6 @@
 package io.foldopt.experiments;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.foldopt.experiments.ExperimentConfig.Size;
 import io.foldopt.experiments.dfl.KnapsackData;
 import io.foldopt.experiments.dfl.ShortestPathData;
+import io.foldopt.experiments.portfolio.PortfolioData;
 import io.foldopt.linalg.DenseLU;
 import io.foldopt.tensor.Tensor;
 import java.nio.file.Files;
@@ -17,7 +19,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The PyEPO-style benchmarks: the generators' formulas, the sweep's report, and the shortest-path result. */
+/** The PyEPO-style benchmarks: the generators' formulas (shortest path, knapsack, portfolio), the sweep's report, and the shortest-path result. */
 class DecisionFocusedExperimentTest {
 
     private static ExperimentConfig config(Experiment e, int epochs, Map<String, String> set) {
@@ -151,5 +153,62 @@ class DecisionFocusedExperimentTest {
             double v = clean.values().data()[i];
             assertTrue(v >= 1 && v <= Math.ceil(5 * (3 + Math.sqrt(5) * 4 + 1) / 3.5), "value " + v);
         }
+    }
+
+    @Test
+    void portfolioReturnsFollowPyEposFactorModel() {
+        int n = 100_000;
+        int m = 6;
+        PortfolioData clean = PortfolioData.generate(n, m, 5, 1, 0, 3);
+        PortfolioData noisy = PortfolioData.generate(n, m, 5, 1, 1, 3);
+        assertArrayEquals(clean.features().data(), noisy.features().data(), "the noise level changes no other draw");
+        // deg 1 without noise: r = 0.05 (B x) / sqrt(p) + 0.1, so (r - 0.1) sqrt(5) / 0.05 = B x with B in {0, 1}.
+        DenseLU lu = DenseLU.factor(java.util.Arrays.copyOf(clean.features().data(), 25), 5);
+        for (int j = 0; j < m; j++) {
+            double[] rhs = new double[5];
+            for (int s = 0; s < 5; s++) {
+                rhs[s] = (clean.returns().get(s, j) - 0.1) * Math.sqrt(5) / 0.05;
+            }
+            for (double v : lu.solve(rhs)) {
+                assertTrue(Math.abs(v) < 1e-8 || Math.abs(v - 1) < 1e-8, "B entry " + v);
+            }
+        }
+        // deg 4 is the same mean raised: (mean_1 - 0.1 + 0.1^(1/4))^4.
+        PortfolioData quartic = PortfolioData.generate(40, m, 5, 4, 0, 3);
+        for (int i = 0; i < quartic.returns().size(); i++) {
+            double mean1 = clean.returns().data()[i];
+            assertEquals(Math.pow(mean1 - 0.1 + Math.pow(0.1, 0.25), 4), quartic.returns().data()[i], 1e-12);
+        }
+        // Given the features the noise has mean 0 and covariance Sigma = L L^T + 0.01^2 I (tau = 1).
+        Tensor sigma = noisy.covariance();
+        double[] e = new double[n * m];
+        for (int i = 0; i < e.length; i++) {
+            e[i] = noisy.returns().data()[i] - clean.returns().data()[i];
+        }
+        double largestOffDiagonal = 0;
+        for (int a = 0; a < m; a++) {
+            double mean = 0;
+            for (int s = 0; s < n; s++) {
+                mean += e[s * m + a] / n;
+            }
+            assertEquals(0, mean, 5 * Math.sqrt(sigma.get(a, a) / n), "mean of asset " + a);
+            for (int b = 0; b < m; b++) {
+                double c = 0;
+                for (int s = 0; s < n; s++) {
+                    c += e[s * m + a] * e[s * m + b] / n;
+                }
+                double se = Math.sqrt((sigma.get(a, a) * sigma.get(b, b) + sigma.get(a, b) * sigma.get(a, b)) / n);
+                assertEquals(sigma.get(a, b), c, 5 * se, "covariance " + a + ", " + b);
+                assertEquals(sigma.get(a, b), sigma.get(b, a), 0);
+                if (a != b) {
+                    largestOffDiagonal = Math.max(largestOffDiagonal, Math.abs(sigma.get(a, b)) / se);
+                }
+            }
+            assertTrue(sigma.get(a, a) >= 1e-4, "idiosyncratic variance 0.01^2");
+        }
+        assertTrue(largestOffDiagonal > 10, "the factors must be visible to the test: " + largestOffDiagonal);
+        assertEquals(0, clean.covariance().maxAbs(), 0, "no noise, no covariance");
+        assertThrows(IllegalArgumentException.class, () -> PortfolioData.generate(10, m, 5, 0, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> PortfolioData.generate(10, m, 5, 1, Double.NaN, 0));
     }
 }

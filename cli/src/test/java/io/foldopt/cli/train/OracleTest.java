@@ -133,7 +133,7 @@ class OracleTest {
             Problems.Solver ojalgo = Problems.solver(p, "ojalgo");
             assertTrue(ojalgo.description().startsWith("ojAlgo"), ojalgo.description());
             int n = p.variableCount();
-            Tensor costs = Tensor.randn(new SplittableRandom(n), 16, n).map(v -> (p.hasIntegers() ? -1 : 1)
+            Tensor costs = Tensor.randn(new SplittableRandom(n), 8, n).map(v -> (p.hasIntegers() ? -1 : 1)
                     * (1 + 0.5 * v));
             Tensor a = ortools.oracle().solveBatch(costs);
             Tensor b = ojalgo.oracle().solveBatch(costs);

@@ -50,7 +50,7 @@ public record PortfolioData(Tensor features, Tensor returns, Tensor covariance, 
         }
         double[] l = new double[assets * FACTORS];
         for (int i = 0; i < l.length; i++) {
-            l[i] = rng.nextDouble(-0.0025 * tau, 0.0025 * tau);
+            l[i] = 0.0025 * tau * rng.nextDouble(-1, 1);
         }
         double scale = 0.05 / Math.sqrt(featureCount);
         double shift = Math.pow(0.1, 1.0 / deg);

@@ -1,18 +1,14 @@
 package io.foldopt.nn.dfl;
 
+import io.foldopt.status.SolveException;
 import io.foldopt.status.Status;
-import java.util.Objects;
 
 /**
  * Thrown by an {@link Oracle} that could not return an optimal decision: the status says why (infeasible,
  * unbounded, a backend failure) and, in a batch, which instance failed.
  */
-public final class OracleException extends RuntimeException {
+public final class OracleException extends SolveException {
     private static final long serialVersionUID = 1L;
-    /** How the failing solve ended. */
-    private final Status status;
-    /** The index in the batch of the failing instance, or -1 for a single solve. */
-    private final int instance;
 
     /**
      * @param message what failed and why
@@ -20,23 +16,11 @@ public final class OracleException extends RuntimeException {
      * @param instance the index in the batch of the failing instance, or -1 for a single solve
      */
     public OracleException(String message, Status status, int instance) {
-        super(message);
-        this.status = Objects.requireNonNull(status, "status");
-        this.instance = instance;
-    }
-
-    /** @return how the failing solve ended */
-    public Status status() {
-        return status;
-    }
-
-    /** @return the index in the batch of the failing instance, or -1 for a single solve */
-    public int instance() {
-        return instance;
+        super(message, status, instance);
     }
 
     /** @return this failure located at {@code instance} of a batch, its message prefixed with the instance */
     OracleException at(int index) {
-        return instance >= 0 ? this : new OracleException("instance " + index + ": " + getMessage(), status, index);
+        return instance() >= 0 ? this : new OracleException("instance " + index + ": " + getMessage(), status(), index);
     }
 }

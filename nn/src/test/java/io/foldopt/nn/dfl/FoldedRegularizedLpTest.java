@@ -58,22 +58,22 @@ class FoldedRegularizedLpTest {
     void reusedProjectionsGiveTheLossAndGradientOfTwoSolves() {
         ShortestPathOracle five = ShortestPathOracle.grid(5, 5);
         SplittableRandom rng = new SplittableRandom(5);
-        DecisionBatch t = DecisionBatch.solve(five, Tensor.randn(rng, 16, 40).map(v -> 1 + v / 2));
+        DecisionBatch t = DecisionBatch.solve(five, Tensor.randn(rng, 8, 40).map(v -> 1 + v / 2));
         // One QP per instance (the update's projection reuses the forward's) against two.
         int[] solves = new int[2];
         FoldedRegularizedLp warm = new FoldedRegularizedLp(five.relaxation(), 0.5, 2, FoldOptions.defaults(),
                 QpOptions.defaults().withSolver(new RepeatedQpSolver(counting(solves, 0))));
         FoldedRegularizedLp cold = new FoldedRegularizedLp(five.relaxation(), 0.5, 2, FoldOptions.defaults(),
                 QpOptions.defaults().withSolver(counting(solves, 1)));
-        for (int step = 0; step < 4; step++) {
-            Tensor p = DecisionLoss.combine(1, t.costs(), 0.3, Tensor.randn(rng, 16, 40));
+        for (int step = 0; step < 2; step++) {
+            Tensor p = DecisionLoss.combine(1, t.costs(), 0.3, Tensor.randn(rng, 8, 40));
             DecisionLoss.Evaluation a = warm.evaluate(p, t);
             DecisionLoss.Evaluation b = cold.evaluate(p, t);
             assertEquals(b.loss(), a.loss(), 0, "step " + step);
             assertArrayEquals(b.gradient().data(), a.gradient().data(), 0, "step " + step);
         }
-        assertEquals(4 * 16, solves[0]);
-        assertEquals(2 * 4 * 16, solves[1]);
+        assertEquals(2 * 8, solves[0]);
+        assertEquals(2 * 2 * 8, solves[1]);
     }
 
     /** @return the interior-point solver, counting its solves in {@code count[k]} */
