@@ -52,6 +52,55 @@ public final class Vec {
         return (s0 + s1) + (s2 + s3);
     }
 
+    /** One block of a {@link #rowBlocks} pass. */
+    @FunctionalInterface
+    public interface BlockBody {
+        /**
+         * Processes the entries {@code [lo, hi)} of the flat arrays, all in row {@code row}, and writes the block's
+         * partial sums to {@code sums[at .. at+k)} ({@code k} as given to {@link #rowBlocks}; none if 0).
+         */
+        void accept(int row, int lo, int hi, double[] sums, int at);
+    }
+
+    /**
+     * One fused pass over the rows {@code b} with {@code rows[b]} of {@code B x n} arrays: every row is cut into
+     * blocks of {@link #BLOCK} entries, the blocks of all rows are processed by {@code body} on several threads, and
+     * {@code out[b k + j]} becomes the sum over the row's blocks, added in order, of their {@code j}-th partial sum
+     * ({@code j < k}). The blocks do not depend on the number of threads, so neither do the sums. Rows without
+     * {@code rows[b]} are skipped and their entries of {@code out} left unchanged.
+     *
+     * @param batch the number of rows {@code B}
+     * @param n the row length
+     * @param rows which rows to process, length {@code B}
+     * @param k the number of sums per block (0 for a pass without sums; {@code out} may then be null)
+     * @param workPerEntry estimated flops per entry, to decide whether to split
+     * @param out the sums, length at least {@code B k}
+     * @param body the kernel of one block
+     */
+    public static void rowBlocks(int batch, int n, boolean[] rows, int k, long workPerEntry, double[] out,
+            BlockBody body) {
+        int per = Math.max(1, (n + BLOCK - 1) / BLOCK);
+        double[] partial = new double[batch * per * k];
+        Parallel.forEach(batch * per, workPerEntry * Math.min(n, BLOCK), task -> {
+            int b = task / per;
+            if (rows[b]) {
+                int lo = b * n + (task % per) * BLOCK;
+                body.accept(b, lo, Math.min(lo + BLOCK, (b + 1) * n), partial, task * k);
+            }
+        });
+        for (int b = 0; b < batch; b++) {
+            if (rows[b]) {
+                for (int j = 0; j < k; j++) {
+                    double s = 0;
+                    for (int t = b * per; t < (b + 1) * per; t++) {
+                        s += partial[t * k + j];
+                    }
+                    out[b * k + j] = s;
+                }
+            }
+        }
+    }
+
     /** @return {@code x^T y} over the full arrays, which must have equal lengths */
     public static double dot(double[] x, double[] y) {
         if (x.length != y.length) {
