@@ -10,6 +10,7 @@ import io.foldopt.linalg.BatchSolution;
 import io.foldopt.linalg.BatchedOperator;
 import io.foldopt.linalg.InstanceStats;
 import io.foldopt.linalg.SpectralRadius;
+import io.foldopt.parallel.Parallel;
 import io.foldopt.status.FailurePolicy;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
@@ -237,15 +238,19 @@ public final class FoldedLayer implements OptimizationLayer {
             FusedVjpPlan phiT = fused.get();
             return BatchedOperator.of(batch, n, (x, y) -> {
                 phiT.apply(x == y ? x.clone() : x, y);
-                for (int i = 0; i < y.length; i++) {
-                    y[i] = x[i] - y[i];
-                }
+                difference(x, y, y);
             });
         }
         VjpPlan phiT = Autodiff.plan(new Var[] {step.output()}, new Var[] {step.xLeaf()});
         return BatchedOperator.of(batch, n, (x, y) -> {
-            double[] p = phiT.apply(Tensor.wrap(x, batch, n))[0].data();
-            for (int i = 0; i < y.length; i++) {
+            difference(x, phiT.apply(Tensor.wrap(x, batch, n))[0].data(), y);
+        });
+    }
+
+    /** {@code y = x - p} elementwise ({@code p} may be {@code y}), on several threads for long arrays. */
+    private static void difference(double[] x, double[] p, double[] y) {
+        Parallel.forRanges(y.length, 2, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
                 y[i] = x[i] - p[i];
             }
         });

@@ -1,6 +1,7 @@
 package io.foldopt.operator;
 
 import io.foldopt.parallel.Parallel;
+import java.util.Arrays;
 
 /**
  * The discrete gradient of {@code h x w} images by forward differences, the operator of total variation.
@@ -59,12 +60,21 @@ public final class FiniteDifference2d extends KernelOperator {
             for (int c = 0; c < w - 1; c++) {
                 out[ho + c] = x[xo + c + 1] - x[xo + c];
             }
+            out[ho + w - 1] = 0;
             if (r < height - 1) {
                 for (int c = 0; c < w; c++) {
                     out[vo + c] = x[xo + w + c] - x[xo + c];
                 }
+            } else {
+                Arrays.fill(out, vo, vo + w, 0.0);
             }
         });
+    }
+
+    /** @return true: both kernels set every entry of their output, the boundary differences to 0 */
+    @Override
+    protected boolean writesEveryEntry() {
+        return true;
     }
 
     @Override
@@ -77,12 +87,25 @@ public final class FiniteDifference2d extends KernelOperator {
             int o = b * hw + r * w;
             int ho = b * 2 * hw + r * w;
             int vo = ho + hw;
-            for (int c = 0; c < w; c++) {
-                double s = (c > 0 ? y[ho + c - 1] : 0) - (c < w - 1 ? y[ho + c] : 0);
-                s += (r > 0 ? y[vo - w + c] : 0) - (r < height - 1 ? y[vo + c] : 0);
+            boolean up = r > 0;
+            boolean down = r < height - 1;
+            out[o] = minusDivergence(y, ho, vo, 0, w, up, down);
+            // Interior columns without the column tests, so that the loop can be vectorized.
+            for (int c = 1; c < w - 1; c++) {
+                double s = y[ho + c - 1] - y[ho + c];
+                s += (up ? y[vo - w + c] : 0) - (down ? y[vo + c] : 0);
                 out[o + c] = s;
             }
+            if (w > 1) {
+                out[o + w - 1] = minusDivergence(y, ho, vo, w - 1, w, up, down);
+            }
         });
+    }
+
+    /** @return {@code (D^T y)} at column {@code c} of a row whose blocks start at {@code ho} and {@code vo} */
+    private static double minusDivergence(double[] y, int ho, int vo, int c, int w, boolean up, boolean down) {
+        double s = (c > 0 ? y[ho + c - 1] : 0) - (c < w - 1 ? y[ho + c] : 0);
+        return s + ((up ? y[vo - w + c] : 0) - (down ? y[vo + c] : 0));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.foldopt.operator;
 
 import io.foldopt.autodiff.Var;
+import io.foldopt.parallel.Parallel;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
 
@@ -39,7 +40,7 @@ public abstract class KernelOperator implements LinearOperator {
      *
      * @param p the parameter values (null without parameters)
      * @param x {@code batch * n} values
-     * @param out {@code batch * m} zeros, to fill
+     * @param out {@code batch * m} zeros, to fill (any values if {@link #writesEveryEntry})
      */
     protected abstract void forward(double[] p, double[] x, double[] out, int batch);
 
@@ -48,7 +49,7 @@ public abstract class KernelOperator implements LinearOperator {
      *
      * @param p the parameter values (null without parameters)
      * @param y {@code batch * m} values
-     * @param out {@code batch * n} zeros, to fill
+     * @param out {@code batch * n} zeros, to fill (any values if {@link #writesEveryEntry})
      */
     protected abstract void backward(double[] p, double[] y, double[] out, int batch);
 
@@ -62,6 +63,14 @@ public abstract class KernelOperator implements LinearOperator {
      */
     protected void parameterGradient(double[] x, double[] y, double[] out, int batch) {
         throw new UnsupportedOperationException(this + " has no parameters");
+    }
+
+    /**
+     * @return whether {@link #forward} and {@link #backward} set every entry of their output, so that an output array
+     *     given by the caller need not be zeroed first (false unless a subclass says so)
+     */
+    protected boolean writesEveryEntry() {
+        return false;
     }
 
     /** @return the parameters {@code p} (null for an operator without parameters) */
@@ -109,7 +118,9 @@ public abstract class KernelOperator implements LinearOperator {
     public void apply(double[] x, int batch, double[] out) {
         OperandShapes.requireLength(this, "apply", x.length, batch, cols);
         OperandShapes.requireLength(this, "apply", out.length, batch, rows);
-        Arrays.fill(out, 0.0);
+        if (!writesEveryEntry()) {
+            zero(out);
+        }
         forward(values(params), x, out, batch);
     }
 
@@ -117,8 +128,15 @@ public abstract class KernelOperator implements LinearOperator {
     public void adjoint(double[] y, int batch, double[] out) {
         OperandShapes.requireLength(this, "adjoint", y.length, batch, rows);
         OperandShapes.requireLength(this, "adjoint", out.length, batch, cols);
-        Arrays.fill(out, 0.0);
+        if (!writesEveryEntry()) {
+            zero(out);
+        }
         backward(values(params), y, out, batch);
+    }
+
+    /** Sets {@code out} to zeros, on several threads for long arrays. */
+    private static void zero(double[] out) {
+        Parallel.forRanges(out.length, 1, (lo, hi) -> Arrays.fill(out, lo, hi, 0.0));
     }
 
     /**

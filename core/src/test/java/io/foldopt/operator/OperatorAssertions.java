@@ -73,6 +73,15 @@ public final class OperatorAssertions {
                 Tensor.wrap(k.apply(x.value().data(), 3), 3, k.rows()));
         assertClose(name + " raw adjoint", y.matmul(dense).value(),
                 Tensor.wrap(k.adjoint(y.value().data(), 3), 3, k.cols()));
+        // Into arrays holding earlier values: the products overwrite them.
+        double[] into = new double[3 * k.rows()];
+        Arrays.fill(into, Double.NaN);
+        k.apply(x.value().data(), 3, into);
+        assertClose(name + " apply into", x.matmul(dense.transpose()).value(), Tensor.wrap(into, 3, k.rows()));
+        into = new double[3 * k.cols()];
+        Arrays.fill(into, 7.5);
+        k.adjoint(y.value().data(), 3, into);
+        assertClose(name + " adjoint into", y.matmul(dense).value(), Tensor.wrap(into, 3, k.cols()));
     }
 
     /** Asserts equal shapes and entries equal to 1e-12 relative to the largest entry. */
