@@ -7,7 +7,8 @@ import java.util.Objects;
  * Solves a batch of independent linear systems {@code A_b v_b = g_b}, {@code b = 0..B-1}, where each {@code A_b} is
  * available only through the batched products of a {@link BatchedOperator}.
  *
- * <p>Each algorithm is one class ({@link Lfpi}, {@link Gmres}, {@link BiCgStab}, {@link DirectSolver}, and
+ * <p>Each algorithm is one class ({@link Lfpi}, {@link Gmres}, {@link BiCgStab}, {@link Minres} for symmetric
+ * systems, {@link DirectSolver}, and
  * {@link AutoSolver}, which picks one of them per call); settings of one algorithm are constructor arguments of its
  * class, the common stopping rule is {@link SolverOptions}. Any implementation can be used wherever foldopt takes a
  * solver, for example a preconditioned Krylov method written by the user.
@@ -22,6 +23,8 @@ public interface BatchedLinearSolver {
     BatchedLinearSolver GMRES = new Gmres();
     /** BiCGSTAB ({@link BiCgStab}). */
     BatchedLinearSolver BICGSTAB = new BiCgStab();
+    /** MINRES ({@link Minres}); for symmetric {@code A} only, refuses any other. */
+    BatchedLinearSolver MINRES = new Minres();
     /** Dense LU of the materialized {@code A} ({@link DirectSolver}). */
     BatchedLinearSolver DIRECT = new DirectSolver();
     /** The automatic choice among DIRECT, LFPI and GMRES with the default thresholds ({@link AutoSolver}). */
@@ -44,18 +47,19 @@ public interface BatchedLinearSolver {
     String name();
 
     /**
-     * @param name {@code lfpi}, {@code gmres}, {@code bicgstab}, {@code direct} or {@code auto}, in any case
+     * @param name {@code lfpi}, {@code gmres}, {@code bicgstab}, {@code minres}, {@code direct} or {@code auto}, in
+     *     any case
      * @return the solver of that name with its default settings
      * @throws IllegalArgumentException for any other name, listing the valid ones
      */
     static BatchedLinearSolver named(String name) {
         Objects.requireNonNull(name, "name");
-        for (BatchedLinearSolver s : List.of(LFPI, GMRES, BICGSTAB, DIRECT, AUTO)) {
+        for (BatchedLinearSolver s : List.of(LFPI, GMRES, BICGSTAB, MINRES, DIRECT, AUTO)) {
             if (s.name().equalsIgnoreCase(name)) {
                 return s;
             }
         }
         throw new IllegalArgumentException("unknown linear solver '" + name
-                + "': expected lfpi, gmres, bicgstab, direct or auto");
+                + "': expected lfpi, gmres, bicgstab, minres, direct or auto");
     }
 }
