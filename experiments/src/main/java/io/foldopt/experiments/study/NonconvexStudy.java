@@ -46,7 +46,9 @@ import java.util.SplittableRandom;
  * gradient of {@code <w, x*>} (DIRECT backward) against central finite differences of the local solution map
  * (re-solved from {@code x*} at {@code c +- h d}, by projected Newton at minima and by Newton on the stationarity
  * equations of the free coordinates elsewhere), the power-iteration {@code rho(Phi)}, what LFPI does (status,
- * residual), and the gradient of {@code K = 100} unrolled steps started at {@code x*} against the folded one.
+ * residual), what MINRES does (it needs a symmetric {@code Phi}: always for the unconstrained double-well, on the box
+ * only with no active bound or no free coordinate), and the gradient of {@code K = 100} unrolled steps started at
+ * {@code x*} against the folded one.
  *
  * <p>Files: {@code nonconvex.csv} (one row per distinct point) and {@code nonconvex_errors.png} (digits of agreement
  * by point type).
@@ -152,7 +154,8 @@ public final class NonconvexStudy implements Study {
         StudyTask.checkNames(config, problems.stream().map(Problem::name).toList());
         StudyTable table = new StudyTable("stationary points by problem: type, folded gradient vs finite differences,"
                 + " backward and unrolling", "problem", "point", "type", "reached_from", "active", "weakly_active",
-                "objective", "rho", "direct_status", "fd_error", "lfpi_status", "lfpi_residual", "unrolled_error");
+                "objective", "rho", "direct_status", "fd_error", "lfpi_status", "lfpi_residual", "unrolled_error",
+                "minres_status", "minres_error");
         List<String> findings = new ArrayList<>();
         Map<String, List<double[]>> errorsByType = new LinkedHashMap<>();
         int starts = small ? 40 : 400;
@@ -231,18 +234,22 @@ public final class NonconvexStudy implements Study {
     private static void summarize(StudyTable table, List<String> findings) {
         Map<String, double[]> worst = new LinkedHashMap<>();
         Map<String, String> lfpi = new LinkedHashMap<>();
+        Map<String, String> minres = new LinkedHashMap<>();
         for (Object[] row : table.rows()) {
             String type = (String) row[2];
-            double[] w = worst.computeIfAbsent(type, t -> new double[] {0, 0, Double.POSITIVE_INFINITY, 0});
+            double[] w = worst.computeIfAbsent(type, t -> new double[] {0, 0, Double.POSITIVE_INFINITY, 0, 0});
             w[0] = Math.max(w[0], (Double) row[9]);
             w[1] = Math.max(w[1], (Double) row[12]);
             w[2] = Math.min(w[2], (Double) row[7]);
             w[3] = Math.max(w[3], (Double) row[7]);
             lfpi.merge(type, (String) row[10], (a, b) -> a.contains(b) ? a : a + "/" + b);
+            minres.merge(type, (String) row[13], (a, b) -> a.contains(b) ? a : a + "/" + b);
+            w[4] = Math.max(w[4], "optimal".equals(row[13]) ? (Double) row[14] : 0);
         }
         worst.forEach((type, w) -> findings.add(String.format(Locale.ROOT, "%s: folded (DIRECT) vs finite differences"
                 + " worst relative error %.2g; rho(Phi) in [%.4g, %.4g]; LFPI %s; unrolling K = %d from x* worst error"
-                + " %.2g", type, w[0], w[2], w[3], lfpi.get(type), UNROLLED_STEPS, w[1])));
+                + " %.2g; MINRES %s (worst error against DIRECT where it converged %.2g)", type, w[0], w[2], w[3],
+                lfpi.get(type), UNROLLED_STEPS, w[1], minres.get(type), w[4])));
     }
 
     /** Classifies one point and measures the folded, LFPI and unrolled gradients there. @return the point's type */
@@ -275,6 +282,7 @@ public final class NonconvexStudy implements Study {
         UpdateMap u = update(p);
         Backward direct = folded(u, xt, ct, w, BatchedLinearSolver.DIRECT);
         Backward lfpi = folded(u, xt, ct, w, BatchedLinearSolver.LFPI);
+        Backward minres = folded(u, xt, ct, w, BatchedLinearSolver.MINRES);
         double[] plus = localSolution(p, point.kind(), x, shift(c, d, FD_STEP));
         double[] minus = localSolution(p, point.kind(), x, shift(c, d, -FD_STEP));
         double fdError = Double.NaN;
@@ -291,7 +299,8 @@ public final class NonconvexStudy implements Study {
         InstanceReport lr = lfpi.report().instances()[0];
         table.add(p.name(), index, type, count, active, point.weaklyActive(), p.value(x, c),
                 dr.spectralRadius().orElse(Double.NaN), dr.status().label(), fdError, lr.status().label(),
-                lr.relativeResidual(), unrolledError);
+                lr.relativeResidual(), unrolledError, minres.report().instances()[0].status().label(),
+                StudyTask.relativeError(minres.gradient(), direct.gradient()));
         errors.computeIfAbsent(type, t -> new ArrayList<>()).add(new double[] {fdError, unrolledError});
         return type;
     }

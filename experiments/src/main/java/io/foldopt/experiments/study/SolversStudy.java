@@ -13,16 +13,22 @@ import java.util.Locale;
 
 /**
  * {@code solvers}: which backward linear solver to use. For every task, at the untrained and the trained parameters,
- * each backward method (LFPI, GMRES with restarts 5 and 30, BiCGSTAB, and conjugate gradients where
+ * each backward method (LFPI, GMRES with restarts 5 and 30, BiCGSTAB, and conjugate gradients and MINRES where
  * {@code I - Phi} is symmetric) at tolerances {@code 1e-4 ... 1e-12}, and DIRECT: iterations, time of the linear
  * solve and of the whole reverse pass, and the relative error of the loss gradient (all model and layer parameters)
  * against DIRECT. The trained parameters are those after training with DIRECT for one epoch (small) or three
- * (paper). Then the folded method of each experiment is trained with each method at a loose ({@code 1e-2}) and
- * a tight ({@code 1e-10}) tolerance, and the final test metrics are compared.
+ * (paper). Then the folded method of each experiment is trained with each iterative method at a loose
+ * ({@code 1e-2}) and a tight ({@code 1e-10}) tolerance and with DIRECT, and the final test metrics are compared.
+ *
+ * <p>Besides the experiments' layers, the task {@value #QP} is a gradient step {@code x - alpha (Q x + c)} on
+ * unconstrained QPs ({@link StudyQp}), where {@code Phi = I - alpha Q} is symmetric: its states are a positive
+ * definite {@code Q} (a minimum) and an indefinite one (the stationary point is a saddle, {@code rho(Phi) > 1} and
+ * {@code I - Phi} indefinite), with {@code alpha = 1 / max |lambda(Q)|}; the gradient is that of {@code <w, x*>}
+ * with respect to {@code c}.
  *
  * <p>Files: {@code solvers.csv} (the table), {@code solvers_training.csv}, and per task
- * {@code solvers_TASK.png} (log10 gradient error against solve time at the trained parameters) and
- * {@code training_TASK.png} (final test metric by method and tolerance).
+ * {@code solvers_TASK.png} (log10 gradient error against solve time at the trained parameters, or at the
+ * indefinite {@code Q}) and {@code training_TASK.png} (final test metric by method and tolerance).
  */
 public final class SolversStudy implements Study {
     /** The tolerances of the iterative methods. */
@@ -41,12 +47,16 @@ public final class SolversStudy implements Study {
     static final List<Backward> ITERATIVE = List.of(new Backward("LFPI", BatchedLinearSolver.LFPI),
             new Backward("GMRES(5)", new Gmres(5)), new Backward("GMRES(30)", new Gmres(30)),
             new Backward("BICGSTAB", BatchedLinearSolver.BICGSTAB));
-    private static final Backward CG = new Backward("CG", new ConjugateGradients());
+    /** The methods that need a symmetric system. */
+    static final List<Backward> SYMMETRIC = List.of(new Backward("CG", new ConjugateGradients()),
+            new Backward("MINRES", BatchedLinearSolver.MINRES));
+    /** The study's own task: a gradient step on unconstrained QPs, whose {@code Phi} is symmetric. */
+    static final String QP = "qp/gd";
     private final List<Backward> trained;
 
-    /** Creates the study; its training comparison uses LFPI, GMRES(30), BiCGSTAB and DIRECT. */
+    /** Creates the study; its training comparison uses LFPI, GMRES(5), GMRES(30), BiCGSTAB and DIRECT. */
     public SolversStudy() {
-        this(List.of(ITERATIVE.get(0), ITERATIVE.get(2), ITERATIVE.get(3)));
+        this(ITERATIVE);
     }
 
     /** Creates the study with these iterative methods (and DIRECT) in its training comparison. */
@@ -62,13 +72,14 @@ public final class SolversStudy implements Study {
 
     @Override
     public String description() {
-        return "backward linear solvers (LFPI, GMRES, BiCGSTAB, CG where symmetric, DIRECT) by tolerance: iterations,"
+        return "backward linear solvers (LFPI, GMRES, BiCGSTAB, CG and MINRES where symmetric, DIRECT) by tolerance:"
+                + " iterations,"
                 + " time, gradient error against DIRECT, and the test metric when training with each";
     }
 
     @Override
     public StudyResult run(StudyConfig config) throws IOException {
-        StudyTask.checkNames(config, List.of());
+        StudyTask.checkNames(config, List.of(QP));
         List<StudyTask> tasks = StudyTask.select(config);
         int repeats = 3;
         StudyTable table = new StudyTable("backward solves by task, parameters, method and tolerance", "task",
@@ -86,21 +97,40 @@ public final class SolversStudy implements Study {
                     : task.train(DIRECT.solver(), 1e-10, epochs).state();
             List<Charts.Series> series = new ArrayList<>();
             for (StudyTask.State state : List.of(task.untrained(), trainedState)) {
-                measure(task, state, repeats, table, findings, state == trainedState ? series : null);
+                measure(task.name(), state.label(), task.evaluate(state)::gradient, repeats, table, findings,
+                        state == trainedState ? series : null);
             }
             files.add(lines(config.out(), "solvers_" + slug(task.name()) + ".png",
                     task.name() + ": gradient error vs backward time (trained)", "linear solve, ms",
                     "log10 relative gradient error vs DIRECT", series));
+        }
+        if (config.selects(QP)) {
+            int n = config.small() ? 20 : 200;
+            int batch = config.small() ? 8 : 32;
+            List<Charts.Series> series = new ArrayList<>();
+            for (boolean definite : new boolean[] {true, false}) {
+                StudyQp qp = StudyQp.random(n, batch, definite ? 0.5 : -1.0, false, config.seed());
+                double alpha = 1 / qp.largestMagnitude();
+                measure(QP, definite ? "convex" : "indefinite", (m, o, st) -> qp.gradient(alpha, m, o, st), repeats,
+                        table, findings, definite ? null : series);
+            }
+            files.add(lines(config.out(), "solvers_" + slug(QP) + ".png", QP + ": gradient error vs backward time"
+                    + " (indefinite Q)", "linear solve, ms", "log10 relative gradient error vs DIRECT", series));
         }
         files.add(0, training.write(config.out(), "solvers_training.csv"));
         files.add(0, table.write(config.out(), "solvers.csv"));
         return new StudyResult(name(), List.of(table, training), findings, files);
     }
 
+    /** A gradient of one task at one state, its backward solved by the given method. */
+    interface GradientSource {
+        /** @return the gradient, the backward solved by {@code solver} under {@code options} from {@code start} */
+        StudyTask.Gradient gradient(BatchedLinearSolver solver, SolverOptions options, BackwardProbe.Start start);
+    }
+
     /** Measures every method at one state; adds the rows, the findings and (if wanted) the chart's series. */
-    private static void measure(StudyTask task, StudyTask.State state, int repeats, StudyTable table,
+    private static void measure(String task, String state, GradientSource ev, int repeats, StudyTable table,
             List<String> findings, List<Charts.Series> series) {
-        StudyTask.Evaluation ev = task.evaluate(state);
         SolverOptions defaults = new SolverOptions(1e-10, StudyTask.MAX_ITERATIONS);
         StudyTask.Gradient reference = ev.gradient(DIRECT.solver(), defaults, BackwardProbe.Start.ZERO);
         int n = reference.solve().operator().dim();
@@ -108,12 +138,12 @@ public final class SolversStudy implements Study {
         boolean symmetric = asymmetry <= SYMMETRY_TOLERANCE;
         String sym = symmetric ? "yes" : String.format(Locale.ROOT, "no (%.1e)", asymmetry);
         StudyTask.Gradient direct = timed(ev, DIRECT, defaults, repeats);
-        table.add(task.name(), state.label(), DIRECT.label(), Double.NaN, sym, direct.meanIterations(),
+        table.add(task, state, DIRECT.label(), Double.NaN, sym, direct.meanIterations(),
                 direct.maxIterations(), direct.solve().seconds() * 1e3, direct.seconds() * 1e3,
                 direct.errorAgainst(reference), direct.worstResidual(), direct.failed(), direct.status());
         List<Backward> methods = new ArrayList<>(ITERATIVE);
         if (symmetric) {
-            methods.add(CG);
+            methods.addAll(SYMMETRIC);
         }
         double bestMs = Double.POSITIVE_INFINITY;
         String best = null;
@@ -123,14 +153,14 @@ public final class SolversStudy implements Study {
             for (int t = 0; t < TOLERANCES.length; t++) {
                 StudyTask.Gradient g = timed(ev, m, defaults.withTolerance(TOLERANCES[t]), repeats);
                 double error = g.errorAgainst(reference);
-                table.add(task.name(), state.label(), m.label(), TOLERANCES[t], sym, g.meanIterations(),
+                table.add(task, state, m.label(), TOLERANCES[t], sym, g.meanIterations(),
                         g.maxIterations(), g.solve().seconds() * 1e3, g.seconds() * 1e3, error, g.worstResidual(),
                         g.failed(), g.status());
                 x[t] = g.solve().seconds() * 1e3;
                 y[t] = Math.log10(Math.max(ERROR_FLOOR, error));
                 if (g.failed() > 0 && t == TOLERANCES.length - 1) {
                     findings.add(String.format(Locale.ROOT, "%s (%s): %s at tolerance %.0e failed in %d of %d"
-                            + " instances (%s, worst residual %.2g)", task.name(), state.label(), m.label(),
+                            + " instances (%s, worst residual %.2g)", task, state, m.label(),
                             TOLERANCES[t], g.failed(), g.solve().solution().stats().length, g.status(),
                             g.worstResidual()));
                 }
@@ -144,13 +174,13 @@ public final class SolversStudy implements Study {
             }
         }
         findings.add(String.format(Locale.ROOT, "%s (%s, %d unknowns per instance, %s): fastest backward with gradient"
-                + " error <= 1e-8 is %s (%.3g ms; DIRECT %.3g ms)", task.name(), state.label(), n,
+                + " error <= 1e-8 is %s (%.3g ms; DIRECT %.3g ms)", task, state, n,
                 symmetric ? "symmetric" : "not symmetric", best == null ? "none" : best, bestMs,
                 direct.solve().seconds() * 1e3));
     }
 
     /** @return the gradient with the smallest solve time of {@code repeats} runs */
-    private static StudyTask.Gradient timed(StudyTask.Evaluation ev, Backward m, SolverOptions options,
+    private static StudyTask.Gradient timed(GradientSource ev, Backward m, SolverOptions options,
             int repeats) {
         StudyTask.Gradient best = null;
         for (int r = 0; r < repeats; r++) {

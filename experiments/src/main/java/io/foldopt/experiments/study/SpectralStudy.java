@@ -1,13 +1,6 @@
 package io.foldopt.experiments.study;
 
-import io.foldopt.autodiff.Autodiff;
-import io.foldopt.autodiff.Var;
-import io.foldopt.check.RandomMatrices;
 import io.foldopt.experiments.report.Charts;
-import io.foldopt.fold.FoldOptions;
-import io.foldopt.fold.FoldedLayer;
-import io.foldopt.fold.ForwardSolver;
-import io.foldopt.fold.UpdateMap;
 import io.foldopt.linalg.BatchSolution;
 import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.linalg.BatchedOperator;
@@ -15,15 +8,12 @@ import io.foldopt.linalg.Gmres;
 import io.foldopt.linalg.InstanceStats;
 import io.foldopt.linalg.SolverOptions;
 import io.foldopt.linalg.SpectralRadius;
-import io.foldopt.status.FailurePolicy;
-import io.foldopt.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 
 /**
  * {@code spectral}: the spectral radius {@code rho} of {@code Phi = dU/dx} at the solution, which decides whether
@@ -58,6 +48,8 @@ public final class SpectralStudy implements Study {
     private static final int QP_POWER_ITERATIONS = 20_000;
     private static final int MAX_ITERATIONS = StudyTask.MAX_ITERATIONS;
     private static final Gmres GMRES = new Gmres(30);
+    /** The QP case's task: projected gradient on a convex box QP ({@link StudyQp}). */
+    static final String BOX_QP = "box-qp/pgd";
 
     @Override
     public String name() {
@@ -79,7 +71,7 @@ public final class SpectralStudy implements Study {
         StudyTable relaxation = new StudyTable("LFPI and GMRES by relaxation omega", "task", "parameters",
                 "relaxation", "rho_max", "lfpi_predicted",
                 "lfpi_measured", "lfpi_failed", "gmres_iterations");
-        StudyTask.checkNames(config, List.of(BoxQp.NAME));
+        StudyTask.checkNames(config, List.of(BOX_QP));
         List<String> findings = new ArrayList<>();
         List<Charts.Series> rhoByOmega = new ArrayList<>();
         List<Charts.Series> iterations = new ArrayList<>();
@@ -134,7 +126,7 @@ public final class SpectralStudy implements Study {
             }
         }
         List<Charts.Series> qpSeries = new ArrayList<>();
-        if (config.selects(BoxQp.NAME)) {
+        if (config.selects(BOX_QP)) {
             qpSeries = boxQp(config, table, findings);
             iterations.add(qpSeries.remove(qpSeries.size() - 1));
         }
@@ -157,7 +149,7 @@ public final class SpectralStudy implements Study {
 
     /** The QP case; adds its rows and findings. @return rho against alpha (closed form, power, eigen), then LFPI */
     private static List<Charts.Series> boxQp(StudyConfig config, StudyTable table, List<String> findings) {
-        BoxQp qp = BoxQp.random(config.small() ? 20 : 100, config.small() ? 8 : 32, config.seed());
+        StudyQp qp = StudyQp.random(config.small() ? 20 : 100, config.small() ? 8 : 32, 0.5, true, config.seed());
         double[] x = new double[QP_STEPS.length];
         double[][] curves = new double[3][QP_STEPS.length];
         List<double[]> predicted = new ArrayList<>();
@@ -167,13 +159,14 @@ public final class SpectralStudy implements Study {
         double gmresLo = Double.POSITIVE_INFINITY;
         double gmresHi = 0;
         for (int k = 0; k < QP_STEPS.length; k++) {
-            double alpha = QP_STEPS[k] * 2 / qp.lambdaMax();
-            BackwardProbe.Solve solve = qp.backward(alpha);
+            double alpha = QP_STEPS[k] * 2 / qp.largestMagnitude();
+            BackwardProbe.Solve solve = qp.gradient(alpha, BatchedLinearSolver.DIRECT,
+                    new SolverOptions(1e-10, MAX_ITERATIONS), BackwardProbe.Start.ZERO).solve();
             double[] closed = qp.closedFormRadius(alpha);
             Spectrum s = Spectrum.of(solve.operator(), closed, config.seed());
             LfpiRun l = LfpiRun.run(solve.operator(), solve.rhs(), closed);
             int unstable = (int) Arrays.stream(closed).filter(r -> r >= 1).count();
-            table.add(BoxQp.NAME, String.format(Locale.ROOT, "alpha=%.4g", alpha), s.n(), max(closed),
+            table.add(BOX_QP, String.format(Locale.ROOT, "alpha=%.4g", alpha), s.n(), max(closed),
                     max(s.power()), max(s.eigenRadii()), max(closed), s.estimateError(), unstable, l.predicted(),
                     l.measured(), l.failed(), l.gmres(), Double.NaN);
             x[k] = 100 * QP_STEPS[k];
@@ -187,7 +180,7 @@ public final class SpectralStudy implements Study {
             if (unstable > 0) {
                 findings.add(String.format(Locale.ROOT, "%s at alpha = %.3g (%.2f x 2/lambda_max): rho >= 1 in %d of"
                         + " %d instances, LFPI failed in %d (a finding, not an error: choose a smaller step or"
-                        + " GMRES)", BoxQp.NAME, alpha, QP_STEPS[k], unstable, closed.length, l.failed()));
+                        + " GMRES)", BOX_QP, alpha, QP_STEPS[k], unstable, closed.length, l.failed()));
             }
             gmresLo = Math.min(gmresLo, l.gmres());
             gmresHi = Math.max(gmresHi, l.gmres());
@@ -196,12 +189,12 @@ public final class SpectralStudy implements Study {
         }
         findings.add(String.format(Locale.ROOT, "%s: LFPI is cheapest at alpha = %.2f x 2/lambda_max(Q) (%.1f"
                 + " iterations); GMRES(30) needs %.1f to %.1f iterations at every alpha, nearly independent of the"
-                + " step", BoxQp.NAME, bestTheta, best, gmresLo,
+                + " step", BOX_QP, bestTheta, best, gmresLo,
                 gmresHi));
         List<Charts.Series> series = new ArrayList<>(List.of(new Charts.Series("closed form", x, curves[0]),
                 new Charts.Series("power iteration", x, curves[1]), new Charts.Series("eigenvalues", x,
                         curves[2])));
-        series.add(LfpiRun.scatter(BoxQp.NAME, predicted, measured));
+        series.add(LfpiRun.scatter(BOX_QP, predicted, measured));
         return series;
     }
 
@@ -346,78 +339,6 @@ public final class SpectralStudy implements Study {
             points.sort((u, v) -> Double.compare(u[0], v[0]));
             return new Charts.Series(name, points.stream().mapToDouble(p -> p[0]).toArray(),
                     points.stream().mapToDouble(p -> p[1]).toArray());
-        }
-    }
-
-    /**
-     * The QP case: {@code min 1/2 x^T Q x + c^T x} over {@code [-1, 1]^n}, {@code Q = M^T M / n + 0.5 I}, a batch of
-     * {@code c ~ 1.5 N(0, I)}, solved to a fixed point of projected gradient with step {@code 1 / lambda_max(Q)}.
-     */
-    private static final class BoxQp {
-        static final String NAME = "box-qp/pgd";
-        private final Tensor q;
-        private final Tensor c;
-        private final Tensor xStar;
-        private final double lambdaMax;
-
-        private BoxQp(Tensor q, Tensor c) {
-            this.q = q;
-            this.c = c;
-            this.lambdaMax = RandomMatrices.largestEigenvalue(q);
-            this.xStar = ForwardSolver.iterating(update(1 / lambdaMax), 1e-15, 1_000_000)
-                    .solve(new Tensor[] {c});
-        }
-
-        static BoxQp random(int n, int batch, long seed) {
-            Tensor c = Tensor.randn(new SplittableRandom(seed + 1), batch, n);
-            return new BoxQp(RandomMatrices.spd(n, 0.5, seed), c.map(v -> 1.5 * v));
-        }
-
-        double lambdaMax() {
-            return lambdaMax;
-        }
-
-        UpdateMap update(double alpha) {
-            Var qv = Var.constant(q);
-            return (x, p) -> x.sub(x.matmul(qv).add(p[0]).mul(alpha)).clamp(-1, 1);
-        }
-
-        /** @return the backward system of the folded layer with step alpha, for a random cotangent */
-        BackwardProbe.Solve backward(double alpha) {
-            BackwardProbe probe = new BackwardProbe();
-            probe.use(BatchedLinearSolver.DIRECT, new SolverOptions(1e-10, MAX_ITERATIONS), BackwardProbe.Start.ZERO);
-            FoldedLayer layer = new FoldedLayer(params -> xStar, update(alpha),
-                    FoldOptions.defaults().withSolver(probe).withOnFailure(FailurePolicy.FLAG));
-            Var cv = Var.param(c);
-            Tensor w = Tensor.randn(new SplittableRandom(17), c.shape());
-            Autodiff.grad(layer.apply(cv).mul(Var.constant(w)).sum(), cv);
-            return probe.last();
-        }
-
-        /** @return per instance {@code max_{i in F} |1 - alpha lambda_i(Q_FF)|} over the free coordinates */
-        double[] closedFormRadius(double alpha) {
-            int n = q.dim(0);
-            int batch = c.dim(0);
-            double[] rho = new double[batch];
-            for (int b = 0; b < batch; b++) {
-                double[] x = xStar.row(b);
-                int[] free = java.util.stream.IntStream.range(0, n).filter(i -> Math.abs(x[i]) < 1 - 1e-9)
-                        .toArray();
-                if (free.length == 0) {
-                    continue;
-                }
-                double[] sub = new double[free.length * free.length];
-                for (int i = 0; i < free.length; i++) {
-                    for (int j = 0; j < free.length; j++) {
-                        sub[i * free.length + j] = q.data()[free[i] * n + free[j]];
-                    }
-                }
-                double[] lambda = Jacobians.eigenvalues(sub, 0, free.length)[0];
-                for (double l : lambda) {
-                    rho[b] = Math.max(rho[b], Math.abs(1 - alpha * l));
-                }
-            }
-            return rho;
         }
     }
 }

@@ -35,6 +35,16 @@ class NonconvexStudyTest {
                 assertTrue(StudyFiles.number(row, "fd_error") <= 1e-5, row.toString());
             }
         }
+        for (Map<String, String> row : rows) {
+            if (row.get("problem").equals("double-well")) {
+                // unconstrained: Phi = I - alpha H is symmetric, I - Phi = alpha H indefinite at saddles and maxima
+                assertEquals("optimal", row.get("minres_status"), row.toString());
+                assertTrue(StudyFiles.number(row, "minres_error") <= 1e-8, row.toString());
+            } else if (StudyFiles.number(row, "active") > 0 && StudyFiles.number(row, "active") < 6) {
+                // free and active coordinates: Phi = D (I - alpha Q) is not symmetric, MINRES refuses it
+                assertEquals("numerical-failure", row.get("minres_status"), row.toString());
+            }
+        }
         assertTrue(minima >= 3 && saddles >= 1, "minima " + minima + ", saddles " + saddles);
         assertTrue(rows.stream().anyMatch(row -> row.get("problem").equals("box-qp")));
         assertTrue(rows.stream().anyMatch(row -> row.get("problem").equals("double-well")));

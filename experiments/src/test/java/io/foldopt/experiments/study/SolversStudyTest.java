@@ -48,4 +48,33 @@ class SolversStudyTest {
         assertTrue(Files.exists(dir.resolve("training_nonconvex-qp_folded-pgd.png")));
         assertTrue(r.findings().stream().anyMatch(f -> f.startsWith(TASK + " (trained")), r.findings().toString());
     }
+
+    @Test
+    void onASymmetricPhiMinresMatchesDirectAndConjugateGradientsNeedADefiniteSystem(@TempDir Path dir)
+            throws Exception {
+        StudyFiles.run(new SolversStudy(List.of()), dir, SolversStudy.QP);
+        List<Map<String, String>> rows = StudyFiles.csv(dir.resolve("solvers.csv"));
+        // per state (convex, indefinite): DIRECT once, six iterative methods (with CG and MINRES) at five tolerances
+        assertEquals(2 * (1 + 6 * SolversStudy.TOLERANCES.length), rows.size());
+        for (Map<String, String> row : rows) {
+            assertEquals("yes", row.get("symmetric"), row.toString());
+            double error = StudyFiles.number(row, "gradient_error");
+            double tolerance = StudyFiles.number(row, "tolerance");
+            boolean indefinite = row.get("parameters").equals("indefinite");
+            switch (row.get("method")) {
+                case "DIRECT" -> assertEquals(0.0, error, row.toString());
+                case "MINRES", "GMRES(30)" -> {
+                    assertEquals("optimal", row.get("status"), row.toString());
+                    if (tolerance == 1e-10) {
+                        assertTrue(error <= 1e-8, row.toString());
+                    }
+                }
+                case "CG" -> assertEquals(indefinite ? "numerical-failure" : "optimal", row.get("status"),
+                        row.toString());
+                case "LFPI" -> assertEquals(indefinite ? "diverged" : "optimal", row.get("status"), row.toString());
+                default -> { }
+            }
+        }
+        assertTrue(Files.exists(dir.resolve("solvers_qp_gd.png")));
+    }
 }
