@@ -28,8 +28,11 @@ import java.util.function.IntFunction;
 
 /**
  * {@code memory}: heap and time of the folded layer against unrolling {@code K = 10, 100, 1000} steps from zero, as
- * the problem ({@code n}) and the batch grow, on the denoising layer (dual proximal gradient for total-variation
- * denoising) and on projected gradient for the benchmarks' box nonconvex QP.
+ * the problem ({@code n}) and the batch grow, on two of the experiments' layers: the denoising experiment's dual
+ * proximal gradient for total-variation denoising ({@code n} samples; {@code n = 25, 50, 100} small, 100 to 800 at
+ * paper size) and the nonconvex-qp experiment's projected gradient through the QP projection ({@code n} variables,
+ * {@code 3n/10} equalities and inequalities, SQP forward; {@code n = 10, 20} small, 25, 50, 100 at paper size,
+ * since every unrolled step solves a QP); batches 4 and 16 small, 8 and 32 at paper size.
  *
  * <p>Measured per configuration, in this JVM: the heap the recorded graph retains after the forward pass (used heap
  * after a full collection, minus the same before it), the bytes allocated by all threads during the backward pass,
@@ -46,17 +49,32 @@ public final class MemoryStudy implements Study {
     static final int[] STEPS = {10, 100, 1000};
     private static final double MB = 1024.0 * 1024.0;
 
+    /** The layers' names. */
+    static final String DENOISING = "denoising/dpg";
+    static final String NONCONVEX_QP = "nonconvex-qp/pgd";
+
+    /**
+     * A layer of the study and its problem sizes.
+     *
+     * @param make the layer at {@code n} and the batch
+     * @param small the sizes {@code n} of the small setting
+     * @param paper the sizes {@code n} at paper size
+     */
+    private record Layer(IntFunction<IntFunction<Unrollable>> make, int[] small, int[] paper) {}
+
     private final int[] smallSizes;
     private final int[] smallBatches;
 
-    /** Creates the study: {@code n = 25, 50, 100} and batches 4, 16 when small; 100 to 800 and 8, 32 at paper size. */
+    /** Creates the study with the sizes and batches of each layer named in the class description. */
     public MemoryStudy() {
-        this(new int[] {25, 50, 100}, new int[] {4, 16});
+        this(null, new int[] {4, 16});
     }
 
-    /** Creates the study with these problem sizes and batches for the small setting. */
+    /**
+     * Creates the study with these problem sizes (null: each layer's own) and batches for the small setting.
+     */
     MemoryStudy(int[] smallSizes, int[] smallBatches) {
-        this.smallSizes = smallSizes.clone();
+        this.smallSizes = smallSizes == null ? null : smallSizes.clone();
         this.smallBatches = smallBatches.clone();
     }
 
@@ -68,17 +86,18 @@ public final class MemoryStudy implements Study {
     @Override
     public String description() {
         return "heap (retained graph, backward allocation, peak) and time of folded vs unrolled K = 10, 100, 1000 as n"
-                + " and the batch grow, on the denoising and box nonconvex QP layers";
+                + " and the batch grow, on the denoising and nonconvex-qp layers";
     }
 
     @Override
     public StudyResult run(StudyConfig config) throws IOException {
         boolean small = config.small();
-        int[] sizes = small ? smallSizes : new int[] {100, 200, 400, 800};
         int[] batches = small ? smallBatches : new int[] {8, 32};
-        Map<String, IntFunction<IntFunction<Unrollable>>> layers = new LinkedHashMap<>();
-        layers.put("denoising/dpg", n -> b -> Unrollable.denoisingDpg(n, b, config.seed()));
-        layers.put("box-nonconvex-qp/pgd", n -> b -> Unrollable.boxNonconvexQp(n, b, config.seed()));
+        Map<String, Layer> layers = new LinkedHashMap<>();
+        layers.put(DENOISING, new Layer(n -> b -> Unrollable.denoisingDpg(n, b, config.seed()),
+                new int[] {25, 50, 100}, new int[] {100, 200, 400, 800}));
+        layers.put(NONCONVEX_QP, new Layer(n -> b -> Unrollable.nonconvexQp(n, b,
+                new SplittableRandom(config.seed())), new int[] {10, 20}, new int[] {25, 50, 100}));
         StudyTask.checkNames(config, List.copyOf(layers.keySet()));
         StudyTable table = new StudyTable("heap and time by layer, n, batch and method", "layer", "n", "batch",
                 "method", "forward_ms", "backward_ms", "retained_mb", "backward_alloc_mb", "peak_heap_mb",
@@ -90,12 +109,15 @@ public final class MemoryStudy implements Study {
             if (!config.selects(layer.getKey())) {
                 continue;
             }
+            int[] sizes = !small ? layer.getValue().paper()
+                    : smallSizes == null ? layer.getValue().small() : smallSizes;
+            warmUp(layer.getValue().make().apply(sizes[0]).apply(batches[0]));
             double bytesPerUnit = 0;
             Map<String, double[]> retainedAtLargestBatch = new LinkedHashMap<>();
             String limit = null;
             for (int n : sizes) {
                 for (int batch : batches) {
-                    Unrollable u = layer.getValue().apply(n).apply(batch);
+                    Unrollable u = layer.getValue().make().apply(n).apply(batch);
                     Tensor xStar = u.solver().solve(new Tensor[] {u.params()});
                     Tensor w = Tensor.randn(new SplittableRandom(config.seed() + n), u.readOut()
                             .apply(Var.constant(xStar)).shape());
@@ -167,6 +189,17 @@ public final class MemoryStudy implements Study {
         }
         files.add(0, table.write(config.out(), "memory.csv"));
         return new StudyResult(name(), List.of(table), findings, files);
+    }
+
+    /** Runs the layer folded and unrolled once, unmeasured, so that the first measured row is not JIT warm-up. */
+    private static void warmUp(Unrollable u) {
+        Var c = Var.param(u.params());
+        Tensor xStar = u.solver().solve(new Tensor[] {u.params()});
+        for (OptimizationLayer layer : List.of(new FoldedLayer(u.solver(), u.update(), FoldOptions.defaults()
+                .withSolver(new Gmres(30)).withOnFailure(FailurePolicy.FLAG)),
+                new UnrolledLayer(u.update(), p -> Tensor.zeros(xStar.shape()), STEPS[0]))) {
+            Autodiff.grad(u.readOut().apply(layer.apply(c)).sum(), c);
+        }
     }
 
     private static int indexOf(int[] values, int v) {

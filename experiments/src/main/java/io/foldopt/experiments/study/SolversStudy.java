@@ -16,9 +16,9 @@ import java.util.Locale;
  * each backward method (LFPI, GMRES with restarts 5 and 30, BiCGSTAB, and conjugate gradients and MINRES where
  * {@code I - Phi} is symmetric) at tolerances {@code 1e-4 ... 1e-12}, and DIRECT: iterations, time of the linear
  * solve and of the whole reverse pass, and the relative error of the loss gradient (all model and layer parameters)
- * against DIRECT. The trained parameters are those after training with DIRECT for one epoch (small) or three
- * (paper). Then the folded method of each experiment is trained with each iterative method at a loose
- * ({@code 1e-2}) and a tight ({@code 1e-10}) tolerance and with DIRECT, and the final test metrics are compared.
+ * against DIRECT. The trained parameters are those after training with DIRECT for one epoch. Then the folded
+ * method of each experiment is trained for one epoch with each iterative method at a loose ({@code 1e-2}) and a
+ * tight ({@code 1e-10}) tolerance and with DIRECT, and the final test metrics are compared.
  *
  * <p>Besides the experiments' layers, the task {@value #QP} is a gradient step {@code x - alpha (Q x + c)} on
  * unconstrained QPs ({@link StudyQp}), where {@code Phi = I - alpha Q} is symmetric: its states are a positive
@@ -53,16 +53,24 @@ public final class SolversStudy implements Study {
     /** The study's own task: a gradient step on unconstrained QPs, whose {@code Phi} is symmetric. */
     static final String QP = "qp/gd";
     private final List<Backward> trained;
+    private final int repeats;
 
-    /** Creates the study; its training comparison uses LFPI, GMRES(5), GMRES(30), BiCGSTAB and DIRECT. */
+    /**
+     * Creates the study; its training comparison uses LFPI, GMRES(5), GMRES(30), BiCGSTAB and DIRECT, and each
+     * time is the best of three runs.
+     */
     public SolversStudy() {
-        this(ITERATIVE);
+        this(ITERATIVE, 3);
     }
 
-    /** Creates the study with these iterative methods (and DIRECT) in its training comparison. */
-    SolversStudy(List<Backward> trainedIterative) {
+    /**
+     * Creates the study with these iterative methods (and DIRECT) in its training comparison, each time the best of
+     * {@code repeats} runs.
+     */
+    SolversStudy(List<Backward> trainedIterative, int repeats) {
         this.trained = new ArrayList<>(trainedIterative);
         this.trained.add(DIRECT);
+        this.repeats = repeats;
     }
 
     @Override
@@ -81,13 +89,12 @@ public final class SolversStudy implements Study {
     public StudyResult run(StudyConfig config) throws IOException {
         StudyTask.checkNames(config, List.of(QP));
         List<StudyTask> tasks = StudyTask.select(config);
-        int repeats = 3;
         StudyTable table = new StudyTable("backward solves by task, parameters, method and tolerance", "task",
                 "parameters", "method", "tolerance", "symmetric", "mean_iterations",
                 "max_iterations", "solve_ms", "backward_ms", "gradient_error", "worst_residual", "failed", "status");
         List<String> findings = new ArrayList<>();
         List<Path> files = new ArrayList<>();
-        int epochs = config.small() ? 1 : 3;
+        int epochs = 1;
         StudyTable training = new StudyTable("training with each backward method", "task", "method", "tolerance",
                 "epochs", "metric", "final_metric",
                 "mean_backward_iterations", "backward_failures");

@@ -4,6 +4,7 @@ import io.foldopt.experiments.report.Charts;
 import io.foldopt.linalg.BatchSolution;
 import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.linalg.BatchedOperator;
+import io.foldopt.linalg.DenseBatchedOperator;
 import io.foldopt.linalg.Gmres;
 import io.foldopt.linalg.InstanceStats;
 import io.foldopt.linalg.SolverOptions;
@@ -21,8 +22,8 @@ import java.util.Locale;
  * {@code log(tol) / log(rho)} iterations).
  *
  * <p>For every task at its untrained and trained parameters: {@code rho} by power iteration on {@code Phi^T}
- * (applied through VJPs), cross-checked against the eigenvalues of the materialized {@code Phi^T} (up to
- * {@value #EIGEN_MAX_DIM} unknowns); the LFPI iterations to {@code 1e-8} predicted from {@code rho} and measured;
+ * (applied through VJPs, or, up to {@value #EIGEN_MAX_DIM} unknowns, through {@code Phi^T} materialized by one VJP
+ * per unknown), cross-checked there against the eigenvalues of the materialized {@code Phi^T}; the LFPI iterations to {@code 1e-8} predicted from {@code rho} and measured;
  * GMRES(30)'s iterations; and, over relaxations {@code omega} (the update {@code x + omega (U(x) - x)}, which for a
  * gradient step is the step size times {@code omega}, with {@code Phi_omega = (1 - omega) I + omega Phi}), the
  * radius and LFPI's iterations, to recommend the relaxation that minimizes backward cost.
@@ -215,14 +216,16 @@ public final class SpectralStudy implements Study {
         static Spectrum of(BatchedOperator a, double[] closedForm, long seed) {
             BatchedOperator phiT = SpectralRadius.identityMinus(a);
             int iterations = closedForm == null ? POWER_ITERATIONS : QP_POWER_ITERATIONS;
-            double[] power = SpectralRadius.estimate(phiT, iterations, seed);
-            double[][][] eigen = null;
-            if (a.dim() <= EIGEN_MAX_DIM) {
-                double[] m = Jacobians.materialize(phiT);
-                eigen = new double[a.batch()][][];
-                for (int b = 0; b < a.batch(); b++) {
-                    eigen[b] = Jacobians.eigenvalues(m, b, a.dim());
-                }
+            if (a.dim() > EIGEN_MAX_DIM) {
+                return new Spectrum(phiT, seed, SpectralRadius.estimate(phiT, iterations, seed), null, closedForm);
+            }
+            // the same power iteration, applied through the materialized matrix rather than one VJP per step
+            double[] m = Jacobians.materialize(phiT);
+            double[] power = SpectralRadius.estimate(DenseBatchedOperator.perInstance(m, a.dim(), a.batch()),
+                    iterations, seed);
+            double[][][] eigen = new double[a.batch()][][];
+            for (int b = 0; b < a.batch(); b++) {
+                eigen[b] = Jacobians.eigenvalues(m, b, a.dim());
             }
             return new Spectrum(phiT, seed, power, eigen, closedForm);
         }

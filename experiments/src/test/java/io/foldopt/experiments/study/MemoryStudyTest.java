@@ -13,7 +13,7 @@ class MemoryStudyTest {
     @Test
     void unrollingRetainsGraphMemoryThatGrowsWithKAndFoldingDoesNot(@TempDir Path dir) throws Exception {
         StudyResult r = StudyFiles.run(new MemoryStudy(new int[] {10, 30}, new int[] {4}), dir,
-                "box-nonconvex-qp/pgd");
+                MemoryStudy.DENOISING);
         List<Map<String, String>> rows = StudyFiles.csv(dir.resolve("memory.csv"));
         // one layer, two sizes, one batch; folded with GMRES and DIRECT, unrolled K = 10, 100, 1000
         assertEquals(2 * (2 + MemoryStudy.STEPS.length), rows.size());

@@ -13,11 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SolversStudyTest {
-    private static final String TASK = "nonconvex-qp/folded-pgd";
+    private static final String TASK = "bilinear/folded-pgd-a";
 
     @Test
     void everyMethodAtEveryToleranceAgreesWithDirectAsItsToleranceSays(@TempDir Path dir) throws Exception {
-        StudyResult r = StudyFiles.run(new SolversStudy(List.of(SolversStudy.ITERATIVE.get(0))), dir, TASK);
+        StudyResult r = StudyFiles.run(new SolversStudy(List.of(SolversStudy.ITERATIVE.get(0)), 1), dir, TASK);
         List<Map<String, String>> rows = StudyFiles.csv(dir.resolve("solvers.csv"));
         assertEquals(r.tables().get(0).rows().size(), rows.size());
         // per state: DIRECT once, four iterative methods at five tolerances (the layer's Phi is not symmetric: no CG)
@@ -44,15 +44,15 @@ class SolversStudyTest {
         for (Map<String, String> row : training) {
             assertTrue(Double.isFinite(StudyFiles.number(row, "final_metric")), row.toString());
         }
-        assertTrue(Files.exists(dir.resolve("solvers_nonconvex-qp_folded-pgd.png")));
-        assertTrue(Files.exists(dir.resolve("training_nonconvex-qp_folded-pgd.png")));
+        assertTrue(Files.exists(dir.resolve("solvers_bilinear_folded-pgd-a.png")));
+        assertTrue(Files.exists(dir.resolve("training_bilinear_folded-pgd-a.png")));
         assertTrue(r.findings().stream().anyMatch(f -> f.startsWith(TASK + " (trained")), r.findings().toString());
     }
 
     @Test
     void onASymmetricPhiMinresMatchesDirectAndConjugateGradientsNeedADefiniteSystem(@TempDir Path dir)
             throws Exception {
-        StudyFiles.run(new SolversStudy(List.of()), dir, SolversStudy.QP);
+        StudyFiles.run(new SolversStudy(List.of(), 1), dir, SolversStudy.QP);
         List<Map<String, String>> rows = StudyFiles.csv(dir.resolve("solvers.csv"));
         // per state (convex, indefinite): DIRECT once, six iterative methods (with CG and MINRES) at five tolerances
         assertEquals(2 * (1 + 6 * SolversStudy.TOLERANCES.length), rows.size());

@@ -13,7 +13,7 @@ class StartStudyTest {
     @Test
     void unrollingFromTheSolutionConvergesToTheFoldedGradientAndEveryStartIsReported(@TempDir Path dir)
             throws Exception {
-        StudyFiles.run(new StartStudy(), dir, "box-nonconvex-qp/pgd", "portfolio/folded-sqp");
+        StudyFiles.run(new StartStudy(), dir, "box-nonconvex-qp/pgd", "bilinear/folded-pgd-a");
         List<Map<String, String>> unrolling = StudyFiles.csv(dir.resolve("start_unrolling.csv"));
         assertEquals(3 * 8, unrolling.size());
         double first = Double.NaN;
