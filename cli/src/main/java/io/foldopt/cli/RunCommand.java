@@ -66,7 +66,7 @@ final class RunCommand implements Callable<Integer> {
     Double lr;
 
     @Option(names = "--backward", description = "Backward method of the folded layers: lfpi, gmres, bicgstab,"
-            + " direct or auto.")
+            + " minres (symmetric Phi only), direct or auto.")
     String backward;
 
     @Option(names = "--tol", description = "Backward tolerance of the folded layers, in (0, 1).")
