@@ -2,6 +2,8 @@ package io.foldopt.experiments.study;
 
 import io.foldopt.experiments.MethodResult;
 import io.foldopt.experiments.report.Charts;
+import io.foldopt.fold.BackwardSolveException;
+import io.foldopt.fold.ForwardSolveException;
 import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.linalg.Gmres;
 import io.foldopt.linalg.SolverOptions;
@@ -18,7 +20,8 @@ import java.util.Locale;
  * solve and of the whole reverse pass, and the relative error of the loss gradient (all model and layer parameters)
  * against DIRECT. The trained parameters are those after training with DIRECT for one epoch. Then the folded
  * method of each experiment is trained for one epoch with each iterative method at a loose ({@code 1e-2}) and a
- * tight ({@code 1e-10}) tolerance and with DIRECT, and the final test metrics are compared.
+ * tight ({@code 1e-10}) tolerance and with DIRECT, and the final test metrics are compared; a training run that
+ * stops because a forward or backward solve fails on the way is reported (row and finding) rather than ended.
  *
  * <p>Besides the experiments' layers, the task {@value #QP} is a gradient step {@code x - alpha (Q x + c)} on
  * unconstrained QPs ({@link StudyQp}), where {@code Phi = I - alpha Q} is symmetric: its states are a positive
@@ -97,7 +100,7 @@ public final class SolversStudy implements Study {
         int epochs = 1;
         StudyTable training = new StudyTable("training with each backward method", "task", "method", "tolerance",
                 "epochs", "metric", "final_metric",
-                "mean_backward_iterations", "backward_failures");
+                "mean_backward_iterations", "backward_failures", "note");
         for (StudyTask task : tasks) {
             StudyTask.State trainedState = task.primary()
                     ? compareTraining(task, epochs, training, findings, config.out(), files)
@@ -218,23 +221,42 @@ public final class SolversStudy implements Study {
                     metrics[t][k] = metrics[0][k];
                     continue;
                 }
-                StudyTask.Training run = task.train(m.solver(), TRAINING_TOLERANCES[t], epochs);
+                double tolerance = m == DIRECT ? Double.NaN : TRAINING_TOLERANCES[t];
+                StudyTask.Training run;
+                try {
+                    run = task.train(m.solver(), TRAINING_TOLERANCES[t], epochs);
+                } catch (ArithmeticException | ForwardSolveException | BackwardSolveException e) {
+                    if (m == DIRECT) {
+                        throw e;
+                    }
+                    // a solve that fails in the course of training is a finding about the backward method
+                    metrics[t][k] = Double.NaN;
+                    training.add(task.name(), m.label(), tolerance, epochs, task.metricName(), Double.NaN,
+                            Double.NaN, Double.NaN, "stopped: " + e.getMessage());
+                    findings.add(String.format(Locale.ROOT, "%s: training with %s at tolerance %.0e stopped: %s",
+                            task.name(), m.label(), TRAINING_TOLERANCES[t], e.getMessage()));
+                    continue;
+                }
                 MethodResult r = run.result();
                 if (m == DIRECT) {
                     directState = run.state();
                 }
                 metrics[t][k] = r.finalTestMetric();
-                training.add(task.name(), m.label(), m == DIRECT ? Double.NaN : TRAINING_TOLERANCES[t], epochs,
-                        task.metricName(), r.finalTestMetric(), r.meanBackwardIterations(), r.backwardFailures());
+                training.add(task.name(), m.label(), tolerance, epochs, task.metricName(), r.finalTestMetric(),
+                        r.meanBackwardIterations(), r.backwardFailures(), "");
             }
-            spread = Math.max(spread, Math.abs(metrics[0][k] - metrics[1][k]));
+            if (Double.isFinite(metrics[0][k] - metrics[1][k])) {
+                spread = Math.max(spread, Math.abs(metrics[0][k] - metrics[1][k]));
+            }
         }
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         for (double[] row : metrics) {
             for (double v : row) {
-                lo = Math.min(lo, v);
-                hi = Math.max(hi, v);
+                if (Double.isFinite(v)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
             }
         }
         findings.add(String.format(Locale.ROOT, "%s: after %d epoch(s) the test %s ranges over [%.5g, %.5g] across"

@@ -3,6 +3,10 @@ package io.foldopt.experiments.study;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.foldopt.linalg.BatchSolution;
+import io.foldopt.linalg.BatchedLinearSolver;
+import io.foldopt.linalg.BatchedOperator;
+import io.foldopt.linalg.SolverOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +21,20 @@ class SolversStudyTest {
 
     @Test
     void everyMethodAtEveryToleranceAgreesWithDirectAsItsToleranceSays(@TempDir Path dir) throws Exception {
-        StudyResult r = StudyFiles.run(new SolversStudy(List.of(SolversStudy.ITERATIVE.get(0)), 1), dir, TASK);
+        // a backward method that fails in the course of training: reported, the study goes on
+        SolversStudy.Backward broken = new SolversStudy.Backward("BROKEN", new BatchedLinearSolver() {
+            @Override
+            public BatchSolution solve(BatchedOperator a, double[] rhs, double[] guess, SolverOptions options) {
+                throw new ArithmeticException("broken backward on instance 0");
+            }
+
+            @Override
+            public String name() {
+                return "BROKEN";
+            }
+        });
+        StudyResult r = StudyFiles.run(new SolversStudy(List.of(SolversStudy.ITERATIVE.get(0), broken), 1), dir,
+                TASK);
         List<Map<String, String>> rows = StudyFiles.csv(dir.resolve("solvers.csv"));
         assertEquals(r.tables().get(0).rows().size(), rows.size());
         // per state: DIRECT once, four iterative methods at five tolerances (the layer's Phi is not symmetric: no CG)
@@ -39,11 +56,16 @@ class SolversStudyTest {
             }
         }
         List<Map<String, String>> training = StudyFiles.csv(dir.resolve("solvers_training.csv"));
-        // LFPI at the loose and the tight tolerance, DIRECT once
-        assertEquals(List.of("LFPI", "LFPI", "DIRECT"), training.stream().map(m -> m.get("method")).toList());
+        // LFPI and the broken method at the loose and the tight tolerance, DIRECT once
+        assertEquals(List.of("LFPI", "LFPI", "BROKEN", "BROKEN", "DIRECT"),
+                training.stream().map(m -> m.get("method")).toList());
         for (Map<String, String> row : training) {
-            assertTrue(Double.isFinite(StudyFiles.number(row, "final_metric")), row.toString());
+            boolean stopped = row.get("method").equals("BROKEN");
+            assertEquals(stopped, !Double.isFinite(StudyFiles.number(row, "final_metric")), row.toString());
+            assertEquals(stopped, row.get("note").startsWith("stopped: broken backward"), row.toString());
         }
+        assertTrue(r.findings().stream().anyMatch(f -> f.contains("training with BROKEN at tolerance 1e-02 stopped")),
+                r.findings().toString());
         assertTrue(Files.exists(dir.resolve("solvers_bilinear_folded-pgd-a.png")));
         assertTrue(Files.exists(dir.resolve("training_bilinear_folded-pgd-a.png")));
         assertTrue(r.findings().stream().anyMatch(f -> f.startsWith(TASK + " (trained")), r.findings().toString());
