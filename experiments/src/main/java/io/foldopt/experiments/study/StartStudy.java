@@ -4,8 +4,10 @@ import io.foldopt.autodiff.Autodiff;
 import io.foldopt.autodiff.Var;
 import io.foldopt.experiments.MethodResult;
 import io.foldopt.experiments.report.Charts;
+import io.foldopt.fold.BackwardSolveException;
 import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
+import io.foldopt.fold.ForwardSolveException;
 import io.foldopt.fold.UnrolledLayer;
 import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.linalg.Gmres;
@@ -71,7 +73,7 @@ public final class StartStudy implements Study {
         StudyTable unrolling = new StudyTable("unrolled gradient error against the folded gradient, by start and K",
                 "problem", "start", "K", "gradient_error");
         StudyTable backward = new StudyTable("backward iterations over a training epoch, by start", "task",
-                "method", "start", "mean_iterations", "solves", "failed", "final_metric");
+                "method", "start", "mean_iterations", "solves", "failed", "final_metric", "note");
         List<Unrollable> layers = layers(config);
         StudyTask.checkNames(config, layers.stream().map(Unrollable::name).toList());
         List<String> findings = new ArrayList<>();
@@ -89,11 +91,23 @@ public final class StartStudy implements Study {
             for (BatchedLinearSolver solver : List.of(BatchedLinearSolver.LFPI, new Gmres(30))) {
                 double[] its = new double[BackwardProbe.Start.values().length];
                 for (BackwardProbe.Start start : BackwardProbe.Start.values()) {
-                    MethodResult r = task.train(solver, TOLERANCE, 1, start).result();
+                    String startName = start.name().toLowerCase(Locale.ROOT);
+                    MethodResult r;
+                    try {
+                        r = task.train(solver, TOLERANCE, 1, start).result();
+                    } catch (ArithmeticException | ForwardSolveException | BackwardSolveException e) {
+                        // a solve that fails in the course of training is a finding, not the end of the study
+                        its[start.ordinal()] = Double.NaN;
+                        backward.add(task.name(), label(solver), startName, Double.NaN, Double.NaN, Double.NaN,
+                                Double.NaN, "stopped: " + e.getMessage());
+                        findings.add(String.format(Locale.ROOT, "%s: training with %s from %s stopped: %s",
+                                task.name(), label(solver), startName, e.getMessage()));
+                        continue;
+                    }
                     long solves = r.epochs().stream().mapToLong(e -> e.backwardSolves()).sum();
                     its[start.ordinal()] = r.meanBackwardIterations();
-                    backward.add(task.name(), label(solver), start.name().toLowerCase(Locale.ROOT),
-                            r.meanBackwardIterations(), solves, r.backwardFailures(), r.finalTestMetric());
+                    backward.add(task.name(), label(solver), startName, r.meanBackwardIterations(), solves,
+                            r.backwardFailures(), r.finalTestMetric(), "");
                 }
                 findings.add(String.format(Locale.ROOT, "%s, %s: mean iterations per backward solve from zero %.1f,"
                         + " from g %.1f, warm from the previous minibatch %.1f", task.name(), label(solver), its[0],
