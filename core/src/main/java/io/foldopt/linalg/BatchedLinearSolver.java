@@ -27,7 +27,7 @@ public interface BatchedLinearSolver {
     BatchedLinearSolver MINRES = new Minres();
     /** Dense LU of the materialized {@code A} ({@link DirectSolver}). */
     BatchedLinearSolver DIRECT = new DirectSolver();
-    /** The automatic choice among DIRECT, LFPI and GMRES with the default thresholds ({@link AutoSolver}). */
+    /** The automatic choice among DIRECT, LFPI, GMRES and BiCGSTAB with the default thresholds ({@link AutoSolver}). */
     BatchedLinearSolver AUTO = new AutoSolver();
 
     /**

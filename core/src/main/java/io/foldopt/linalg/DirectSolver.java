@@ -3,6 +3,7 @@ package io.foldopt.linalg;
 import io.foldopt.parallel.Parallel;
 import io.foldopt.status.Status;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Direct solve by materializing {@code A}: application j feeds every row the unit vector {@code e_j} and yields column
@@ -90,8 +91,8 @@ public final class DirectSolver implements BatchedLinearSolver {
 
     /** @return a byte count in MB or GB with three significant digits */
     static String bytes(long count) {
-        return count >= 1L << 30 ? String.format("%.3g GB", count / (double) (1L << 30))
-                : String.format("%.3g MB", count / (double) (1L << 20));
+        return count >= 1L << 30 ? String.format(Locale.ROOT, "%.3g GB", count / (double) (1L << 30))
+                : String.format(Locale.ROOT, "%.3g MB", count / (double) (1L << 20));
     }
 
     /**

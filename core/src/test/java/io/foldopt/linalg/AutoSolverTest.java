@@ -87,6 +87,32 @@ class AutoSolverTest {
     }
 
     @Test
+    void aGmresBasisAboveTheBoundTakesBiCgStab() {
+        int n = 200;
+        int batch = 2;
+        double[] g = Fixtures.uniform(new Random(4), batch * n);
+        double[] spread = diagonal(n, 0.2, 5.0);
+        long basis = 8L * (Gmres.DEFAULT_RESTART + 1) * batch * n;
+        BatchSolution small = new AutoSolver(0, AutoSolver.DEFAULT_LFPI_MAX_RHO, basis)
+                .solve(counting(spread, batch, new AtomicInteger()), g, null, SolverOptions.defaults());
+        assertSolves(small, spread, g);
+        assertEquals("GMRES", small.stats()[0].method(), "a basis of exactly the bound is allowed");
+
+        BatchSolution large = new AutoSolver(0, AutoSolver.DEFAULT_LFPI_MAX_RHO, basis - 1)
+                .solve(counting(spread, batch, new AtomicInteger()), g, null, SolverOptions.defaults());
+        assertSolves(large, spread, g);
+        assertEquals("BICGSTAB", large.stats()[1].method());
+        assertTrue(large.stats()[1].detail().contains("GMRES's Krylov basis of ")
+                && large.stats()[1].detail().contains("> gmresMaxBasisBytes"), large.stats()[1].detail());
+
+        double[] contractive = diagonal(n, 0.9, 1.1);
+        BatchSolution lfpi = new AutoSolver(0, AutoSolver.DEFAULT_LFPI_MAX_RHO, 0)
+                .solve(counting(contractive, batch, new AtomicInteger()), g, null, SolverOptions.defaults());
+        assertEquals("LFPI", lfpi.stats()[0].method(), "a contraction still takes LFPI");
+        assertEquals(Runtime.getRuntime().maxMemory() / 4, new AutoSolver().gmresMaxBasisBytes());
+    }
+
+    @Test
     void directRefusesASizeThatDoesNotFitAndAutoFallsBackToAnIterativeSolver() {
         int n = 40_000;
         double[] d = diagonal(n, 0.95, 1.05);
@@ -125,11 +151,13 @@ class AutoSolverTest {
     void invalidThresholdsAndNamesAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new AutoSolver(-1, 0.3));
         assertThrows(IllegalArgumentException.class, () -> new AutoSolver(10, 1.0));
+        assertThrows(IllegalArgumentException.class, () -> new AutoSolver(10, 0.3, -1));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> BatchedLinearSolver.named("newton"));
         assertTrue(e.getMessage().contains("'newton'") && e.getMessage().contains("gmres"), e.getMessage());
         assertEquals(BatchedLinearSolver.BICGSTAB, BatchedLinearSolver.named("BiCgStab"));
-        assertEquals("AUTO(directMaxDim 64, lfpiMaxRho 0.3)", BatchedLinearSolver.AUTO.toString());
+        assertEquals("AUTO(directMaxDim 64, lfpiMaxRho 0.3, gmresMaxBasisBytes 1.00 MB)",
+                new AutoSolver(64, 0.3, 1 << 20).toString());
         assertEquals("GMRES(7)", new Gmres(7).toString());
         assertEquals("LFPI", BatchedLinearSolver.LFPI.toString());
     }
