@@ -4,9 +4,9 @@ import io.foldopt.nn.Adam;
 import io.foldopt.nn.DataLoader;
 import io.foldopt.nn.Sequential;
 import io.foldopt.nn.Trainer;
+import io.foldopt.parallel.CpuClock;
 import io.foldopt.parallel.Parallel;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,20 +58,20 @@ final class SparkBench {
                 Arrays.sort(jobs);
                 rows.add(new Row("empty job over " + partitions + " partitions (median of 7)", master, jobs[3], 0,
                         String.format(Locale.ROOT, "%.0f ms per job", jobs[3] * 1e3), load()));
-                long cpu = cpu();
+                long cpu = CpuClock.processNanos();
                 String out = work.resolve("solutions-" + master.replaceAll("[^0-9a-z]", "")).toString();
                 SparkSolve.Summary s = SparkSolve.run(spark, table, SparkSolve.Format.PARQUET, out, 0, true,
                         SparkSolve.Options.of(64));
                 rows.add(new Row("spark solve: " + count + " QPs n = " + n + ", m = " + n + ", solve + VJP", master,
-                        s.seconds(), (cpu() - cpu) * 1e-9, String.format(Locale.ROOT, "%.1f instances/s (%s)",
+                        s.seconds(), CpuClock.secondsSince(cpu), String.format(Locale.ROOT, "%.1f instances/s (%s)",
                                 s.rows() / s.seconds(), s.statuses()), load()));
                 if (train > 0) {
-                    cpu = cpu();
+                    cpu = CpuClock.processNanos();
                     SparkTrain.Result r = SparkTrain.train(spark, task,
                             new SparkTrain.Options(1, batch, 0.05, train, 0, partitions), null);
                     rows.add(new Row("spark train: 1 epoch, " + train + " samples, batch " + batch
                             + " (nonconvex QP n = 10, folded PGD)", master, r.epochs().get(0).seconds(),
-                            (cpu() - cpu) * 1e-9, (train + batch - 1) / batch + " steps (jobs)", load()));
+                            CpuClock.secondsSince(cpu), (train + batch - 1) / batch + " steps (jobs)", load()));
                 }
             } finally {
                 spark.stop();
@@ -82,12 +82,12 @@ final class SparkBench {
             Sequential model = task.model();
             var samples = task.samples(0, 0, train);
             TrainingTask.ShardLoss loss = task.loss();
-            long cpu = cpu();
+            long cpu = CpuClock.processNanos();
             long t = System.nanoTime();
             new Trainer(model, new Adam(model.parameters(), 0.05), (b, report) -> loss.apply(model, b))
                     .fit(new DataLoader(samples, batch, true, task.seed()), 1);
             rows.add(new Row("single machine: Trainer, same epoch", "threads " + Parallel.threads(),
-                    (System.nanoTime() - t) * 1e-9, (cpu() - cpu) * 1e-9, "", load()));
+                    (System.nanoTime() - t) * 1e-9, CpuClock.secondsSince(cpu), "", load()));
         }
         return rows;
     }
@@ -103,11 +103,6 @@ final class SparkBench {
         return sb.toString();
     }
 
-    /** @return the CPU time of this process, in nanoseconds */
-    private static long cpu() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
-    }
 
     private static String load() {
         try {

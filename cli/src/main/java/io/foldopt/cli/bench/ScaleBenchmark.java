@@ -12,6 +12,7 @@ import io.foldopt.fold.OptimizationLayer;
 import io.foldopt.fold.UnrolledLayer;
 import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.linalg.Gmres;
+import io.foldopt.parallel.CpuClock;
 import io.foldopt.status.FailurePolicy;
 import io.foldopt.tensor.Tensor;
 import java.lang.management.ManagementFactory;
@@ -234,10 +235,10 @@ public final class ScaleBenchmark {
         long t0 = System.nanoTime();
         Var x = problem.algorithm().output(layer.apply(params));
         long t1 = System.nanoTime();
-        long cpu0 = processCpuNanos();
+        long cpu0 = CpuClock.processNanos();
         Tensor grad = Autodiff.vjp(new Var[] {x}, new Var[] {params[0]}, new Tensor[] {g})[0];
         long t2 = System.nanoTime();
-        long cpu1 = processCpuNanos();
+        long cpu1 = CpuClock.processNanos();
         long peak = peakHeap();
         double directional = 0;
         for (int i = 0; i < grad.size(); i++) {
@@ -316,11 +317,6 @@ public final class ScaleBenchmark {
         return Math.abs(analytic - numeric) / Math.max(Math.abs(numeric), Double.MIN_NORMAL);
     }
 
-    /** @return the CPU time of this process in nanoseconds (all threads) */
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
-    }
 
     private static void resetPeaks() {
         System.gc();
