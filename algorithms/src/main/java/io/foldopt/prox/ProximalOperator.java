@@ -40,6 +40,16 @@ public interface ProximalOperator {
     }
 
     /**
+     * @param eps the weight {@code eps >= 0} of the added term
+     * @return {@code h(x) + eps/2 ||x||^2}: prox {@code prox_{(s / (1 + s eps)) h}(v / (1 + s eps))}. On a conjugate
+     *     {@code g*} it smooths {@code g} into its Moreau envelope (Huber for a weighted l1), which makes a dual
+     *     solution unique
+     */
+    default ProximalOperator plusHalfSquaredNorm(double eps) {
+        return new PlusHalfSquaredNorm(this, eps);
+    }
+
+    /**
      * @param weight {@code w >= 0}, scalar or {@code (n)}
      * @return {@code h(x) = sum_j w_j |x_j|}: prox is soft thresholding at {@code s w} ({@link Prox#l1})
      */

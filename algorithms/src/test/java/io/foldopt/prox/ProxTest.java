@@ -158,6 +158,39 @@ class ProxTest {
     }
 
     @Test
+    void anAddedSquaredNormShrinksTheArgumentAndTheStep() {
+        Tensor v = randn(11, 2, N).map(x -> 2 * x);
+        Tensor w = Tensor.vector(0.1, 0.5, 1.0, 0.2, 0.3);
+        double step = 0.7;
+        double eps = 0.8;
+        double shrink = 1 / (1 + step * eps);
+        ProximalOperator box = ProximalOperator.box(Var.constant(w.map(x -> -x)), Var.constant(w));
+        ProximalOperator smoothed = box.plusHalfSquaredNorm(eps);
+        // prox of the indicator of |x| <= w plus eps/2 x^2: the minimizer of s eps/2 x^2 + 1/2 (x - v)^2 on the box
+        double[] expected = v.toArray();
+        for (int j = 0; j < expected.length; j++) {
+            double bound = w.data()[j % N];
+            expected[j] = Math.max(-bound, Math.min(bound, expected[j] * shrink));
+        }
+        assertArrayEquals(expected, smoothed.apply(Var.constant(v), step).value().data(), 1e-15);
+        double[] inPlace = Arrays.copyOfRange(v.data(), 0, N);
+        smoothed.applyInPlace(inPlace, step);
+        assertArrayEquals(Arrays.copyOfRange(expected, 0, N), inPlace, 1e-15);
+        double[] slopes = smoothed.slopes(Arrays.copyOfRange(v.data(), 0, N), step);
+        for (int j = 0; j < N; j++) {
+            boolean inside = Math.abs(v.data()[j] * shrink) < w.data()[j];
+            assertEquals(inside ? shrink : 0.0, slopes[j], 1e-15, "slope " + j);
+        }
+        GradientCheck.Result r = GradientCheck.check(
+                p -> ProximalOperator.l1(p[1]).plusHalfSquaredNorm(eps).apply(p[0], step), new Tensor[] {v, w}, 4,
+                1e-6, 12);
+        assertTrue(r.passes(1e-8), "worst relative error " + r.worstRelativeError());
+        assertArrayEquals(box.apply(Var.constant(v), step).value().data(),
+                box.plusHalfSquaredNorm(0).apply(Var.constant(v), step).value().data(), 0.0);
+        assertThrows(IllegalArgumentException.class, () -> box.plusHalfSquaredNorm(-1));
+    }
+
+    @Test
     void badParametersGetClearErrors() {
         Var v = Var.constant(randn(10, B, N));
         IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
