@@ -202,7 +202,7 @@ public final class Denoising2dExperiment implements Experiment {
         settings.put(IMAGES.name(), CARTOON);
         settings.put(METHODS_SETTING.name(), ALL);
         settings.put(WEIGHT.name(), GRID_SEARCH);
-        return new ExperimentConfig(size, small ? 3 : 2, 1, small ? 0.05 : 0.1, BatchedLinearSolver.GMRES, 1e-6, 0,
+        return new ExperimentConfig(size, 3, 1, small ? 0.05 : 0.02, BatchedLinearSolver.GMRES, 1e-6, 0,
                 settings);
     }
 
