@@ -56,7 +56,7 @@ public final class BiCgStab implements BatchedLinearSolver {
      * and an update of an iterate that is the best so far is written to the other array, which leaves the best one in
      * place. {@code s.x} receives the current iterate before a true residual and the returned one at the end.
      */
-    private static final class Run {
+    private static final class Run implements SolveBatch.Restartable {
         private final SolveBatch s;
         private final int batch;
         private final int n;
@@ -89,10 +89,9 @@ public final class BiCgStab implements BatchedLinearSolver {
         private final double[] sums;
         /** The instances taking part in the next pass. */
         private final boolean[] go;
-        /** The instance needs its true residual at the end of this iteration. */
+        private final SolveBatch.Restarts restarts;
+        /** The instance needs its true residual at the end of this iteration ({@code restarts.check}). */
         private final boolean[] check;
-        private final boolean[] brokeDown;
-        private final boolean[] restarted;
 
         Run(SolveBatch s) {
             this.s = s;
@@ -119,9 +118,8 @@ public final class BiCgStab implements BatchedLinearSolver {
             this.omega = new double[batch];
             this.sums = new double[2 * batch];
             this.go = new boolean[batch];
-            this.check = new boolean[batch];
-            this.brokeDown = new boolean[batch];
-            this.restarted = new boolean[batch];
+            this.restarts = s.restarts();
+            this.check = restarts.check;
         }
 
         void run() {
@@ -136,7 +134,7 @@ public final class BiCgStab implements BatchedLinearSolver {
                     } else if (!Double.isFinite(norm)) {
                         stop(b, Status.NUMERICAL_FAILURE, SolveBatch.NON_FINITE);
                     } else {
-                        reset(b, norm);
+                        restart(b, norm);
                     }
                 }
             }
@@ -154,7 +152,7 @@ public final class BiCgStab implements BatchedLinearSolver {
                     }
                     s.residual(check, r);
                 }
-                Parallel.forEach(batch, 10L * n, this::settle);
+                Parallel.forEach(batch, 10L * n, b -> restarts.settle(b, r, this));
             }
         }
 
@@ -390,42 +388,25 @@ public final class BiCgStab implements BatchedLinearSolver {
             return Vec.norm(x, b * n, n);
         }
 
-        /** Acts on the true residual of the checked instances, then enforces the iteration budget. */
-        private void settle(int b) {
-            if (!s.active[b]) {
-                return;
+        /** Ends instance {@code b}: converged at its current iterate, otherwise at its best one. */
+        @Override
+        public void end(int b, Status status, String why) {
+            if (status == Status.OPTIMAL) {
+                stop(b, status, why);
+            } else {
+                stopWithBest(b, status, why);
             }
-            if (check[b]) {
-                check[b] = false;
-                double norm = Vec.norm(r, b * n, n);
-                if (s.meets(b, norm)) {
-                    stop(b, Status.OPTIMAL, "");
-                    return;
-                }
-                offerBest(b, norm);
-                if (!Double.isFinite(norm)) {
-                    stopWithBest(b, Status.NUMERICAL_FAILURE, SolveBatch.NON_FINITE);
-                    return;
-                }
-                if (brokeDown[b]) {
-                    brokeDown[b] = false;
-                    if (restarted[b]) {
-                        stopWithBest(b, Status.NUMERICAL_FAILURE, SolveBatch.BREAKDOWN);
-                        return;
-                    }
-                    restarted[b] = true;
-                }
-                reset(b, norm);
-            }
-            if (s.iterations[b] >= s.options.maxIterations()) {
-                stopWithBest(b, Status.ITERATION_LIMIT, "");
-            }
+        }
+
+        /** Offers the checked iterate as the best one. */
+        @Override
+        public void checked(int b, double residualNorm) {
+            offerBest(b, residualNorm);
         }
 
         /** Marks a breakdown: the instance sits out the rest of the iteration and gets its true residual. */
         private void breakDown(int b) {
-            brokeDown[b] = true;
-            check[b] = true;
+            restarts.breakDown(b);
             int o = b * n;
             Arrays.fill(p, o, o + n, 0.0);
             Arrays.fill(r, o, o + n, 0.0);
@@ -435,7 +416,8 @@ public final class BiCgStab implements BatchedLinearSolver {
          * Starts the recurrence afresh from the residual in {@code r}: {@code r^ = r}, {@code p = v = 0},
          * {@code (r^, r) = ||r||^2}.
          */
-        private void reset(int b, double residualNorm) {
+        @Override
+        public void restart(int b, double residualNorm) {
             int o = b * n;
             System.arraycopy(r, o, rHat, o, n);
             rHatNorm[b] = residualNorm;

@@ -57,7 +57,7 @@ public final class Minres implements BatchedLinearSolver {
     }
 
     /** Workspace of one solve; instance {@code b} owns row {@code b} of every {@code B x n} array. */
-    private static final class Run {
+    private static final class Run implements SolveBatch.Restartable {
         private final SolveBatch s;
         private final int batch;
         private final int n;
@@ -78,10 +78,9 @@ public final class Minres implements BatchedLinearSolver {
         private final double[] cs;
         private final double[] sn;
         private final int[] step;
-        /** The instance needs its true residual at the end of this iteration. */
+        private final SolveBatch.Restarts restarts;
+        /** The instance needs its true residual at the end of this iteration ({@code restarts.check}). */
         private final boolean[] check;
-        private final boolean[] brokeDown;
-        private final boolean[] restarted;
 
         Run(SolveBatch s) {
             this.s = s;
@@ -102,9 +101,8 @@ public final class Minres implements BatchedLinearSolver {
             this.cs = new double[batch];
             this.sn = new double[batch];
             this.step = new int[batch];
-            this.check = new boolean[batch];
-            this.brokeDown = new boolean[batch];
-            this.restarted = new boolean[batch];
+            this.restarts = s.restarts();
+            this.check = restarts.check;
         }
 
         void run() {
@@ -117,7 +115,7 @@ public final class Minres implements BatchedLinearSolver {
                     } else if (!Double.isFinite(norm)) {
                         s.fail(b, SolveBatch.NON_FINITE);
                     } else {
-                        reset(b, norm);
+                        restart(b, norm);
                     }
                 }
             }
@@ -129,7 +127,7 @@ public final class Minres implements BatchedLinearSolver {
                 if (SolveBatch.any(check)) {
                     s.residual(check, y);
                 }
-                Parallel.forEach(batch, work, this::settle);
+                Parallel.forEach(batch, work, b -> restarts.settle(b, y, this));
             }
         }
 
@@ -165,9 +163,9 @@ public final class Minres implements BatchedLinearSolver {
                 double scale = Math.max(Vec.norm(z1, o, n) * Vec.norm(az2, o, n),
                         Vec.norm(z2, o, n) * Vec.norm(az1, o, n));
                 if (!Double.isFinite(d)) {
-                    stop(b, Status.NUMERICAL_FAILURE, SolveBatch.NON_FINITE);
+                    end(b, Status.NUMERICAL_FAILURE, SolveBatch.NON_FINITE);
                 } else if (d > SYMMETRY_TOL * scale) {
-                    stop(b, Status.NUMERICAL_FAILURE, String.format(java.util.Locale.ROOT,
+                    end(b, Status.NUMERICAL_FAILURE, String.format(java.util.Locale.ROOT,
                             "%s: |z1^T A z2 - z2^T A z1| = %.3g relative to %.3g", NOT_SYMMETRIC, d, scale));
                 }
             }
@@ -201,11 +199,11 @@ public final class Minres implements BatchedLinearSolver {
             dbar[b] = -cs[b] * next;
             double gamma = Math.hypot(gbar, next);
             if (!Double.isFinite(gamma) || !Double.isFinite(alpha)) {
-                stop(b, Status.NUMERICAL_FAILURE, SolveBatch.NON_FINITE);
+                end(b, Status.NUMERICAL_FAILURE, SolveBatch.NON_FINITE);
                 return;
             }
             if (!(gamma > SolveBatch.BREAKDOWN_TOL * aqNorm)) {
-                breakDown(b);
+                restarts.breakDown(b);
                 return;
             }
             cs[b] = gbar / gamma;
@@ -223,51 +221,15 @@ public final class Minres implements BatchedLinearSolver {
             if (s.meets(b, Math.abs(phibar[b]))) {
                 check[b] = true;
             } else if (!(next > SolveBatch.BREAKDOWN_TOL * aqNorm)) {
-                breakDown(b);
+                restarts.breakDown(b);
             } else {
                 Vec.scale(1 / next, y, o, q, o, n);
             }
         }
 
-        /** Acts on the true residual (in {@code y}) of the checked instances, then enforces the iteration budget. */
-        private void settle(int b) {
-            if (!s.active[b]) {
-                return;
-            }
-            if (check[b]) {
-                check[b] = false;
-                double norm = Vec.norm(y, b * n, n);
-                if (s.meets(b, norm)) {
-                    stop(b, Status.OPTIMAL, "");
-                    return;
-                }
-                if (!Double.isFinite(norm)) {
-                    stop(b, Status.NUMERICAL_FAILURE, SolveBatch.NON_FINITE);
-                    return;
-                }
-                if (brokeDown[b]) {
-                    brokeDown[b] = false;
-                    if (restarted[b]) {
-                        stop(b, Status.NUMERICAL_FAILURE, SolveBatch.BREAKDOWN);
-                        return;
-                    }
-                    restarted[b] = true;
-                }
-                reset(b, norm);
-            }
-            if (s.iterations[b] >= s.options.maxIterations()) {
-                stop(b, Status.ITERATION_LIMIT, "");
-            }
-        }
-
-        /** Marks a breakdown: the instance gets its true residual at the end of this iteration. */
-        private void breakDown(int b) {
-            brokeDown[b] = true;
-            check[b] = true;
-        }
-
         /** Starts the Lanczos process afresh from the residual in {@code y}, of norm {@code residualNorm}. */
-        private void reset(int b, double residualNorm) {
+        @Override
+        public void restart(int b, double residualNorm) {
             int o = b * n;
             System.arraycopy(y, o, r1, o, n);
             System.arraycopy(y, o, r2, o, n);
@@ -284,7 +246,9 @@ public final class Minres implements BatchedLinearSolver {
             step[b] = 0;
         }
 
-        private void stop(int b, Status status, String why) {
+        /** Ends instance {@code b} at its current iterate. */
+        @Override
+        public void end(int b, Status status, String why) {
             s.stop(b, status, why);
             Arrays.fill(q, b * n, (b + 1) * n, 0.0);
         }

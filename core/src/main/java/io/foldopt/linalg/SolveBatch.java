@@ -203,4 +203,78 @@ final class SolveBatch {
         }
         return new BatchSolution(x, stats);
     }
+
+    /** The part of a restarting solver that {@link Restarts#settle} calls back. */
+    interface Restartable {
+        /** Ends instance {@code b} with the status and its finer reason (empty if none). */
+        void end(int b, Status status, String why);
+
+        /** Starts the recurrence of instance {@code b} afresh from its true residual, of norm {@code residualNorm}. */
+        void restart(int b, double residualNorm);
+
+        /** Sees the true residual norm of a checked instance that has not converged; by default nothing. */
+        default void checked(int b, double residualNorm) {}
+    }
+
+    /** @return fresh flags of a solver that restarts its recurrence from the true residual */
+    Restarts restarts() {
+        return new Restarts();
+    }
+
+    /**
+     * The flags of a solver that computes an instance's true residual {@code g_b - A v_b} when its recurrence
+     * estimates convergence or breaks down, and then stops or restarts the recurrence from it (BiCGSTAB, MINRES).
+     */
+    final class Restarts {
+        /** The instance needs its true residual at the end of this iteration. */
+        final boolean[] check = new boolean[batch];
+        private final boolean[] brokeDown = new boolean[batch];
+        private final boolean[] restarted = new boolean[batch];
+
+        private Restarts() {}
+
+        /** Marks a breakdown of instance {@code b}: it gets its true residual at the end of this iteration. */
+        void breakDown(int b) {
+            brokeDown[b] = true;
+            check[b] = true;
+        }
+
+        /**
+         * Settles active instance {@code b} at the end of an iteration. A checked instance, its true residual in row
+         * {@code b} of {@code residual}, ends {@link Status#OPTIMAL} if that meets the tolerance; otherwise
+         * {@link Restartable#checked} sees its norm, and it ends {@link Status#NUMERICAL_FAILURE} if the norm is not
+         * finite or if it broke down again after a breakdown restarted it, else its recurrence restarts. Then an
+         * instance still active that has used its iteration budget ends {@link Status#ITERATION_LIMIT}.
+         */
+        void settle(int b, double[] residual, Restartable solver) {
+            if (!active[b]) {
+                return;
+            }
+            if (check[b]) {
+                check[b] = false;
+                double norm = Vec.norm(residual, b * dim, dim);
+                if (meets(b, norm)) {
+                    solver.end(b, Status.OPTIMAL, "");
+                    return;
+                }
+                solver.checked(b, norm);
+                if (!Double.isFinite(norm)) {
+                    solver.end(b, Status.NUMERICAL_FAILURE, NON_FINITE);
+                    return;
+                }
+                if (brokeDown[b]) {
+                    brokeDown[b] = false;
+                    if (restarted[b]) {
+                        solver.end(b, Status.NUMERICAL_FAILURE, BREAKDOWN);
+                        return;
+                    }
+                    restarted[b] = true;
+                }
+                solver.restart(b, norm);
+            }
+            if (iterations[b] >= options.maxIterations()) {
+                solver.end(b, Status.ITERATION_LIMIT, "");
+            }
+        }
+    }
 }
