@@ -9,9 +9,14 @@ import java.util.Arrays;
  *
  * <p>Each instance has its own Arnoldi basis {@code V}, Hessenberg matrix, Givens rotations and least-squares
  * residual estimate; one batched operator application per Arnoldi step serves every instance that is still extending
- * its basis, the others contributing zero rows. Orthogonalization is modified Gram-Schmidt; the Hessenberg matrix is
- * reduced to triangular form {@code R} by Givens rotations as it grows, so that {@code |gamma_{k}|}, the last entry of
- * the rotated {@code beta e_1}, is the residual norm of the minimizer over {@code x_0 + K_k}.
+ * its basis, the others contributing zero rows. Orthogonalization is classical Gram-Schmidt, {@code h = V^T w},
+ * {@code w -= V h}, in blocked passes that load each entry of {@code w} once for several basis vectors
+ * ({@link Vec#dots}, {@link Vec#subtractCombination}); the pass is repeated once (selective reorthogonalization,
+ * Daniel, Gragg, Kaufman and Stewart) when the norm of {@code w} falls below {@value #REORTHOGONALIZE} of its norm
+ * before, the severe cancellation in which one classical pass loses orthogonality. Loss of orthogonality could only
+ * slow convergence, never fake it: every cycle ends with the true residual. The Hessenberg matrix is reduced to triangular form {@code R}
+ * by Givens rotations as it grows, so that {@code |gamma_{k}|}, the last entry of the rotated {@code beta e_1}, is the
+ * residual norm of the minimizer over {@code x_0 + K_k}.
  *
  * <p>An instance stops extending when its estimate is at most {@code tol ||g||}, its budget is spent, or its Arnoldi
  * process breaks down. At the end of the cycle it solves {@code R y = gamma}, updates {@code v += V y} and computes
@@ -31,6 +36,8 @@ import java.util.Arrays;
 public final class Gmres implements BatchedLinearSolver {
     /** The cycle length of {@link #Gmres()}. */
     public static final int DEFAULT_RESTART = 50;
+    /** Second Gram-Schmidt pass when {@code ||w||} after the first is below this fraction of its norm before. */
+    static final double REORTHOGONALIZE = 0.1;
 
     private final int restart;
 
@@ -89,6 +96,8 @@ public final class Gmres implements BatchedLinearSolver {
         private final double[] r;
         /** Per instance, m columns of length m+1 (column-major): the triangular factor R. */
         private final double[] hess;
+        /** Per instance, the second Gram-Schmidt pass's coefficients (length m). */
+        private final double[] correction;
         private final double[] cos;
         private final double[] sin;
         /** Per instance, the rotated right-hand side {@code beta e_1} (length m+1), then the solution y. */
@@ -108,6 +117,7 @@ public final class Gmres implements BatchedLinearSolver {
             this.w = new double[batch * n];
             this.r = new double[batch * n];
             this.hess = new double[batch * m * (m + 1)];
+            this.correction = new double[batch * m];
             this.cos = new double[batch * m];
             this.sin = new double[batch * m];
             this.gamma = new double[batch * (m + 1)];
@@ -172,12 +182,19 @@ public final class Gmres implements BatchedLinearSolver {
             }
             s.iterations[b]++;
             int col = (b * m + j) * (m + 1);
-            for (int i = 0; i <= j; i++) {
-                double h = Vec.dot(w, o, basis[i], o, n);
-                hess[col + i] = h;
-                Vec.axpy(-h, basis[i], o, w, o, n);
-            }
+            double before = Vec.norm(w, o, n);
+            Vec.dots(basis, j + 1, w, o, n, hess, col);
+            Vec.subtractCombination(basis, j + 1, hess, col, w, o, n);
             double next = Vec.norm(w, o, n);
+            if (next < REORTHOGONALIZE * before) {
+                int c = b * m;
+                Vec.dots(basis, j + 1, w, o, n, correction, c);
+                Vec.subtractCombination(basis, j + 1, correction, c, w, o, n);
+                for (int i = 0; i <= j; i++) {
+                    hess[col + i] += correction[c + i];
+                }
+                next = Vec.norm(w, o, n);
+            }
             int rot = b * m;
             for (int i = 0; i < j; i++) {
                 double hi = hess[col + i];

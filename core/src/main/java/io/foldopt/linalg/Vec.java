@@ -52,6 +52,79 @@ public final class Vec {
         return (s0 + s1) + (s2 + s3);
     }
 
+    /**
+     * {@code out[outOff+i] = <v[i][o .. o+n), w[o .. o+n)>} for {@code i < count}: the dot products of one slice with
+     * the same slice of several vectors (e.g. a Krylov basis), eight vectors per pass over {@code w}, so that each
+     * entry of {@code w} is loaded once for eight products. Sequential; each product is summed in index order.
+     */
+    public static void dots(double[][] v, int count, double[] w, int o, int n, double[] out, int outOff) {
+        int i = 0;
+        for (; i + 8 <= count; i += 8) {
+            double[] v0 = v[i];
+            double[] v1 = v[i + 1];
+            double[] v2 = v[i + 2];
+            double[] v3 = v[i + 3];
+            double[] v4 = v[i + 4];
+            double[] v5 = v[i + 5];
+            double[] v6 = v[i + 6];
+            double[] v7 = v[i + 7];
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            double s4 = 0;
+            double s5 = 0;
+            double s6 = 0;
+            double s7 = 0;
+            for (int k = o; k < o + n; k++) {
+                double wk = w[k];
+                s0 += v0[k] * wk;
+                s1 += v1[k] * wk;
+                s2 += v2[k] * wk;
+                s3 += v3[k] * wk;
+                s4 += v4[k] * wk;
+                s5 += v5[k] * wk;
+                s6 += v6[k] * wk;
+                s7 += v7[k] * wk;
+            }
+            out[outOff + i] = s0;
+            out[outOff + i + 1] = s1;
+            out[outOff + i + 2] = s2;
+            out[outOff + i + 3] = s3;
+            out[outOff + i + 4] = s4;
+            out[outOff + i + 5] = s5;
+            out[outOff + i + 6] = s6;
+            out[outOff + i + 7] = s7;
+        }
+        for (; i < count; i++) {
+            out[outOff + i] = sequentialDot(v[i], o, w, o, n);
+        }
+    }
+
+    /**
+     * {@code w[o .. o+n) -= sum_{i < count} c[cOff+i] v[i][o .. o+n)}: a linear combination of the same slice of
+     * several vectors subtracted from one slice, four vectors per pass over {@code w}. Sequential.
+     */
+    public static void subtractCombination(double[][] v, int count, double[] c, int cOff, double[] w, int o, int n) {
+        int i = 0;
+        for (; i + 4 <= count; i += 4) {
+            double[] v0 = v[i];
+            double[] v1 = v[i + 1];
+            double[] v2 = v[i + 2];
+            double[] v3 = v[i + 3];
+            double c0 = c[cOff + i];
+            double c1 = c[cOff + i + 1];
+            double c2 = c[cOff + i + 2];
+            double c3 = c[cOff + i + 3];
+            for (int k = o; k < o + n; k++) {
+                w[k] -= (c0 * v0[k] + c1 * v1[k]) + (c2 * v2[k] + c3 * v3[k]);
+            }
+        }
+        for (; i < count; i++) {
+            sequentialAxpy(-c[cOff + i], v[i], o, w, o, n);
+        }
+    }
+
     /** One block of a {@link #rowBlocks} pass. */
     @FunctionalInterface
     public interface BlockBody {

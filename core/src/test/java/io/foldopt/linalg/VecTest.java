@@ -83,4 +83,40 @@ class VecTest {
             Parallel.setThreads(threads);
         }
     }
+
+    @Test
+    void blockedDotsAndCombinationsMatchNaiveLoops() {
+        Random random = new Random(3);
+        int n = 37;
+        int o = 5;
+        for (int count = 0; count <= 19; count++) {
+            double[][] v = new double[count][o + n + 3];
+            for (double[] row : v) {
+                for (int k = 0; k < row.length; k++) {
+                    row[k] = random.nextGaussian();
+                }
+            }
+            double[] w = new double[o + n + 3];
+            for (int k = 0; k < w.length; k++) {
+                w[k] = random.nextGaussian();
+            }
+            double[] out = new double[count + 2];
+            Vec.dots(v, count, w, o, n, out, 2);
+            double[] c = new double[count + 1];
+            double[] expected = w.clone();
+            for (int i = 0; i < count; i++) {
+                double dot = 0;
+                for (int k = o; k < o + n; k++) {
+                    dot += v[i][k] * w[k];
+                }
+                assertEquals(dot, out[2 + i], 1e-12 * (1 + Math.abs(dot)), "count " + count + ", dot " + i);
+                c[1 + i] = random.nextGaussian();
+                for (int k = o; k < o + n; k++) {
+                    expected[k] -= c[1 + i] * v[i][k];
+                }
+            }
+            Vec.subtractCombination(v, count, c, 1, w, o, n);
+            assertArrayEquals(expected, w, 1e-12, "count " + count);
+        }
+    }
 }
