@@ -17,9 +17,10 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  *
  * <p>OpenBLAS runs single-threaded; a large product is split into row blocks computed in parallel
  * through {@link Parallel}, like the pure-Java kernel, so batches parallelized by foldopt do not
- * oversubscribe the cores. Each row block copies its rows of {@code A} and {@code C} into native buffers
- * owned by its thread (reused across calls); {@code B} is copied once per call, except a matrix held by a
- * tensor, whose native copy is kept as long as the tensor is reachable (tensors are immutable).
+ * oversubscribe the cores; rows of {@code A} that are all zero are skipped. Each row block copies its rows of
+ * {@code A} and {@code C} into native buffers owned by its thread (reused across calls); {@code B} is copied
+ * once per call, except a matrix held by a tensor, whose native copy is kept as long as the tensor is reachable
+ * (tensors are immutable).
  */
 public final class OpenBlasGemm implements GemmBackend {
     /** Native copies of shared matrices, by tensor identity; an entry goes when its tensor is collected. */
@@ -81,49 +82,77 @@ public final class OpenBlasGemm implements GemmBackend {
         run(s, a, aOff, lda, pb, cols, c, cOff, ldc, rows, inner, cols);
     }
 
-    /** {@code C += s A B} with {@code B} in native memory: row blocks of {@code A} and {@code C} in parallel. */
+    /**
+     * {@code C += s A B} with {@code B} in native memory: the rows of {@code A} that are not all zero (a zero row
+     * leaves its row of {@code C} unchanged: an instance of a batched solve that has stopped) are packed with their
+     * rows of {@code C} and multiplied in row blocks in parallel.
+     */
     private void run(double s, double[] a, int aOff, int lda, DoublePointer pb, int ldb, double[] c, int cOff,
             int ldc, int rows, int inner, int cols) {
-        long work = (long) rows * inner * cols;
-        int chunks = work < Parallel.MIN_PARALLEL_WORK ? 1 : Math.min(rows, Parallel.threads());
+        int[] live = new int[rows];
+        int count = 0;
+        for (int r = 0; r < rows; r++) {
+            if (!isZero(a, aOff + r * lda, inner)) {
+                live[count++] = r;
+            }
+        }
+        if (count == 0) {
+            return;
+        }
+        int liveRows = count;
+        long work = (long) liveRows * inner * cols;
+        int chunks = work < Parallel.MIN_PARALLEL_WORK ? 1 : Math.min(liveRows, Parallel.threads());
         Parallel.forEach(chunks, work / chunks, ch -> {
-            int r0 = (int) ((long) rows * ch / chunks);
-            int r1 = (int) ((long) rows * (ch + 1) / chunks);
+            int r0 = (int) ((long) liveRows * ch / chunks);
+            int r1 = (int) ((long) liveRows * (ch + 1) / chunks);
             if (r1 > r0) {
                 int n = r1 - r0;
                 DoublePointer[] buf = buffers.get();
                 DoublePointer pa = buffer(buf, 0, (long) n * inner);
                 DoublePointer pc = buffer(buf, 1, (long) n * cols);
-                copy(a, aOff + r0 * lda, lda, pa, inner, n, true);
-                copy(c, cOff + r0 * ldc, ldc, pc, cols, n, true);
+                copy(a, aOff, lda, live, r0, pa, inner, n, true);
+                copy(c, cOff, ldc, live, r0, pc, cols, n, true);
                 openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
                         openblas_nolapack.CblasNoTrans, n, cols, inner, s, pa, inner, pb, ldb, 1.0, pc, cols);
-                copy(c, cOff + r0 * ldc, ldc, pc, cols, n, false);
+                copy(c, cOff, ldc, live, r0, pc, cols, n, false);
             }
         });
     }
 
-    /**
-     * Copies {@code count} rows of length {@code width} between {@code m} (from {@code off}, row stride {@code ld})
-     * and the packed native block {@code p}: into {@code p} if {@code in}, else out of it.
-     */
-    private static void copy(double[] m, int off, int ld, DoublePointer p, int width, int count, boolean in) {
-        if (ld == width) {
-            int len = count * width;
-            if (in) {
-                p.position(0).put(m, off, len);
-            } else {
-                p.position(0).get(m, off, len);
+    /** @return whether {@code m[off .. off+len)} is all zeros */
+    private static boolean isZero(double[] m, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            if (m[i] != 0) {
+                return false;
             }
-        } else {
-            for (int r = 0; r < count; r++) {
-                p.position((long) r * width);
-                if (in) {
-                    p.put(m, off + r * ld, width);
-                } else {
-                    p.get(m, off + r * ld, width);
+        }
+        return true;
+    }
+
+    /**
+     * Copies the rows {@code rows[from .. from+count)} of length {@code width} of {@code m} (row {@code r} at
+     * {@code off + r ld}) to or from the packed native block {@code p}: into {@code p} if {@code in}, else out of it.
+     * Consecutive rows of a matrix without gaps are copied in one call.
+     */
+    private static void copy(double[] m, int off, int ld, int[] rows, int from, DoublePointer p, int width,
+            int count, boolean in) {
+        int r = 0;
+        while (r < count) {
+            int run = 1;
+            if (ld == width) {
+                while (r + run < count && rows[from + r + run] == rows[from + r] + run) {
+                    run++;
                 }
             }
+            int len = run * width;
+            int at = off + rows[from + r] * ld;
+            p.position((long) r * width);
+            if (in) {
+                p.put(m, at, len);
+            } else {
+                p.get(m, at, len);
+            }
+            r += run;
         }
         p.position(0);
     }

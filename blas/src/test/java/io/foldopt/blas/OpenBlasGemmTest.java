@@ -82,6 +82,41 @@ class OpenBlasGemmTest {
     }
 
     @Test
+    void productsWithZeroRowsLeaveThoseRowsOfCUnchanged() {
+        int rows = 64;
+        int inner = 120;
+        int cols = 90;
+        Tensor b = Tensor.randn(rng, inner, cols);
+        for (int pattern = 0; pattern < 4; pattern++) {
+            double[] a = gaussian(rows * inner);
+            for (int r = 0; r < rows; r++) {
+                boolean zero = switch (pattern) {
+                    case 0 -> r % 3 == 1;
+                    case 1 -> r >= 10;
+                    case 2 -> true;
+                    default -> r < 63;
+                };
+                if (zero) {
+                    java.util.Arrays.fill(a, r * inner, (r + 1) * inner, 0.0);
+                }
+            }
+            double[] c0 = gaussian(rows * cols);
+            double[] cJava = c0.clone();
+            double[] cNative = c0.clone();
+            GemmBackend.JAVA.multiplyAdd(1.5, a, 0, inner, b, cJava, 0, cols, rows);
+            NATIVE.multiplyAdd(1.5, a, 0, inner, b, cNative, 0, cols, rows);
+            assertRelative(cJava, cNative);
+            for (int r = 0; r < rows; r++) {
+                if (Vec.isZero(a, r * inner, inner)) {
+                    for (int j = 0; j < cols; j++) {
+                        assertEquals(c0[r * cols + j], cNative[r * cols + j], 0.0, "row " + r);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void batchedProductsMatchTheJavaKernel() {
         for (int[] sh : new int[][] {{1, 40, 50, 30}, {8, 16, 40, 24}, {32, 1, 200, 200}, {3, 21, 19, 23}}) {
             int batch = sh[0];
