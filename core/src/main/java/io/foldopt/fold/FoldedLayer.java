@@ -35,6 +35,8 @@ import java.util.function.UnaryOperator;
  * {@link UnsupportedOperationException}. Under
  * {@link GradMode#noGrad} the layer only runs the forward solver and returns a constant.
  *
+ * <p>Inside an {@link Unrolling} scope the layer records unrolled steps of its update instead of the folded node.
+ *
  * <p>A layer can be shared by threads: {@link #call} returns each application's own report, while
  * {@link #lastReport()} is only the most recent report of any call.
  */
@@ -110,6 +112,10 @@ public final class FoldedLayer implements OptimizationLayer {
         }
         if (!GradMode.isEnabled()) {
             return new LayerCall(readOut.apply(Var.constant(xStar)), new AtomicReference<>());
+        }
+        Unrolling unrolling = Unrolling.active();
+        if (unrolling != null) {
+            return new LayerCall(readOut.apply(unrolling.unroll(update, xStar, params)), new AtomicReference<>());
         }
         Var xLeaf = Var.param(xStar);
         Var step = GradMode.withGrad(() -> update.apply(xLeaf, params));

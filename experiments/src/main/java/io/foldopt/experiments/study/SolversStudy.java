@@ -8,6 +8,7 @@ import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.linalg.Gmres;
 import io.foldopt.linalg.SolverOptions;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,7 @@ import java.util.Locale;
  * each backward method (LFPI, GMRES with restarts 5 and 30, BiCGSTAB, and conjugate gradients and MINRES where
  * {@code I - Phi} is symmetric) at tolerances {@code 1e-4 ... 1e-12}, and DIRECT: iterations, time of the linear
  * solve and of the whole reverse pass, and the relative error of the loss gradient (all model and layer parameters)
- * against DIRECT. The trained parameters are those after training with DIRECT for one epoch. Then the folded
+ * against DIRECT. The trained parameters are those after training with DIRECT for one epoch. Then every folded
  * method of each experiment is trained for one epoch with each iterative method at a loose ({@code 1e-2}) and a
  * tight ({@code 1e-10}) tolerance and with DIRECT, and the final test metrics are compared; a training run that
  * stops because a forward or backward solve fails on the way is reported (row and finding) rather than ended.
@@ -102,9 +103,7 @@ public final class SolversStudy implements Study {
                 "epochs", "metric", "final_metric",
                 "mean_backward_iterations", "backward_failures", "note");
         for (StudyTask task : tasks) {
-            StudyTask.State trainedState = task.primary()
-                    ? compareTraining(task, epochs, training, findings, config.out(), files)
-                    : task.train(DIRECT.solver(), 1e-10, epochs).state();
+            StudyTask.State trainedState = compareTraining(task, epochs, training, findings, config.out(), files);
             List<Charts.Series> series = new ArrayList<>();
             for (StudyTask.State state : List.of(task.untrained(), trainedState)) {
                 measure(task.name(), state.label(), task.evaluate(state)::gradient, repeats, table, findings,
@@ -262,6 +261,7 @@ public final class SolversStudy implements Study {
         findings.add(String.format(Locale.ROOT, "%s: after %d epoch(s) the test %s ranges over [%.5g, %.5g] across"
                 + " backward methods; loose (1e-2) and tight (1e-10) tolerances differ by at most %.2g",
                 task.name(), epochs, task.metricName(), lo, hi, spread));
+        Files.createDirectories(out);
         Path file = out.resolve("training_" + slug(task.name()) + ".png");
         Charts.bars(file, task.name() + ": test " + task.metricName() + " after training", task.metricName(),
                 task.lowerIsBetter(),
@@ -274,7 +274,7 @@ public final class SolversStudy implements Study {
     /** Draws a line chart into {@code dir/name}; @return the file */
     static Path lines(Path dir, String name, String title, String xLabel, String yLabel, List<Charts.Series> series)
             throws IOException {
-        java.nio.file.Files.createDirectories(dir);
+        Files.createDirectories(dir);
         Path file = dir.resolve(name);
         Charts.lines(file, title, xLabel, yLabel, series);
         return file;

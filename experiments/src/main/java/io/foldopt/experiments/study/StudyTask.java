@@ -202,10 +202,9 @@ final class StudyTask {
         return new Training(new State("trained", trained[0], values(method.extraParameters())), result);
     }
 
-    /** @return the first minibatch of the training set */
-    Dataset firstBatch() {
-        int rows = Math.min(config.batch(), spec.train().size());
-        return spec.train().select(IntStream.range(0, rows).toArray());
+    /** @return the first {@code rows} samples of the training set */
+    private Dataset firstRows(int rows) {
+        return spec.train().select(IntStream.range(0, Math.min(rows, spec.train().size())).toArray());
     }
 
     /**
@@ -213,8 +212,16 @@ final class StudyTask {
      * loss, whose gradients {@link Evaluation#gradient} computes.
      */
     Evaluation evaluate(State state) {
+        return evaluate(state, config.batch());
+    }
+
+    /**
+     * Runs the model and the layer's forward solve on the first {@code rows} samples of the first minibatch at
+     * {@code state}, recording the training loss.
+     */
+    Evaluation evaluate(State state, int rows) {
         restore(state.extra());
-        Dataset batch = firstBatch();
+        Dataset batch = firstRows(Math.min(rows, config.batch()));
         List<Var> params = new ArrayList<>();
         state.model().parameters().forEach(p -> params.add(p.var()));
         method.extraParameters().forEach(p -> params.add(p.var()));
@@ -240,8 +247,16 @@ final class StudyTask {
         Gradient gradient(BatchedLinearSolver solver, SolverOptions options, BackwardProbe.Start start) {
             probe.use(solver, options, start);
             long t0 = System.nanoTime();
+            double[] flat = values();
+            return new Gradient(flat, (System.nanoTime() - t0) * 1e-9, probe.last());
+        }
+
+        /**
+         * @return the gradient of the loss with respect to every trained parameter, concatenated (through whatever
+         *     the loss recorded: the folded layer with the probe's current backward, or unrolled steps)
+         */
+        double[] values() {
             Tensor[] g = Autodiff.grad(loss, params);
-            double seconds = (System.nanoTime() - t0) * 1e-9;
             int size = Arrays.stream(g).mapToInt(Tensor::size).sum();
             double[] flat = new double[size];
             int o = 0;
@@ -249,7 +264,7 @@ final class StudyTask {
                 System.arraycopy(t.data(), 0, flat, o, t.size());
                 o += t.size();
             }
-            return new Gradient(flat, seconds, probe.last());
+            return flat;
         }
     }
 

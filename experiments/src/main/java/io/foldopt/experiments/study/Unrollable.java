@@ -3,12 +3,10 @@ package io.foldopt.experiments.study;
 import io.foldopt.algorithms.DualProximalGradient;
 import io.foldopt.algorithms.ProjectedGradient;
 import io.foldopt.autodiff.Var;
-import io.foldopt.experiments.bilinear.BilinearProblem;
 import io.foldopt.experiments.denoising.PiecewiseConstantSignals;
 import io.foldopt.experiments.nonconvexqp.NonconvexQp;
 import io.foldopt.fold.ForwardSolver;
 import io.foldopt.fold.UpdateMap;
-import io.foldopt.problems.BoxNonconvexQp;
 import io.foldopt.qp.QpOptions;
 import io.foldopt.tensor.Tensor;
 import java.util.SplittableRandom;
@@ -16,18 +14,15 @@ import java.util.function.UnaryOperator;
 
 /**
  * A layer that can be both folded and unrolled: its update {@code U}, a forward solver for its fixed points, the
- * read-out of the output from the state, a batch of parameters, and the range of a random state.
+ * read-out of the output from the state, and a batch of parameters.
  *
  * @param name the layer's name in the tables
  * @param update the update {@code U(x, c)}
  * @param solver the forward solver
  * @param readOut the output from the state (identity but for dual methods)
  * @param params the parameters {@code c (B, p)}
- * @param lo lower end of a random state's coordinates
- * @param hi upper end of a random state's coordinates
  */
-record Unrollable(String name, UpdateMap update, ForwardSolver solver, UnaryOperator<Var> readOut, Tensor params,
-        double lo, double hi) {
+record Unrollable(String name, UpdateMap update, ForwardSolver solver, UnaryOperator<Var> readOut, Tensor params) {
 
     /**
      * @return the nonconvex-qp experiment's problem ({@code n} variables, {@code 3n/10} equalities and
@@ -38,14 +33,7 @@ record Unrollable(String name, UpdateMap update, ForwardSolver solver, UnaryOper
         NonconvexQp qp = NonconvexQp.random(n, n * 3 / 10, n * 3 / 10, rng.split());
         ProjectedGradient pgd = new ProjectedGradient(n, qp, qp.set().projection(QpOptions.defaults()), 0.5);
         return new Unrollable("nonconvex-qp/pgd", pgd.updateMap(), p -> qp.solve(p[0]), UnaryOperator.identity(),
-                Tensor.randn(rng.split(), batch, n), -1, 1);
-    }
-
-    /** @return the bilinear experiment's problem with projected gradient and the closed-form projection */
-    static Unrollable bilinear(int n, int budget, int batch, SplittableRandom rng) {
-        BilinearProblem p = BilinearProblem.random(n, budget, budget, 1.0, rng.split());
-        return new Unrollable("bilinear/pgd-a", p.pgd(p::projectClosedForm).updateMap(), p.solver(1e-12),
-                UnaryOperator.identity(), Tensor.randn(rng.split(), batch, p.dim()), 0, 1);
+                Tensor.randn(rng.split(), batch, n));
     }
 
     /**
@@ -62,13 +50,6 @@ record Unrollable(String name, UpdateMap update, ForwardSolver solver, UnaryOper
         DualProximalGradient dpg = new DualProximalGradient(Var.constant(Tensor.wrap(d, n - 1, n)),
                 Var.scalar(lambda));
         return new Unrollable("denoising/dpg", dpg.updateMap(), dpg.solver(1e-12, 1_000_000), dpg::output,
-                PiecewiseConstantSignals.generate(batch, n, 0.2, seed).noisy(), -lambda, lambda);
-    }
-
-    /** @return projected gradient on the benchmarks' box nonconvex QP {@code 1/2 x^T Q x + c^T sin x} */
-    static Unrollable boxNonconvexQp(int n, int batch, long seed) {
-        BoxNonconvexQp box = BoxNonconvexQp.random(n, seed);
-        return new Unrollable("box-nonconvex-qp/pgd", box.updateMap(), box.solver(1e-12, 1_000_000),
-                UnaryOperator.identity(), box.randomParameters(batch, seed + 1), -1, 1);
+                PiecewiseConstantSignals.generate(batch, n, 0.2, seed).noisy());
     }
 }

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SolversStudyTest {
     private static final String TASK = "bilinear/folded-pgd-a";
+    /** The experiment's second folded method (projection through the QP instead of the closed form). */
+    private static final String SECOND = "bilinear/folded-pgd-b";
 
     @Test
     void everyMethodAtEveryToleranceAgreesWithDirectAsItsToleranceSays(@TempDir Path dir) throws Exception {
@@ -34,15 +36,15 @@ class SolversStudyTest {
             }
         });
         StudyResult r = StudyFiles.run(new SolversStudy(List.of(SolversStudy.ITERATIVE.get(0), broken), 1), dir,
-                TASK);
+                TASK, SECOND);
         List<Map<String, String>> rows = StudyFiles.csv(dir.resolve("solvers.csv"));
         assertEquals(r.tables().get(0).rows().size(), rows.size());
-        // per state: DIRECT once, four iterative methods at five tolerances (the layer's Phi is not symmetric: no CG)
-        assertEquals(2 * (1 + 4 * SolversStudy.TOLERANCES.length), rows.size());
+        // per task and state: DIRECT once, four iterative methods at five tolerances (Phi is not symmetric: no CG)
+        assertEquals(2 * 2 * (1 + 4 * SolversStudy.TOLERANCES.length), rows.size());
         assertEquals(Set.of("DIRECT", "LFPI", "GMRES(5)", "GMRES(30)", "BICGSTAB"),
                 rows.stream().map(m -> m.get("method")).collect(Collectors.toSet()));
         for (Map<String, String> row : rows) {
-            assertEquals(TASK, row.get("task"));
+            assertTrue(Set.of(TASK, SECOND).contains(row.get("task")), row.toString());
             double error = StudyFiles.number(row, "gradient_error");
             String method = row.get("method");
             if (method.equals("DIRECT")) {
@@ -56,9 +58,19 @@ class SolversStudyTest {
             }
         }
         List<Map<String, String>> training = StudyFiles.csv(dir.resolve("solvers_training.csv"));
-        // LFPI and the broken method at the loose and the tight tolerance, DIRECT once
-        assertEquals(List.of("LFPI", "LFPI", "BROKEN", "BROKEN", "DIRECT"),
-                training.stream().map(m -> m.get("method")).toList());
+        // for every folded method: LFPI and the broken method at the loose and the tight tolerance, DIRECT once
+        List<String> methods = List.of("LFPI", "LFPI", "BROKEN", "BROKEN", "DIRECT");
+        assertEquals(2 * methods.size(), training.size());
+        for (int i = 0; i < training.size(); i++) {
+            assertEquals(i < methods.size() ? TASK : SECOND, training.get(i).get("task"));
+            assertEquals(methods.get(i % methods.size()), training.get(i).get("method"));
+        }
+        for (int t = 0; t < 2; t++) {
+            // LFPI at 1e-10 (rho(Phi) < 1 here) gives DIRECT's gradients to ~1e-9: the same training
+            double tight = StudyFiles.number(training.get(t * methods.size() + 1), "final_metric");
+            double direct = StudyFiles.number(training.get(t * methods.size() + 4), "final_metric");
+            assertEquals(direct, tight, 1e-6 * Math.abs(direct), training.get(t * methods.size()).get("task"));
+        }
         for (Map<String, String> row : training) {
             boolean stopped = row.get("method").equals("BROKEN");
             assertEquals(stopped, !Double.isFinite(StudyFiles.number(row, "final_metric")), row.toString());
@@ -68,6 +80,7 @@ class SolversStudyTest {
                 r.findings().toString());
         assertTrue(Files.exists(dir.resolve("solvers_bilinear_folded-pgd-a.png")));
         assertTrue(Files.exists(dir.resolve("training_bilinear_folded-pgd-a.png")));
+        assertTrue(Files.exists(dir.resolve("training_bilinear_folded-pgd-b.png")));
         assertTrue(r.findings().stream().anyMatch(f -> f.startsWith(TASK + " (trained")), r.findings().toString());
     }
 
