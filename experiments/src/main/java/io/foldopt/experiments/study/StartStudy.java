@@ -27,11 +27,11 @@ import java.util.function.UnaryOperator;
  * {@value #UNROLL_ROWS_PAPER}) samples of the first minibatch: the gradient of the training loss with respect to every
  * trained parameter when the layer's update {@code U} is unrolled for {@code K} recorded steps ({@link Unrolling})
  * started at the solution {@code x*}, at {@code x*} perturbed by {@code 1e-2} Gaussian noise, and at a random point,
- * both inside the box spanned by the instances' solutions (coordinate {@code j} between the smallest and the
- * largest {@code x*_bj}: clipped, or uniform over that interval), against
- * the folded gradient (DIRECT backward), for growing {@code K}; with {@code rho(Phi)} at {@code x*} by power
- * iteration, since from {@code x*} the unrolled gradient is the folded one truncated after {@code K} terms of
- * {@code sum_k (Phi^T)^k g}.
+ * both inside the box spanned by the instances' solutions (coordinate {@code j} between the smallest and the largest
+ * {@code x*_bj}: clipped, or uniform over that interval), against the folded gradient (DIRECT backward), for growing
+ * {@code K}; with {@code rho(Phi)} at {@code x*} by power iteration, since from {@code x*} the unrolled gradient is
+ * the folded one truncated after {@code K} terms of {@code sum_k (Phi^T)^k g}. An unrolled step that fails (a
+ * non-finite iterate or subproblem) is a row with the reason.
  *
  * <p>(b) The backward solve's start: the first folded method of each experiment trained for one epoch with LFPI and
  * GMRES(30) at tolerance {@code 1e-8}, every solve started at zero, at the cotangent {@code g}, or at the previous
@@ -179,7 +179,7 @@ public final class StartStudy implements Study {
                         // an unrolled step that fails (a subproblem from a far start) is a finding, not a crash
                         failure = "unrolled step failed: " + e.getMessage();
                         note = failure;
-                        outcomes.add(String.format(Locale.ROOT, "from %s the unrolled steps failed by K = %d (%s)",
+                        outcomes.add(String.format(Locale.ROOT, "from %s a step failed by K = %d (%s)",
                                 STARTS.get(s), ks[k], e.getMessage()));
                     }
                 }
@@ -191,12 +191,12 @@ public final class StartStudy implements Study {
                 y[k] = Double.isFinite(error) ? Math.log10(Math.max(ERROR_FLOOR, error)) : Double.NaN;
             }
             if (failure == null) {
-                outcomes.add(String.format(Locale.ROOT, "%.2g from %s", error, STARTS.get(s)));
+                outcomes.add(String.format(Locale.ROOT, "from %s %.2g", STARTS.get(s), error));
             }
             series.add(new Charts.Series(STARTS.get(s) + " (" + state.label() + ")", x, y));
         }
-        findings.add(String.format(Locale.ROOT, "%s (%s, rho(Phi) = %.3g): after K = %d unrolled steps the gradient"
-                + " error is %s%s", task.name(), state.label(), rho, ks[ks.length - 1], String.join("; ", outcomes),
+        findings.add(String.format(Locale.ROOT, "%s (%s, rho(Phi) = %.3g), gradient error after K = %d unrolled"
+                + " steps: %s%s", task.name(), state.label(), rho, ks[ks.length - 1], String.join("; ", outcomes),
                 rho >= 1 ? "; rho >= 1, so unrolling from x* does not converge to the folded gradient" : ""));
     }
 
