@@ -20,8 +20,8 @@ k = 10, 800 training and 200 test samples, theta = 1.5 t(u) + 0.25 eps with t a 
 every epoch ends with the test set's relative regret (as foldopt's epochs do). The data are drawn here, not read
 from foldopt.
 
-Prints: CPU seconds per epoch (time.process_time, the whole process), wall seconds, the mean GMRES operator
-applications per backward and the mean forward (FISTA) iterations per minibatch.
+Prints: CPU seconds per epoch (time.process_time, the whole process), wall seconds, the mean GMRES iterations per
+backward (the batch's largest) and the mean forward (FISTA) iterations per minibatch.
 
 Usage: python3 bilinear_folded.py [--epochs 2] [--threads 1] [--json] [--check]
   --check  asserts, at n = 6, that the layer's gradient matches central finite differences of the loss, then exits
@@ -152,7 +152,7 @@ def main():
     its, fwd = options["iterations"], options["forward"]
     out = {"torch": torch.__version__, "threads": args.threads, "epochs": args.epochs, "methods": {"folded-pgd-a": {
         "cpu_s_per_epoch": [c.cpu for c in clocks], "wall_s_per_epoch": [c.wall for c in clocks],
-        "relative_regret": regrets, "mean_gmres_matvecs": sum(its) / len(its),
+        "relative_regret": regrets, "mean_gmres_iterations": sum(its) / len(its),
         "mean_forward_iterations": sum(fwd) / len(fwd)}}}
     if args.json:
         print(json.dumps(out))
@@ -160,7 +160,8 @@ def main():
     for m, r in out["methods"].items():
         cpu = " ".join(f"{c:.2f}" for c in r["cpu_s_per_epoch"])
         wall = " ".join(f"{c:.2f}" for c in r["wall_s_per_epoch"])
-        print(f"{m:12s} cpu s/epoch {cpu}  wall s/epoch {wall}  GMRES matvecs/backward {r['mean_gmres_matvecs']:.1f}"
+        print(f"{m:12s} cpu s/epoch {cpu}  wall s/epoch {wall}  GMRES iterations/backward "
+              f"{r['mean_gmres_iterations']:.1f}"
               f"  forward iterations/solve {r['mean_forward_iterations']:.0f}  relative regret"
               f" {r['relative_regret'][-1]:.4f}")
 

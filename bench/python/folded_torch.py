@@ -3,61 +3,20 @@
 Written for foldopt's benchmarks (not taken from any other project). A folded layer, built the way the fold-opt
 reference builds one: the forward solver runs without a graph; the backward pass records one update step
 u = U(x*, params) at the solution, solves (I - dU/dx)^T v = g by batched GMRES with autograd VJPs of that step, and
-returns (dU/dparams)^T v.
+returns (dU/dparams)^T v. GMRES is anchor_backward.gmres (restarted, lockstep over the batch, Givens rotations;
+an instance stops extending its basis once it meets the tolerance).
 
 Also here: batched FISTA with adaptive restart on a fixed-point step (foldopt's forward solver, run in lockstep over
-the batch), the capped-simplex projection, a linear solve with a symmetric positive definite matrix whose inverse is formed
-once and reused, and the epoch timer.
+the batch), the capped-simplex projection, a linear solve with a symmetric positive definite matrix whose inverse is
+formed once and reused, a central-difference gradient check and the epoch timer.
 """
 import time
 
 import torch
 
+from anchor_backward import gmres
+
 torch.set_default_dtype(torch.float64)
-
-
-def gmres(matvec, b, tol, restart, maxiter=1000):
-    """Batched restarted GMRES(restart) for A v = b (rows independent), from 0, in lockstep over the rows until
-    ||b - A v|| <= tol ||b|| in every row (checked on the true residual at the end of a cycle).
-
-    Returns (v, matvecs): matvecs counts the applications of A to the batch (Arnoldi steps and residual checks).
-    """
-    bnorm = b.norm(dim=1)
-    target = tol * bnorm
-    v = torch.zeros_like(b)
-    r = b
-    matvecs = 0
-    while True:
-        beta = r.norm(dim=1)
-        if bool((beta <= target).all()) or matvecs >= maxiter:
-            return v, matvecs
-        m = min(restart, maxiter - matvecs)
-        bsz = b.shape[0]
-        q = [r / beta.clamp_min(1e-300).unsqueeze(1)]
-        h = torch.zeros(bsz, m + 1, m)
-        e1 = torch.zeros(bsz, m + 1)
-        e1[:, 0] = beta
-        y = None
-        for j in range(m):
-            w = matvec(q[j])
-            matvecs += 1
-            for i in range(j + 1):
-                h[:, i, j] = (w * q[i]).sum(1)
-                w = w - h[:, i, j].unsqueeze(1) * q[i]
-            hn = w.norm(dim=1)
-            h[:, j + 1, j] = hn
-            # a row whose Krylov space is exhausted (happy breakdown) continues with zero vectors
-            alive = hn > 1e-14 * beta
-            q.append(torch.where(alive.unsqueeze(1), w / hn.clamp_min(1e-300).unsqueeze(1), torch.zeros_like(w)))
-            hj = h[:, :j + 2, :j + 1]
-            y = torch.linalg.lstsq(hj, e1[:, :j + 2].unsqueeze(2), driver="gelsd").solution
-            res = (e1[:, :j + 2].unsqueeze(2) - hj @ y).squeeze(2).norm(dim=1)
-            if bool((res <= target).all()):
-                break
-        basis = torch.stack(q[:y.shape[1]], dim=2)
-        v = v + (basis @ y).squeeze(2)
-        r = b - matvec(v)
-        matvecs += 1
 
 
 class Folded(torch.autograd.Function):
@@ -65,7 +24,7 @@ class Folded(torch.autograd.Function):
 
     apply(solve, update, options, *params): solve(*params) -> x* (B, n) with params detached; update(x, *params) ->
     U(x, params) (B, n), differentiable; options: dict with tol, restart, maxiter and a list 'iterations' that
-    receives each backward's GMRES count.
+    receives each backward's GMRES iterations (the largest over the batch).
     """
 
     @staticmethod
