@@ -26,12 +26,9 @@ backward (the batch's largest) and the mean forward (FISTA) iterations per minib
 Usage: python3 bilinear_folded.py [--epochs 2] [--threads 1] [--json] [--check]
   --check  asserts, at n = 6, that the layer's gradient matches central finite differences of the loss, then exits
 """
-import argparse
-import json
-
 import torch
 
-from folded_torch import EpochClock, capped_simplex, finite_difference_check, fista, folded
+from folded_torch import EpochClock, capped_simplex, epoch_summary, finite_difference_check, fista, folded, main
 
 torch.set_default_dtype(torch.float64)
 
@@ -90,7 +87,7 @@ def new_options(forward_tol=SOLVE_TOL, backward_tol=BACKWARD_TOL):
             "iterations": [], "forward": []}
 
 
-def train(epochs, seed=0):
+def train(method, epochs, seed=0):
     torch.manual_seed(seed)
     problem = Bilinear(N, BUDGET, seed)
     u, theta = truth_data(problem, TRAIN + TEST, seed + 1)
@@ -116,7 +113,7 @@ def train(epochs, seed=0):
                 achieved = problem.objective(problem.solve(model(test_u), options), test_theta)
                 regrets.append(float((achieved - optimal).sum() / optimal.abs().sum()))
         clocks.append(clock)
-    return clocks, regrets, options
+    return epoch_summary(clocks, options, "relative_regret", regrets)
 
 
 def check():
@@ -137,34 +134,5 @@ def check():
           f"{100 * free:.0f}% of the coordinates free)")
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--epochs", type=int, default=2)
-    ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--json", action="store_true")
-    ap.add_argument("--check", action="store_true")
-    args = ap.parse_args()
-    torch.set_num_threads(args.threads)
-    if args.check:
-        check()
-        return
-    clocks, regrets, options = train(args.epochs)
-    its, fwd = options["iterations"], options["forward"]
-    out = {"torch": torch.__version__, "threads": args.threads, "epochs": args.epochs, "methods": {"folded-pgd-a": {
-        "cpu_s_per_epoch": [c.cpu for c in clocks], "wall_s_per_epoch": [c.wall for c in clocks],
-        "relative_regret": regrets, "mean_gmres_iterations": sum(its) / len(its),
-        "mean_forward_iterations": sum(fwd) / len(fwd)}}}
-    if args.json:
-        print(json.dumps(out))
-        return
-    for m, r in out["methods"].items():
-        cpu = " ".join(f"{c:.2f}" for c in r["cpu_s_per_epoch"])
-        wall = " ".join(f"{c:.2f}" for c in r["wall_s_per_epoch"])
-        print(f"{m:12s} cpu s/epoch {cpu}  wall s/epoch {wall}  GMRES iterations/backward "
-              f"{r['mean_gmres_iterations']:.1f}"
-              f"  forward iterations/solve {r['mean_forward_iterations']:.0f}  relative regret"
-              f" {r['relative_regret'][-1]:.4f}")
-
-
 if __name__ == "__main__":
-    main()
+    main(["folded-pgd-a"], train, check)

@@ -28,12 +28,9 @@ Usage: python3 denoising_folded.py [--epochs 2] [--threads 2] [--methods folded-
   --check  asserts, at n = 8, that both layers' gradients with respect to D match central finite differences and
            each other, then exits
 """
-import argparse
-import json
-
 import torch
 
-from folded_torch import SpdSolve, EpochClock, finite_difference_check, fista, folded
+from folded_torch import EpochClock, SpdSolve, epoch_summary, finite_difference_check, fista, folded, main
 
 torch.set_default_dtype(torch.float64)
 
@@ -160,7 +157,7 @@ def train(method, epochs, seed=0):
             with torch.no_grad():
                 test.append(float(torch.mean((layer(noisy[train_n:], d, options) - clean[train_n:]) ** 2)))
         clocks.append(clock)
-    return clocks, test, options
+    return epoch_summary(clocks, options, "test_mse", test)
 
 
 def check():
@@ -184,36 +181,5 @@ def check():
     print(f"folded-dpg and folded-admm gradients agree to {diff:.2e} relative")
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--epochs", type=int, default=2)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--methods", default="folded-dpg,folded-admm")
-    ap.add_argument("--json", action="store_true")
-    ap.add_argument("--check", action="store_true")
-    args = ap.parse_args()
-    torch.set_num_threads(args.threads)
-    if args.check:
-        check()
-        return
-    out = {"torch": torch.__version__, "threads": args.threads, "epochs": args.epochs, "methods": {}}
-    for method in args.methods.split(","):
-        clocks, test, options = train(method, args.epochs)
-        its, fwd = options["iterations"], options["forward"]
-        out["methods"][method] = {"cpu_s_per_epoch": [c.cpu for c in clocks],
-                                  "wall_s_per_epoch": [c.wall for c in clocks], "test_mse": test,
-                                  "mean_gmres_iterations": sum(its) / len(its),
-                                  "mean_forward_iterations": sum(fwd) / len(fwd)}
-    if args.json:
-        print(json.dumps(out))
-        return
-    for m, r in out["methods"].items():
-        cpu = " ".join(f"{c:.2f}" for c in r["cpu_s_per_epoch"])
-        wall = " ".join(f"{c:.2f}" for c in r["wall_s_per_epoch"])
-        print(f"{m:12s} cpu s/epoch {cpu}  wall s/epoch {wall}  GMRES iterations/backward "
-              f"{r['mean_gmres_iterations']:.1f}"
-              f"  forward iterations/solve {r['mean_forward_iterations']:.0f}  test mse {r['test_mse'][-1]:.5f}")
-
-
 if __name__ == "__main__":
-    main()
+    main(list(LAYERS), train, check)

@@ -10,6 +10,8 @@ Also here: batched FISTA with adaptive restart on a fixed-point step (foldopt's 
 the batch), the capped-simplex projection, a linear solve with a symmetric positive definite matrix whose inverse is
 formed once and reused, a central-difference gradient check and the epoch timer.
 """
+import argparse
+import json
 import time
 
 import torch
@@ -177,3 +179,42 @@ class EpochClock:
     def __exit__(self, *exc):
         self.wall = time.perf_counter() - self.t0
         self.cpu = time.process_time() - self.c0
+
+
+def epoch_summary(clocks, options, metric, values):
+    """One method's result: CPU and wall seconds per epoch, the test metric per epoch, and the mean GMRES iterations
+    per backward and forward iterations per solve recorded in options (where present)."""
+    r = {"cpu_s_per_epoch": [c.cpu for c in clocks], "wall_s_per_epoch": [c.wall for c in clocks], metric: values}
+    for key, name in (("iterations", "mean_gmres_iterations"), ("forward", "mean_forward_iterations")):
+        counts = options.get(key)
+        if counts:
+            r[name] = sum(counts) / len(counts)
+    return r
+
+
+def main(methods, train, check):
+    """The scripts' command line: --epochs (2), --threads (1), --methods (all), --json, --check.
+
+    train(method, epochs) -> epoch_summary(...); check() asserts the gradients at a tiny size and prints them.
+    """
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--methods", default=",".join(methods))
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--check", action="store_true")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    if args.check:
+        check()
+        return
+    out = {"torch": torch.__version__, "threads": args.threads, "epochs": args.epochs, "methods": {}}
+    for method in args.methods.split(","):
+        out["methods"][method] = train(method, args.epochs)
+    if args.json:
+        print(json.dumps(out))
+        return
+    for method, r in out["methods"].items():
+        line = [f"{method:12s}"] + [f"{key} " + (" ".join(f"{x:.4g}" for x in v) if isinstance(v, list) else f"{v:.1f}")
+                                     for key, v in r.items()]
+        print("  ".join(line))

@@ -21,12 +21,9 @@ Usage: python3 multilabel_folded.py [--epochs 2] [--threads 1] [--methods lml,fo
   --check  asserts, at n = 12, that both layers' gradients match central finite differences and each other, then
            exits
 """
-import argparse
-import json
-
 import torch
 
-from folded_torch import EpochClock, capped_simplex, finite_difference_check, folded
+from folded_torch import EpochClock, capped_simplex, epoch_summary, finite_difference_check, folded, main
 
 torch.set_default_dtype(torch.float64)
 
@@ -121,7 +118,7 @@ def train(method, epochs, seed=0):
                 hits = y[TRAIN:].gather(1, top).sum(1)
                 recalls.append(float((hits / y[TRAIN:].sum(1)).mean()))
         clocks.append(clock)
-    return clocks, recalls, options
+    return epoch_summary(clocks, options, "test_recall", recalls)
 
 
 def check():
@@ -147,36 +144,5 @@ def check():
     print(f"lml and folded-pgd gradients agree to {diff:.2e} relative")
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--epochs", type=int, default=2)
-    ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--methods", default="lml,folded-pgd")
-    ap.add_argument("--json", action="store_true")
-    ap.add_argument("--check", action="store_true")
-    args = ap.parse_args()
-    torch.set_num_threads(args.threads)
-    if args.check:
-        check()
-        return
-    out = {"torch": torch.__version__, "threads": args.threads, "epochs": args.epochs, "methods": {}}
-    for method in args.methods.split(","):
-        clocks, recalls, options = train(method, args.epochs)
-        r = {"cpu_s_per_epoch": [c.cpu for c in clocks], "wall_s_per_epoch": [c.wall for c in clocks],
-             "test_recall": recalls}
-        its = options["iterations"]
-        if its:
-            r["mean_gmres_iterations"] = sum(its) / len(its)
-        out["methods"][method] = r
-    if args.json:
-        print(json.dumps(out))
-        return
-    for m, r in out["methods"].items():
-        cpu = " ".join(f"{c:.2f}" for c in r["cpu_s_per_epoch"])
-        wall = " ".join(f"{c:.2f}" for c in r["wall_s_per_epoch"])
-        its = f"  GMRES iterations/backward {r['mean_gmres_iterations']:.1f}" if "mean_gmres_iterations" in r else ""
-        print(f"{m:12s} cpu s/epoch {cpu}  wall s/epoch {wall}{its}  test recall {r['test_recall'][-1]:.4f}")
-
-
 if __name__ == "__main__":
-    main()
+    main(["lml", "folded-pgd"], train, check)
