@@ -33,7 +33,7 @@ import java.util.stream.IntStream;
  * null vectors of {@code K_S} are dropped, so an inconsistent right-hand side still gives a bounded
  * solution, which tends to the minimum-norm least-squares solution {@code K_S^+ r} as {@code eps -> 0}.
  */
-final class ActiveSetKkt {
+final class ActiveSetKkt implements KktSystem {
     /** Ruiz sweeps of the equilibration at most. */
     private static final int SWEEPS = 20;
     /** Steps of iterative refinement against {@code K_S}. */
@@ -234,7 +234,8 @@ final class ActiveSetKkt {
     }
 
     /** @return whether the solves are Tikhonov-regularized because {@code K_S} is singular */
-    boolean regularized() {
+    @Override
+    public boolean regularized() {
         return regularized;
     }
 
@@ -242,7 +243,8 @@ final class ActiveSetKkt {
      * @return the estimate {@link DenseLU#conditionEstimate()} of the 1-norm condition number of the equilibrated
      *     {@code K~}; infinity if it is numerically singular (and the solves regularized)
      */
-    double conditionNumber() {
+    @Override
+    public double conditionNumber() {
         return condition;
     }
 
@@ -255,7 +257,8 @@ final class ActiveSetKkt {
      *     residual), or the regularized least-squares solution {@code S y} of the equilibrated system if
      *     {@link #regularized()}
      */
-    double[] solve(double[] r) {
+    @Override
+    public double[] solve(double[] r) {
         if (regularized) {
             double[] rhs = new double[2 * dim];
             for (int i = 0; i < dim; i++) {

@@ -12,15 +12,19 @@ import java.util.Arrays;
  *
  * <p>From {@code d = 0} and a working set {@code W} (a warm start: the previous working set, restricted to the
  * constraints with slack about 0; the step keeps their slack), each iteration solves the equality-constrained QP
- * on {@code W}, {@code [H C_W^T; C_W 0] [p; mu] = [-(H d + g); 0]}, by the Schur complement
- * {@code C_W H^{-1} C_W^T} (with the caller's Cholesky factor of {@code H} and {@code H^{-1} c_i} computed once per constraint
- * joining {@code W}, so an iteration costs {@code O(r^2 + k^2 r + k^3)}). If {@code d + p} is feasible it becomes
- * the iterate, and it is optimal if {@code mu >= 0}; otherwise the constraint with the most negative multiplier
- * leaves {@code W}. If a constraint blocks the step, {@code d} moves to it and it joins {@code W}. A blocking
- * constraint is never in the span of {@code C_W} ({@code C_W p = 0 < C_i p}), so {@code W} stays linearly
- * independent and the Schur complement positive definite; the objective decreases strictly along nonzero steps.
- * The solution is exact up to rounding (direct solves), and with a warm start near convergence of SQP it takes
- * one or two iterations.
+ * on {@code W}, {@code [H C_W^T; C_W 0] [p; mu] = [-(H d + g); e]}, by the Schur complement
+ * {@code C_W H^{-1} C_W^T}. {@code e = 0} keeps the working constraints' values; only one that rounding errors left
+ * violated ({@code c_i^T d > s_i}: an ill-conditioned Schur complement amplifies them) gets
+ * {@code e_i = s_i - c_i^T d} and is brought back to its bound, so that they do not accumulate over the iterations
+ * (nor over the SQP's iterations, which would keep a violated working constraint violated). The caller's Cholesky
+ * factor of {@code H} gives {@code H^{-1} g} once, and {@code H^{-1} c_i} and the Schur complement's row
+ * {@code c_i^T H^{-1} C_W^T} once per constraint joining {@code W}; {@code C d} is updated with {@code d}; so an
+ * iteration costs {@code O(m r + k^3)}. If {@code d + p} is feasible it becomes the iterate, and it is optimal if
+ * {@code mu >= 0}; otherwise the constraint with the most negative multiplier leaves {@code W}. If a constraint
+ * blocks the step, {@code d} moves to it and it joins {@code W}. A blocking constraint is never in the span of
+ * {@code C_W} ({@code C_W p = 0 < C_i p}), so {@code W} stays linearly independent and the Schur complement
+ * positive definite; the objective decreases strictly along nonzero steps. The solution is exact up to rounding
+ * (direct solves), and with a warm start near convergence of SQP it takes one or two iterations.
  */
 final class ActiveSetQp {
     /** A multiplier above {@code -NEGATIVE_TOLERANCE (1 + ||g||_inf)} counts as nonnegative. */
@@ -42,8 +46,7 @@ final class ActiveSetQp {
     record Solution(double[] d, double[] lambda, int[] working) {}
 
     /**
-     * @param h {@code H (r x r)}, symmetric positive definite, row-major
-     * @param hFactor the Cholesky factorization of {@code H}
+     * @param hFactor the Cholesky factorization of {@code H (r x r)}, symmetric positive definite
      * @param g the linear term {@code (r)}
      * @param c the constraint matrix {@code C (m x r)}, row-major
      * @param s the right-hand side {@code (m)}, nonnegative
@@ -51,7 +54,7 @@ final class ActiveSetQp {
      * @param maxIterations the iteration limit
      * @return the solution, or null if the limit is reached or a KKT matrix is singular (numerically)
      */
-    static Solution solve(double[] h, Cholesky hFactor, double[] g, double[] c, double[] s, int[] warm,
+    static Solution solve(Cholesky hFactor, double[] g, double[] c, double[] s, int[] warm,
             int maxIterations) {
         int r = g.length;
         int m = s.length;
@@ -64,23 +67,27 @@ final class ActiveSetQp {
             warmSlack = Math.max(warmSlack, v);
         }
         warmSlack = WARM_SLACK * Math.max(1.0, warmSlack);
-        for (int i : warm) {
-            if (s[i] <= warmSlack && !inW[i]) {
-                inW[i] = true;
-                working[k++] = i;
-            }
-        }
         double gScale = 1.0;
         for (double v : g) {
             gScale = Math.max(gScale, Math.abs(v));
         }
-        // Row w of hInvC holds H^{-1} c_{working[w]}, computed when the constraint joins W.
+        // Row i of hInvC holds H^{-1} c_i and row i of schur the entries c_i^T H^{-1} c_j, j in W, computed when
+        // constraint i joins W.
         double[] hInvC = new double[m * r];
-        for (int w = 0; w < k; w++) {
-            setHInvC(hFactor, c, working[w], r, hInvC, w);
+        double[] schur = new double[m * m];
+        for (int i : warm) {
+            if (s[i] <= warmSlack && !inW[i]) {
+                inW[i] = true;
+                working[k++] = i;
+                join(hFactor, c, i, r, m, working, k, hInvC, schur);
+            }
         }
+        // u = -H^{-1} (H d + g) = -(d + H^{-1} g); cd_i = c_i^T d, updated with d.
+        double[] hInvG = hFactor.solve(g);
+        double[] cd = new double[m];
+        double[] cp = new double[m];
         for (int it = 0; it < maxIterations; it++) {
-            double[] sol = equalityStep(h, hFactor, g, c, d, working, k, hInvC);
+            double[] sol = equalityStep(hInvG, c, s, d, working, k, hInvC, schur, m);
             if (sol == null) {
                 return null;
             }
@@ -90,27 +97,25 @@ final class ActiveSetQp {
                 if (inW[i]) {
                     continue;
                 }
-                double cp = 0;
-                double cd = 0;
-                for (int j = 0; j < r; j++) {
-                    cp += c[i * r + j] * sol[j];
-                    cd += c[i * r + j] * d[j];
-                }
-                if (cp > 0) {
-                    double ratio = Math.max(0.0, (s[i] - cd) / cp);
+                cp[i] = Vec.dot(c, i * r, sol, 0, r);
+                if (cp[i] > 0) {
+                    double ratio = Math.max(0.0, (s[i] - cd[i]) / cp[i]);
                     if (ratio < alpha) {
                         alpha = ratio;
                         blocking = i;
                     }
                 }
             }
-            for (int j = 0; j < r; j++) {
-                d[j] += alpha * sol[j];
+            Vec.axpy(alpha, sol, 0, d, 0, r);
+            for (int i = 0; i < m; i++) {
+                if (!inW[i]) {
+                    cd[i] += alpha * cp[i];
+                }
             }
             if (blocking >= 0) {
                 inW[blocking] = true;
-                setHInvC(hFactor, c, blocking, r, hInvC, k);
                 working[k++] = blocking;
+                join(hFactor, c, blocking, r, m, working, k, hInvC, schur);
                 continue;
             }
             int leaving = -1;
@@ -128,57 +133,70 @@ final class ActiveSetQp {
                 }
                 return new Solution(d, lambda, Arrays.copyOf(working, k));
             }
-            inW[working[leaving]] = false;
+            int left = working[leaving];
+            inW[left] = false;
+            cd[left] = Vec.dot(c, left * r, d, 0, r);
             working[leaving] = working[--k];
-            System.arraycopy(hInvC, k * r, hInvC, leaving * r, r);
         }
         return null;
     }
 
-    /** Writes {@code H^{-1} c_i} into row {@code w} of {@code hInvC}. */
-    private static void setHInvC(Cholesky hFactor, double[] c, int i, int r, double[] hInvC, int w) {
+    /**
+     * Constraint {@code i}, the last of the {@code k} in {@code working}, joins: writes {@code H^{-1} c_i} into row
+     * {@code i} of {@code hInvC} and {@code c_i^T H^{-1} c_j} for the working {@code j} into row and column
+     * {@code i} of {@code schur} ({@code m x m}).
+     */
+    private static void join(Cholesky hFactor, double[] c, int i, int r, int m, int[] working, int k, double[] hInvC,
+            double[] schur) {
         double[] y = Arrays.copyOfRange(c, i * r, (i + 1) * r);
         hFactor.solveInPlace(y);
-        System.arraycopy(y, 0, hInvC, w * r, r);
+        System.arraycopy(y, 0, hInvC, i * r, r);
+        for (int w = 0; w < k; w++) {
+            int j = working[w];
+            double v = Vec.dot(c, j * r, hInvC, i * r, r);
+            schur[i * m + j] = v;
+            schur[j * m + i] = v;
+        }
     }
 
     /**
-     * Solves the equality-constrained step {@code [H C_W^T; C_W 0] [p; mu] = [-(H d + g); 0]} by the Schur
-     * complement: with {@code u = -H^{-1} (H d + g)} and {@code Y = H^{-1} C_W^T} (the rows of {@code hInvC}),
-     * {@code (C_W Y) mu = C_W u} (Cholesky) and {@code p = u - Y mu}.
+     * Solves the equality-constrained step {@code [H C_W^T; C_W 0] [p; mu] = [-(H d + g); e]} by the Schur
+     * complement, with {@code e_i = min(0, s_i - c_i^T d)}: the working constraints keep their value, except that
+     * one violated by rounding errors (of earlier steps, or of the caller's slack) is brought back to its bound.
+     * With {@code u = -H^{-1} (H d + g) = -(d + H^{-1} g)} and {@code Y = H^{-1} C_W^T} (rows of {@code hInvC}),
+     * {@code (C_W Y) mu = C_W u - e} (Cholesky; {@code C_W Y} from the kept entries of {@code schur}) and
+     * {@code p = u - Y mu}.
      *
      * @return {@code (p, mu)}, or null if {@code C_W Y} is numerically singular ({@code C_W} rank deficient)
      */
-    private static double[] equalityStep(double[] h, Cholesky hFactor, double[] g, double[] c, double[] d,
-            int[] working, int k, double[] hInvC) {
-        int r = g.length;
-        double[] u = new double[r];
+    private static double[] equalityStep(double[] hInvG, double[] c, double[] slack, double[] d, int[] working,
+            int k, double[] hInvC, double[] schur, int m) {
+        int r = hInvG.length;
+        double[] sol = new double[r + k];
         for (int i = 0; i < r; i++) {
-            u[i] = -(Vec.dot(h, i * r, d, 0, r) + g[i]);
+            sol[i] = -(d[i] + hInvG[i]);
         }
-        hFactor.solveInPlace(u);
         if (k == 0) {
-            return u;
+            return sol;
         }
-        double[] sol = Arrays.copyOf(u, r + k);
-        double[] schur = new double[k * k];
+        double[] s = new double[k * k];
         double[] rhs = new double[k];
         double maxDiag = 0;
         for (int a = 0; a < k; a++) {
-            int row = working[a] * r;
+            int row = working[a];
             for (int b = 0; b <= a; b++) {
-                schur[a * k + b] = Vec.dot(c, row, hInvC, b * r, r);
+                s[a * k + b] = schur[row * m + working[b]];
             }
-            maxDiag = Math.max(maxDiag, schur[a * k + a]);
-            rhs[a] = Vec.dot(c, row, sol, 0, r);
+            maxDiag = Math.max(maxDiag, s[a * k + a]);
+            rhs[a] = Vec.dot(c, row * r, sol, 0, r) - Math.min(0.0, slack[row] - Vec.dot(c, row * r, d, 0, r));
         }
-        Cholesky sFactor = Cholesky.factor(schur, k, 0.0, SINGULAR_PIVOT * maxDiag);
+        Cholesky sFactor = Cholesky.factor(s, k, 0.0, SINGULAR_PIVOT * maxDiag);
         if (!sFactor.isPositiveDefinite()) {
             return null;
         }
         sFactor.solveInPlace(rhs);
         for (int a = 0; a < k; a++) {
-            Vec.axpy(-rhs[a], hInvC, a * r, sol, 0, r);
+            Vec.axpy(-rhs[a], hInvC, working[a] * r, sol, 0, r);
         }
         System.arraycopy(rhs, 0, sol, r, k);
         return sol;

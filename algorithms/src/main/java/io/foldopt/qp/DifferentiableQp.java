@@ -38,7 +38,12 @@ import java.util.stream.IntStream;
  * </pre>
  *
  * (the reduced form of OptNet's equations, with {@code d = -w}). A shared parameter receives the sum over the
- * batch. The factorization of {@code K_S} is done in the forward pass when the output is recorded, so the
+ * batch. {@code K_S} is factored with equilibration and solved with iterative refinement ({@link ActiveSetKkt});
+ * when the solver is a {@link WarmStartQpSolver}, which keeps the Gram matrix {@code C P^{-1} C^T} of the
+ * constraint rows for a positive definite {@code P}, {@code K_S} is solved through its Schur complement
+ * {@code C_S P^{-1} C_S^T} instead (a Cholesky factorization of order {@code p + |S|}; {@link SchurKkt}), unless
+ * that is singular or its condition number exceeds {@code 1e6}. The factorization of {@code K_S} is done in the
+ * forward pass when the output is recorded, so the
  * report describes the derivative before any backward pass; the backward pass only solves, once per instance
  * for the cotangents of all three outputs. The VJP is first order: differentiating it again (a second-order
  * VJP through the QP) throws {@link UnsupportedOperationException}.
@@ -157,10 +162,10 @@ public final class DifferentiableQp {
     private static final class Linearization {
         final int[] active;
         final int weak;
-        final ActiveSetKkt kkt;
+        final KktSystem kkt;
         final QpDerivative derivative;
 
-        private Linearization(int[] active, int weak, ActiveSetKkt kkt, QpDerivative derivative) {
+        private Linearization(int[] active, int weak, KktSystem kkt, QpDerivative derivative) {
             this.active = active;
             this.weak = weak;
             this.kkt = kkt;
@@ -168,7 +173,10 @@ public final class DifferentiableQp {
         }
 
         /**
-         * Classifies the inequalities of an optimal instance and, if {@code factor}, factors {@code K_S}.
+         * Classifies the inequalities of an optimal instance and, if {@code factor}, factors {@code K_S}: through the
+         * Schur complement ({@link SchurKkt}) if the solver is a {@link WarmStartQpSolver} (which keeps the Gram
+         * matrix of {@code P, A, G}), {@code P} is positive definite and the Schur complement well conditioned,
+         * else directly ({@link ActiveSetKkt}).
          *
          * @return the linearization, or null if even the regularized {@code K_S} cannot be factored
          */
@@ -196,7 +204,14 @@ public final class DifferentiableQp {
             if (!factor) {
                 return new Linearization(active, weak, null, QpDerivative.NOT_RECORDED);
             }
-            ActiveSetKkt kkt = ActiveSetKkt.factor(pr, active, options.regularization());
+            KktSystem kkt = null;
+            if (options.solver() instanceof WarmStartQpSolver warm) {
+                ConstraintGram gram = warm.gramOf(pr);
+                kkt = gram == null ? null : SchurKkt.factor(gram, pr.n, pr.p, active);
+            }
+            if (kkt == null) {
+                kkt = ActiveSetKkt.factor(pr, active, options.regularization());
+            }
             return kkt == null ? null : new Linearization(active, weak, kkt, kkt.regularized() ? QpDerivative.REGULARIZED
                     : QpDerivative.EXACT);
         }
@@ -260,7 +275,7 @@ public final class DifferentiableQp {
             double[][] w = new double[lin.length][];
             int width = n + pe + m;
             Parallel.forEach(lin.length, (long) width * width, k -> {
-                ActiveSetKkt kkt = lin[k].kkt;
+                KktSystem kkt = lin[k].kkt;
                 if (kkt == null) {
                     return;
                 }

@@ -14,6 +14,7 @@ import io.foldopt.linalg.DenseLU;
 import io.foldopt.linalg.HouseholderQr;
 import io.foldopt.linalg.Vec;
 import io.foldopt.status.Status;
+import io.foldopt.tensor.Kernels;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
 
@@ -67,6 +68,9 @@ public final class PolyhedralSqp {
     private static final int POLISH_ITERATIONS = 10;
     /** The active-set QP may take this many iterations per variable and constraint. */
     private static final int ACTIVE_SET_ITERATIONS = 4;
+    /** Relative margin (to {@code ||H|| + tau}) by which a shift must be indefinite to be skipped in convexify. */
+    private static final double SKIP_MARGIN = 1e-10;
+
 
     /** An objective {@code f(x, c)} of one instance on plain arrays, with its first and second derivatives. */
     public interface Objective {
@@ -156,6 +160,8 @@ public final class PolyhedralSqp {
     private final double[] rr;
     /** {@code Z = Q_2 (n x r)}, row-major. */
     private final double[] z;
+    /** {@code Z^T (r x n)}, row-major. */
+    private final double[] zt;
     /** {@code G Z (m x r)}, row-major. */
     private final double[] gz;
     /** The feasible start. */
@@ -189,6 +195,12 @@ public final class PolyhedralSqp {
         this.q1 = qr[0];
         this.rr = qr[1];
         this.z = qr[2];
+        this.zt = new double[r * n];
+        for (int k = 0; k < n; k++) {
+            for (int j = 0; j < r; j++) {
+                zt[j * n + k] = z[k * r + j];
+            }
+        }
         this.gz = new double[m * r];
         for (int i = 0; i < m; i++) {
             for (int k = 0; k < n; k++) {
@@ -254,7 +266,7 @@ public final class PolyhedralSqp {
             }
             double[] gr = reduce(grad);
             double[] hr = reducedHessian(hess);
-            Cholesky hFactor = convexify(hr);
+            Cholesky hFactor = convexify(hr, r);
             double[] slack = slacks(x);
             ActiveSetQp.Solution step = subproblem(hr, hFactor, gr, slack, working, instance, it);
             working = step.working();
@@ -363,7 +375,7 @@ public final class PolyhedralSqp {
      */
     private ActiveSetQp.Solution subproblem(double[] hc, Cholesky hcFactor, double[] gr, double[] slack,
             int[] working, int instance, int iteration) {
-        ActiveSetQp.Solution step = ActiveSetQp.solve(hc, hcFactor, gr, gz, slack, working,
+        ActiveSetQp.Solution step = ActiveSetQp.solve(hcFactor, gr, gz, slack, working,
                 ACTIVE_SET_ITERATIONS * (m + r));
         if (step != null) {
             return step;
@@ -389,27 +401,51 @@ public final class PolyhedralSqp {
      * {@code 0, beta - min_i H_ii, 2 tau, ...} for which the Cholesky factorization has pivots above
      * {@code 1e-8 max(1, max |H_ii|)}.
      *
+     * <p>A failed factorization gives a direction {@code d} of low curvature ({@link Cholesky#lowCurvatureDirection});
+     * its Rayleigh quotient {@code rho = d^T H d / d^T d >= lambda_min(H)} shows that {@code H + tau I} is not
+     * positive definite for any {@code tau <= -rho}, so those values of the sequence are skipped without a
+     * factorization: their factorizations would fail as well (with a margin of {@code 1e-10 ||H||} for the rounding
+     * errors of a factorization, about {@code r^2} units in the last place of {@code ||H||}). The result is the same.
+     *
      * @return the Cholesky factorization of {@code H + tau I}
      */
-    private Cholesky convexify(double[] hr) {
+    static Cholesky convexify(double[] hr, int r) {
         double maxDiag = 1.0;
         double minDiag = Double.POSITIVE_INFINITY;
+        double norm = 0;
         for (int i = 0; i < r; i++) {
             maxDiag = Math.max(maxDiag, Math.abs(hr[i * r + i]));
             minDiag = Math.min(minDiag, hr[i * r + i]);
+            double row = 0;
+            for (int j = 0; j < r; j++) {
+                row += Math.abs(hr[i * r + j]);
+            }
+            norm = Math.max(norm, row);
         }
         double beta = 1e-3 * maxDiag;
         double pivot = 1e-8 * maxDiag;
         double tau = minDiag > pivot ? 0 : beta - minDiag;
         Cholesky factor = Cholesky.factor(hr, r, tau, pivot);
         while (!factor.isPositiveDefinite()) {
-            tau = Math.max(2 * tau, beta);
+            double indefinite = -rayleighQuotient(hr, r, factor.lowCurvatureDirection());
+            do {
+                tau = Math.max(2 * tau, beta);
+            } while (tau + SKIP_MARGIN * (norm + tau) < indefinite);
             factor = Cholesky.factor(hr, r, tau, pivot);
         }
         for (int i = 0; i < r; i++) {
             hr[i * r + i] += tau;
         }
         return factor;
+    }
+
+    /** @return {@code d^T H d / d^T d} for the symmetric {@code H (r x r)} */
+    private static double rayleighQuotient(double[] hr, int r, double[] d) {
+        double dhd = 0;
+        for (int i = 0; i < r; i++) {
+            dhd += d[i] * Vec.dot(hr, i * r, d, 0, r);
+        }
+        return dhd / Vec.dot(d, d);
     }
 
     /** @return {@code nu = -R^{-1} Q_1^T (grad + G^T lambda)}, the least-squares equality multipliers */
@@ -529,7 +565,11 @@ public final class PolyhedralSqp {
         return out;
     }
 
-    /** @return {@code Z^T H Z (r x r)} for the symmetric {@code H}: its upper triangle, mirrored */
+    /**
+     * @return {@code Z^T H Z (r x r)} for the symmetric {@code H}: {@code H Z} (skipping zero entries of {@code H}),
+     *     then the product with {@code Z^T} through the dense kernels ({@link Kernels#multiplyAdd}), its upper
+     *     triangle mirrored so that the result is exactly symmetric
+     */
     private double[] reducedHessian(double[] hess) {
         double[] hz = new double[n * r];
         for (int i = 0; i < n; i++) {
@@ -541,14 +581,7 @@ public final class PolyhedralSqp {
             }
         }
         double[] out = new double[r * r];
-        for (int k = 0; k < n; k++) {
-            for (int j = 0; j < r; j++) {
-                double zkj = z[k * r + j];
-                if (zkj != 0) {
-                    Vec.axpy(zkj, hz, k * r + j, out, j * r + j, r - j);
-                }
-            }
-        }
+        Kernels.multiplyAdd(1.0, zt, 0, n, hz, 0, r, out, 0, r, r, n, r);
         for (int i = 0; i < r; i++) {
             for (int j = 0; j < i; j++) {
                 out[i * r + j] = out[j * r + i];

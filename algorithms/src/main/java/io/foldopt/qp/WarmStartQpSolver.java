@@ -40,13 +40,11 @@ public final class WarmStartQpSolver implements QpSolver {
     static final int MAX_STEPS = 12;
     /** Sign tolerance of multipliers and slacks and acceptance bound of the KKT residual, relative. */
     private static final double ACCEPT = 1e-10;
-    /** A Schur-complement pivot at most this times its largest diagonal counts as singular (dependent rows). */
-    private static final double SINGULAR_PIVOT = 1e-12;
 
     private final QpSolver fallback;
     private final Map<Integer, int[]> activeSets = new ConcurrentHashMap<>();
     /** The matrix data of the most recent problem, shared by all indices. */
-    private volatile Gram gram;
+    private volatile ConstraintGram gram;
 
     /** Warm starts with the default {@link InteriorPointQpSolver} as the fallback. */
     public WarmStartQpSolver() {
@@ -73,10 +71,10 @@ public final class WarmStartQpSolver implements QpSolver {
      */
     @Override
     public QpSolution solve(QpProblem problem, int instance) {
-        Gram data = gramOf(problem);
+        ConstraintGram data = gramOf(problem);
         if (data != null) {
             int[] start = activeSets.getOrDefault(instance, new int[0]);
-            QpSolution s = data.solve(problem, start);
+            QpSolution s = steps(data, problem, start);
             if (s != null) {
                 activeSets.put(instance, active(problem, s));
                 return s;
@@ -96,12 +94,12 @@ public final class WarmStartQpSolver implements QpSolver {
     }
 
     /** @return the kept matrix data if {@code P, A, G} are unchanged, else new data; null if {@code P} is not definite */
-    private Gram gramOf(QpProblem problem) {
-        Gram g = gram;
+    ConstraintGram gramOf(QpProblem problem) {
+        ConstraintGram g = gram;
         if (g != null && g.matches(problem)) {
             return g;
         }
-        g = Gram.of(problem);
+        g = ConstraintGram.of(problem);
         if (g != null) {
             gram = g;
         }
@@ -109,146 +107,72 @@ public final class WarmStartQpSolver implements QpSolver {
     }
 
     /**
-     * What depends on {@code P, A, G} only, for the constraint rows {@code c_j} of {@code C = [A; G]}
-     * ({@code p + m} rows): the Cholesky factor of {@code P}, the rows {@code P^{-1} c_j} and the Gram matrix
-     * {@code C P^{-1} C^T}.
+     * Active-set steps from {@code start} on the Schur complements of {@code data} (see the class comment).
+     *
+     * @return the verified solution, or null if the steps do not give one
      */
-    private static final class Gram {
-        private final QpProblem source;
-        private final Cholesky pFactor;
-        /** Row j: {@code P^{-1} c_j}, {@code (p + m) x n}. */
-        private final double[] pInvC;
-        /** {@code C P^{-1} C^T}, {@code (p + m) x (p + m)}. */
-        private final double[] gram;
-
-        private Gram(QpProblem source, Cholesky pFactor, double[] pInvC, double[] gram) {
-            this.source = source;
-            this.pFactor = pFactor;
-            this.pInvC = pInvC;
-            this.gram = gram;
+    private static QpSolution steps(ConstraintGram data, QpProblem problem, int[] start) {
+        int n = problem.n;
+        int p = problem.p;
+        int m = problem.m;
+        int rows = p + m;
+        double scale = 1 + Math.max(Vec.normInf(problem.q), Math.max(Vec.normInf(problem.b),
+                Vec.normInf(problem.h)));
+        double tol = ACCEPT * scale;
+        double[] pInvQ = data.solveP(problem.q);
+        // cq_j = c_j^T P^{-1} q, d_j = (b, h)_j
+        double[] cq = new double[rows];
+        for (int j = 0; j < rows; j++) {
+            cq[j] = Vec.dot(data.pInvC, j * n, problem.q, 0, n);
         }
-
-        /** @return the data of {@code problem}, or null if {@code P} is not positive definite */
-        static Gram of(QpProblem problem) {
-            int n = problem.n;
-            double maxDiag = 0;
-            for (int i = 0; i < n; i++) {
-                maxDiag = Math.max(maxDiag, problem.pm[i * n + i]);
+        boolean[] inSet = new boolean[m];
+        for (int i : start) {
+            inSet[i] = true;
+        }
+        for (int step = 1; step <= MAX_STEPS; step++) {
+            int[] set = IntStream.range(0, rows).filter(j -> j < p || inSet[j - p]).toArray();
+            int t = set.length;
+            double[] mu = new double[t];
+            for (int a = 0; a < t; a++) {
+                int j = set[a];
+                mu[a] = -((j < p ? problem.b[j] : problem.h[j - p]) + cq[j]);
             }
-            Cholesky pFactor = Cholesky.factor(problem.pm, n, 0.0, SINGULAR_PIVOT * maxDiag);
-            if (!pFactor.isPositiveDefinite()) {
+            Cholesky sFactor = data.schur(set, null);
+            if (!sFactor.isPositiveDefinite()) {
                 return null;
             }
-            int rows = problem.p + problem.m;
-            double[] pInvC = new double[rows * n];
-            for (int j = 0; j < rows; j++) {
-                double[] y = Arrays.copyOfRange(row(problem, j), rowOffset(problem, j), rowOffset(problem, j) + n);
-                pFactor.solveInPlace(y);
-                System.arraycopy(y, 0, pInvC, j * n, n);
+            sFactor.solveInPlace(mu);
+            double[] z = new double[n];
+            for (int j = 0; j < n; j++) {
+                z[j] = -pInvQ[j];
             }
-            double[] gram = new double[rows * rows];
-            for (int i = 0; i < rows; i++) {
-                for (int j = 0; j <= i; j++) {
-                    double v = Vec.dot(row(problem, i), rowOffset(problem, i), pInvC, j * n, n);
-                    gram[i * rows + j] = v;
-                    gram[j * rows + i] = v;
-                }
+            for (int a = 0; a < t; a++) {
+                Vec.axpy(-mu[a], data.pInvC, set[a] * n, z, 0, n);
             }
-            return new Gram(problem, pFactor, pInvC, gram);
-        }
-
-        private static double[] row(QpProblem problem, int j) {
-            return j < problem.p ? problem.a : problem.g;
-        }
-
-        private static int rowOffset(QpProblem problem, int j) {
-            return (j < problem.p ? j : j - problem.p) * problem.n;
-        }
-
-        /** @return whether {@code problem} has this data's {@code P, A, G} */
-        boolean matches(QpProblem problem) {
-            return problem.n == source.n && problem.p == source.p && problem.m == source.m
-                    && same(problem.pm, source.pm) && same(problem.a, source.a) && same(problem.g, source.g);
-        }
-
-        private static boolean same(double[] u, double[] v) {
-            return u == v || Arrays.equals(u, v);
-        }
-
-        /**
-         * Active-set steps from {@code start} (see the class comment).
-         *
-         * @return the verified solution, or null if the steps do not give one
-         */
-        QpSolution solve(QpProblem problem, int[] start) {
-            int n = problem.n;
-            int p = problem.p;
-            int m = problem.m;
-            int rows = p + m;
-            double scale = 1 + Math.max(Vec.normInf(problem.q), Math.max(Vec.normInf(problem.b),
-                    Vec.normInf(problem.h)));
-            double tol = ACCEPT * scale;
-            double[] pInvQ = pFactor.solve(problem.q);
-            // cq_j = c_j^T P^{-1} q, d_j = (b, h)_j
-            double[] cq = new double[rows];
-            for (int j = 0; j < rows; j++) {
-                cq[j] = Vec.dot(pInvC, j * n, problem.q, 0, n);
-            }
-            boolean[] inSet = new boolean[m];
-            for (int i : start) {
-                inSet[i] = true;
-            }
-            for (int step = 1; step <= MAX_STEPS; step++) {
-                int[] set = IntStream.range(0, rows).filter(j -> j < p || inSet[j - p]).toArray();
-                int t = set.length;
-                double[] s = new double[t * t];
-                double[] mu = new double[t];
-                double maxDiag = 0;
-                for (int a = 0; a < t; a++) {
-                    for (int b = 0; b <= a; b++) {
-                        s[a * t + b] = gram[set[a] * rows + set[b]];
-                    }
-                    maxDiag = Math.max(maxDiag, s[a * t + a]);
-                    int j = set[a];
-                    mu[a] = -((j < p ? problem.b[j] : problem.h[j - p]) + cq[j]);
-                }
-                Cholesky sFactor = Cholesky.factor(s, t, 0.0, SINGULAR_PIVOT * Math.max(1.0, maxDiag));
-                if (!sFactor.isPositiveDefinite()) {
-                    return null;
-                }
-                sFactor.solveInPlace(mu);
-                double[] z = new double[n];
-                for (int j = 0; j < n; j++) {
-                    z[j] = -pInvQ[j];
-                }
-                for (int a = 0; a < t; a++) {
-                    Vec.axpy(-mu[a], pInvC, set[a] * n, z, 0, n);
-                }
-                double[] nu = Arrays.copyOf(mu, p);
-                double[] lambda = new double[m];
-                boolean changed = false;
-                for (int a = p; a < t; a++) {
-                    int i = set[a] - p;
-                    lambda[i] = Math.max(0.0, mu[a]);
-                    if (mu[a] < -tol) {
-                        inSet[i] = false;
-                        changed = true;
-                    }
-                }
-                double[] slack = problem.slacks(z);
-                for (int i = 0; i < m; i++) {
-                    if (!inSet[i] && lambda[i] == 0 && slack[i] < -tol) {
-                        inSet[i] = true;
-                        changed = true;
-                    }
-                }
-                if (!changed) {
-                    double residual = problem.kktResidual(z, nu, lambda);
-                    return residual <= tol && Vec.allFinite(z)
-                            ? new QpSolution(z, nu, lambda, Status.OPTIMAL, step, residual) : null;
+            double[] nu = Arrays.copyOf(mu, p);
+            double[] lambda = new double[m];
+            boolean changed = false;
+            for (int a = p; a < t; a++) {
+                int i = set[a] - p;
+                lambda[i] = Math.max(0.0, mu[a]);
+                if (mu[a] < -tol) {
+                    inSet[i] = false;
+                    changed = true;
                 }
             }
-            return null;
+            double[] slack = problem.slacks(z);
+            for (int i = 0; i < m; i++) {
+                if (!inSet[i] && lambda[i] == 0 && slack[i] < -tol) {
+                    inSet[i] = true;
+                    changed = true;
+                }
+            }
+            if (!changed) {
+                double residual = problem.kktResidual(z, nu, lambda);
+                return residual <= tol && Vec.allFinite(z)
+                        ? new QpSolution(z, nu, lambda, Status.OPTIMAL, step, residual) : null;
+            }
         }
+        return null;
     }
 }

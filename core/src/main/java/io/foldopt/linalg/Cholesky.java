@@ -105,6 +105,15 @@ public final class Cholesky {
     }
 
     /**
+     * @return Hager's estimate ({@link ConditionEstimate}) of {@code ||(A + shift I)^{-1}||_1} from a few solves,
+     *     {@code O(n^2)} work: times {@code ||A + shift I||_1}, the estimate of the condition number
+     * @throws IllegalStateException if the factorization failed
+     */
+    public double inverseOneNormEstimate() {
+        return ConditionEstimate.inverseOneNorm(n, this::solveInPlace, this::solveInPlace);
+    }
+
+    /**
      * @param b the right-hand side, length n; not modified
      * @return x with {@code (A + shift I) x = b}
      * @throws IllegalStateException if the factorization failed

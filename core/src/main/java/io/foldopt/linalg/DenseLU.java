@@ -1,7 +1,6 @@
 package io.foldopt.linalg;
 
 import io.foldopt.tensor.Kernels;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -151,14 +150,10 @@ public final class DenseLU {
         return singular;
     }
 
-    /** Iterations of the estimator of {@code ||A^{-1}||_1} at most. */
-    private static final int ESTIMATOR_ITERATIONS = 5;
-
     /**
      * Estimates the condition number {@code kappa_1(A) = ||A||_1 ||A^{-1}||_1} from the factors, with Hager's
-     * estimator of {@code ||A^{-1}||_1} (as LAPACK's {@code xGECON}, with Higham's extra test vector): a few solves
-     * with {@code A} and {@code A^T}, {@code O(n^2)} work. The estimate is a lower bound that is almost always
-     * within a factor 3 of the true value.
+     * estimator of {@code ||A^{-1}||_1} ({@link ConditionEstimate}): a few solves with {@code A} and {@code A^T},
+     * {@code O(n^2)} work. The estimate is a lower bound that is almost always within a factor 3 of the true value.
      *
      * @return the estimate, infinity if the matrix is singular, 1 for {@code n = 0}
      */
@@ -169,48 +164,7 @@ public final class DenseLU {
         if (n == 0) {
             return 1.0;
         }
-        double[] x = new double[n];
-        Arrays.fill(x, 1.0 / n);
-        double estimate = 0;
-        int previous = -1;
-        for (int it = 0; it < ESTIMATOR_ITERATIONS; it++) {
-            solveInPlace(x);
-            double norm = 0;
-            for (double v : x) {
-                norm += Math.abs(v);
-            }
-            if (it > 0 && norm <= estimate) {
-                break;
-            }
-            estimate = norm;
-            for (int i = 0; i < n; i++) {
-                x[i] = x[i] >= 0 ? 1.0 : -1.0;
-            }
-            solveTransposeInPlace(x);
-            int j = 0;
-            for (int i = 1; i < n; i++) {
-                if (Math.abs(x[i]) > Math.abs(x[j])) {
-                    j = i;
-                }
-            }
-            if (j == previous) {
-                break;
-            }
-            previous = j;
-            Arrays.fill(x, 0.0);
-            x[j] = 1.0;
-        }
-        // Higham's test vector x_i = (-1)^i (1 + i / (n - 1)) guards against the rare underestimates.
-        for (int i = 0; i < n; i++) {
-            x[i] = (i % 2 == 0 ? 1 : -1) * (1 + (n == 1 ? 0.0 : (double) i / (n - 1)));
-        }
-        solveInPlace(x);
-        double alternative = 0;
-        for (double v : x) {
-            alternative += Math.abs(v);
-        }
-        estimate = Math.max(estimate, 2 * alternative / (3 * n));
-        return norm1 * estimate;
+        return norm1 * ConditionEstimate.inverseOneNorm(n, this::solveInPlace, this::solveTransposeInPlace);
     }
 
     /**
