@@ -54,15 +54,7 @@ final class ActiveSetKkt implements KktSystem {
     private ActiveSetKkt(int dim, double[] k, double[] scale, DenseLU lu, boolean regularized, double condition) {
         this.dim = dim;
         this.k = k;
-        double norm = 0;
-        for (int i = 0; i < dim; i++) {
-            double row = 0;
-            for (int j = 0; j < dim; j++) {
-                row += Math.abs(k[i * dim + j]);
-            }
-            norm = Math.max(norm, row);
-        }
-        this.normK = norm;
+        this.normK = Dense.normInf(k, dim, dim);
         this.scale = scale;
         this.lu = lu;
         this.regularized = regularized;

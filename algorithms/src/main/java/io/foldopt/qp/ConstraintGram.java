@@ -54,7 +54,8 @@ final class ConstraintGram {
             if (!pFactor.isPositiveDefinite()) {
                 return null;
             }
-            pCondition = oneNorm(problem.pm, n) * pFactor.inverseOneNormEstimate();
+            // P is symmetric: its 1-norm is its infinity norm.
+            pCondition = Dense.normInf(problem.pm, n, n) * pFactor.inverseOneNormEstimate();
             double[] y = new double[n];
             for (int j = 0; j < rows; j++) {
                 System.arraycopy(pInvC, j * n, y, 0, n);
@@ -71,19 +72,6 @@ final class ConstraintGram {
             }
         }
         return new ConstraintGram(problem, pFactor, pCondition, pInvC, gram);
-    }
-
-    /** @return {@code ||M||_1} of the symmetric {@code n x n} matrix {@code M} (its largest row sum of {@code |m_ij|}) */
-    private static double oneNorm(double[] m, int n) {
-        double norm = 0;
-        for (int i = 0; i < n; i++) {
-            double row = 0;
-            for (int j = 0; j < n; j++) {
-                row += Math.abs(m[i * n + j]);
-            }
-            norm = Math.max(norm, row);
-        }
-        return norm;
     }
 
     private static boolean isIdentity(double[] pm, int n) {

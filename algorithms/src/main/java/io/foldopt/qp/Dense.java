@@ -27,6 +27,19 @@ final class Dense {
         }
     }
 
+    /** @return {@code ||M||_inf}, the largest row sum of {@code |m_ij|}, of {@code M (rows x cols)} */
+    static double normInf(double[] m, int rows, int cols) {
+        double norm = 0;
+        for (int i = 0; i < rows; i++) {
+            double row = 0;
+            for (int j = 0; j < cols; j++) {
+                row += Math.abs(m[i * cols + j]);
+            }
+            norm = Math.max(norm, row);
+        }
+        return norm;
+    }
+
     /** @return the transpose {@code (cols x rows)} of {@code M (rows x cols)}, row-major */
     static double[] transpose(double[] mat, int rows, int cols) {
         double[] t = new double[rows * cols];

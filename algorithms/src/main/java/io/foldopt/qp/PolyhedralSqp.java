@@ -195,12 +195,7 @@ public final class PolyhedralSqp {
         this.q1 = qr[0];
         this.rr = qr[1];
         this.z = qr[2];
-        this.zt = new double[r * n];
-        for (int k = 0; k < n; k++) {
-            for (int j = 0; j < r; j++) {
-                zt[j * n + k] = z[k * r + j];
-            }
-        }
+        this.zt = Dense.transpose(z, n, r);
         this.gz = new double[m * r];
         for (int i = 0; i < m; i++) {
             for (int k = 0; k < n; k++) {
@@ -412,16 +407,11 @@ public final class PolyhedralSqp {
     static Cholesky convexify(double[] hr, int r) {
         double maxDiag = 1.0;
         double minDiag = Double.POSITIVE_INFINITY;
-        double norm = 0;
         for (int i = 0; i < r; i++) {
             maxDiag = Math.max(maxDiag, Math.abs(hr[i * r + i]));
             minDiag = Math.min(minDiag, hr[i * r + i]);
-            double row = 0;
-            for (int j = 0; j < r; j++) {
-                row += Math.abs(hr[i * r + j]);
-            }
-            norm = Math.max(norm, row);
         }
+        double norm = Dense.normInf(hr, r, r);
         double beta = 1e-3 * maxDiag;
         double pivot = 1e-8 * maxDiag;
         double tau = minDiag > pivot ? 0 : beta - minDiag;
