@@ -20,15 +20,16 @@ k = 10, 800 training and 200 test samples, theta = 1.5 t(u) + 0.25 eps with t a 
 every epoch ends with the test set's relative regret (as foldopt's epochs do). The data are drawn here, not read
 from foldopt.
 
-Prints: CPU seconds per epoch (time.process_time, the whole process), wall seconds, the mean GMRES iterations per
-backward (the batch's largest) and the mean forward (FISTA) iterations per minibatch.
+Prints per epoch: CPU seconds (time.process_time, the whole process), wall seconds, the test regret, the mean GMRES
+iterations per backward (the batch's largest) and the mean forward (FISTA) iterations per solve.
 
 Usage: python3 bilinear_folded.py [--epochs 2] [--threads 1] [--json] [--check]
   --check  asserts, at n = 6, that the layer's gradient matches central finite differences of the loss, then exits
 """
 import torch
 
-from folded_torch import EpochClock, capped_simplex, epoch_summary, finite_difference_check, fista, folded, main
+from folded_torch import (EpochClock, capped_simplex, end_epoch, epoch_summary, finite_difference_check, fista,
+                          folded, main)
 
 torch.set_default_dtype(torch.float64)
 
@@ -113,6 +114,7 @@ def train(method, epochs, seed=0):
                 achieved = problem.objective(problem.solve(model(test_u), options), test_theta)
                 regrets.append(float((achieved - optimal).sum() / optimal.abs().sum()))
         clocks.append(clock)
+        end_epoch(options)
     return epoch_summary(clocks, options, "relative_regret", regrets)
 
 

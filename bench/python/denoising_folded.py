@@ -21,16 +21,17 @@ relative residual of 1e-8 (at most 1000 operator applications); n = 100, 200 pie
 150 for training; every epoch ends with the test MSE (as foldopt's epochs do). The data are drawn here, not read
 from foldopt.
 
-Prints per method: CPU seconds per epoch (time.process_time, the whole process), wall seconds, the mean GMRES
-iterations per backward (the batch's largest) and the mean forward iterations per minibatch.
+Prints per method and epoch: CPU seconds (time.process_time, the whole process), wall seconds, the test MSE, the
+mean GMRES iterations per backward (the batch's largest) and the mean forward iterations per solve.
 
-Usage: python3 denoising_folded.py [--epochs 2] [--threads 2] [--methods folded-dpg,folded-admm] [--json] [--check]
+Usage: python3 denoising_folded.py [--epochs 2] [--threads 1] [--methods folded-dpg,folded-admm] [--json] [--check]
   --check  asserts, at n = 8, that both layers' gradients with respect to D match central finite differences and
            each other, then exits
 """
 import torch
 
-from folded_torch import EpochClock, SpdSolve, epoch_summary, finite_difference_check, fista, folded, main
+from folded_torch import (EpochClock, SpdSolve, end_epoch, epoch_summary, finite_difference_check, fista, folded,
+                          main)
 
 torch.set_default_dtype(torch.float64)
 
@@ -157,6 +158,7 @@ def train(method, epochs, seed=0):
             with torch.no_grad():
                 test.append(float(torch.mean((layer(noisy[train_n:], d, options) - clean[train_n:]) ** 2)))
         clocks.append(clock)
+        end_epoch(options)
     return epoch_summary(clocks, options, "test_mse", test)
 
 

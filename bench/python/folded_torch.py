@@ -181,14 +181,21 @@ class EpochClock:
         self.cpu = time.process_time() - self.c0
 
 
+def end_epoch(options):
+    """Marks the end of an epoch in the counts that options collects (GMRES and forward iterations)."""
+    options.setdefault("epoch_ends", []).append({key: len(options.get(key, [])) for key in ("iterations", "forward")})
+
+
 def epoch_summary(clocks, options, metric, values):
-    """One method's result: CPU and wall seconds per epoch, the test metric per epoch, and the mean GMRES iterations
-    per backward and forward iterations per solve recorded in options (where present)."""
+    """One method's result: CPU and wall seconds per epoch, the test metric per epoch, and per epoch the mean GMRES
+    iterations per backward and forward iterations per solve recorded in options (where present; epochs marked by
+    end_epoch)."""
     r = {"cpu_s_per_epoch": [c.cpu for c in clocks], "wall_s_per_epoch": [c.wall for c in clocks], metric: values}
-    for key, name in (("iterations", "mean_gmres_iterations"), ("forward", "mean_forward_iterations")):
+    for key, name in (("iterations", "gmres_iterations_per_epoch"), ("forward", "forward_iterations_per_epoch")):
         counts = options.get(key)
         if counts:
-            r[name] = sum(counts) / len(counts)
+            ends = [0] + [e[key] for e in options["epoch_ends"]]
+            r[name] = [sum(counts[a:b]) / max(1, b - a) for a, b in zip(ends, ends[1:])]
     return r
 
 
@@ -215,6 +222,5 @@ def main(methods, train, check):
         print(json.dumps(out))
         return
     for method, r in out["methods"].items():
-        line = [f"{method:12s}"] + [f"{key} " + (" ".join(f"{x:.4g}" for x in v) if isinstance(v, list) else f"{v:.1f}")
-                                     for key, v in r.items()]
+        line = [f"{method:12s}"] + [f"{key} " + " ".join(f"{x:.4g}" for x in v) for key, v in r.items()]
         print("  ".join(line))

@@ -14,8 +14,8 @@ optimizer as `foldopt run multilabel --size paper`, built the way the fold-opt r
 
 Data: synthetic, drawn here (features N(0, I_d), labels the top k' of a random two-layer network's scores plus
 noise), 3000 training and 1000 test samples; every epoch ends with the test set's top-k recall (as foldopt's epochs
-do). Prints per method: CPU seconds per epoch (time.process_time, the whole process), wall seconds and the mean GMRES
-iterations per backward (the batch's largest).
+do). Prints per method and epoch: CPU seconds (time.process_time, the whole process), wall seconds, the test recall
+and the mean GMRES iterations per backward (the batch's largest).
 
 Usage: python3 multilabel_folded.py [--epochs 2] [--threads 1] [--methods lml,folded-pgd] [--json] [--check]
   --check  asserts, at n = 12, that both layers' gradients match central finite differences and each other, then
@@ -23,7 +23,8 @@ Usage: python3 multilabel_folded.py [--epochs 2] [--threads 1] [--methods lml,fo
 """
 import torch
 
-from folded_torch import EpochClock, capped_simplex, epoch_summary, finite_difference_check, folded, main
+from folded_torch import (EpochClock, capped_simplex, end_epoch, epoch_summary, finite_difference_check, folded,
+                          main)
 
 torch.set_default_dtype(torch.float64)
 
@@ -118,6 +119,7 @@ def train(method, epochs, seed=0):
                 hits = y[TRAIN:].gather(1, top).sum(1)
                 recalls.append(float((hits / y[TRAIN:].sum(1)).mean()))
         clocks.append(clock)
+        end_epoch(options)
     return epoch_summary(clocks, options, "test_recall", recalls)
 
 
