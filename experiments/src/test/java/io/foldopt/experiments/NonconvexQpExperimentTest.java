@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.foldopt.experiments.nonconvexqp.NonconvexQp;
+import io.foldopt.tensor.Tensor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +41,21 @@ class NonconvexQpExperimentTest {
         }
         assertEquals("two-stage", result.methods().get(1).method());
         SmallRun.assertRecorded(result);
+    }
+
+    @Test
+    void theSlowestDecisionMetInPaperSizeTrainingFinishes() throws IOException {
+        // Sine weights predicted during a paper-size training run (seed 0): the SQP from A^+ b passes near a saddle
+        // point and needs 516 iterations, past the earlier limit of 500 that stopped the run.
+        NonconvexQp problem = NonconvexQp.random(100, 50, 50, new SplittableRandom(0).split());
+        String text;
+        try (InputStream in = getClass().getResourceAsStream("nonconvexqp-slow-instance.txt")) {
+            text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        }
+        double[] p = Arrays.stream(text.trim().split("\\s+")).mapToDouble(Double::parseDouble).toArray();
+        assertEquals(100, p.length);
+        Tensor y = assertDoesNotThrow(() -> problem.solve(Tensor.wrap(p, 1, 100)));
+        assertTrue(y.isFinite());
     }
 
     @Test
