@@ -230,7 +230,9 @@ public final class DirectSolver implements BatchedLinearSolver {
 
     /**
      * @return {@code v = (M^T M + mu I)^{-1} M^T g} with {@code mu = TIKHONOV ||M||_F^2} for the {@code r x r} matrix M
-     *     (0 if {@code M = 0}), by Cholesky {@code U^T U} of the (upper triangle of the) normal matrix
+     *     (0 if {@code M = 0}), by the {@link Cholesky} factorization of the (lower triangle of the) normal matrix
+     *     shifted by {@code mu}; every pivot is at least {@code mu} in exact arithmetic, and should rounding push one
+     *     to zero the shift grows tenfold until the factorization succeeds
      */
     private static double[] regularizedLeastSquares(double[] m, int r, double[] g) {
         double[] v = new double[r];
@@ -238,40 +240,22 @@ public final class DirectSolver implements BatchedLinearSolver {
         if (!(frobenius2 > 0)) {
             return v;
         }
-        double mu = TIKHONOV * frobenius2;
-        double[] u = new double[r * r];
+        double[] normal = new double[r * r];
         for (int i = 0; i < r; i++) {
             int row = i * r;
             Vec.axpy(g[i], m, row, v, 0, r);
             for (int p = 0; p < r; p++) {
                 double mip = m[row + p];
                 if (mip != 0) {
-                    Vec.axpy(mip, m, row + p, u, p * r + p, r - p);
+                    Vec.axpy(mip, m, row, normal, p * r, p + 1);
                 }
             }
         }
-        for (int p = 0; p < r; p++) {
-            u[p * r + p] += mu;
+        Cholesky factor = Cholesky.factor(normal, r, TIKHONOV * frobenius2, 0.0);
+        for (double shift = 10 * TIKHONOV * frobenius2; !factor.isPositiveDefinite(); shift *= 10) {
+            factor = Cholesky.factor(normal, r, shift, 0.0);
         }
-        for (int k = 0; k < r; k++) {
-            int rk = k * r;
-            // In exact arithmetic every Cholesky pivot of M^T M + mu I is at least mu.
-            double ukk = Math.sqrt(Math.max(u[rk + k], mu));
-            u[rk + k] = ukk;
-            Vec.scale(1 / ukk, u, rk + k + 1, u, rk + k + 1, r - k - 1);
-            for (int i = k + 1; i < r; i++) {
-                Vec.axpy(-u[rk + i], u, rk + i, u, i * r + i, r - i);
-            }
-        }
-        for (int k = 0; k < r; k++) {
-            int rk = k * r;
-            v[k] /= u[rk + k];
-            Vec.axpy(-v[k], u, rk + k + 1, v, k + 1, r - k - 1);
-        }
-        for (int k = r - 1; k >= 0; k--) {
-            int rk = k * r;
-            v[k] = (v[k] - Vec.dot(u, rk + k + 1, v, k + 1, r - k - 1)) / u[rk + k];
-        }
+        factor.solveInPlace(v);
         return v;
     }
 }
