@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
- * Decision-focused learning with a nonconvex bilinear decision model (brief, section 6.2): predict
+ * Decision-focused learning with a nonconvex bilinear decision model: predict
  * {@code theta = (c, d)} from features {@code u} and decide
  * {@code z(theta) = argmin_{x in C(k_x), y in C(k_y)} c^T x + d^T y + x^T Q y + mu/2 ||z||^2}
  * ({@link BilinearProblem}; {@code C(k) = {[0, 1]^n, 1^T v = k}}, {@code Q} indefinite).

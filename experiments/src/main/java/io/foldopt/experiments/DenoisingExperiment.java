@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Learning the operator of total-variation denoising (OptNet's denoising task, brief section 6.4): from
+ * Learning the operator of total-variation denoising (OptNet's denoising task): from
  * pairs of noisy signals {@code y} and clean signals {@code x_true} ({@link PiecewiseConstantSignals}, noise
  * 0.2), learn {@code D (n - 1, n)} in
  *

@@ -22,7 +22,7 @@ import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
- * Top-k multilabel classification (brief, section 6.5) with the LML layer
+ * Top-k multilabel classification with the LML layer
  * {@code x*(c) = argmax c^T x + eps H_b(x) s.t. 0 <= x <= 1, 1^T x = k} on the scores {@code c} of an MLP,
  * against its folded reproductions ({@link BinaryEntropyTopK}).
  *

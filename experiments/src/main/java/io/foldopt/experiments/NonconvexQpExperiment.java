@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Decision-focused learning through a nonconvex QP (brief, section 6.1): predict the sine weights {@code p} of
+ * Decision-focused learning through a nonconvex QP: predict the sine weights {@code p} of
  * {@code min_y 1/2 y^T Q y + p^T sin(y) s.t. A y = b, G y <= h} ({@link NonconvexQp}, the DC3 instance) from
  * features, and decide with the local solution {@code y*(p_hat)}.
  *

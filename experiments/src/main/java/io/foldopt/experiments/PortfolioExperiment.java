@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Decision-focused learning of a risk-constrained portfolio (brief, section 6.3): a model predicts the
+ * Decision-focused learning of a risk-constrained portfolio: a model predicts the
  * returns {@code c_hat (n)} of {@code n} assets from {@code p = 5} features, and the decision is
  * {@code x*(c_hat) = argmax c_hat^T x - 0.1 ||x||^2 s.t. x^T Sigma x <= gamma, 1^T x <= 1, x >= 0}
  * ({@link PortfolioProblem}), on data of Elmachtoub and Grigas' kind ({@link PortfolioData}, tau = 0.1).
