@@ -19,8 +19,8 @@ import java.util.Arrays;
  *       {@code nu} by bisection; coordinates at the upper bound 1 are fixed (zero derivative).
  * </ul>
  * The multiplier is found in the scaled space {@code z = (c - c_(k)) / eps} ({@code c_(k)} the k-th largest
- * score) by bisection over the bits of a double, so neither a huge or tiny {@code eps} nor huge scores can
- * overflow it or lose the constraint; tied scores get equal values ({@code c = (1, 1, 0), k = 1} gives
+ * score) by Newton's method safeguarded by bisection over the bits of a double, so neither a huge or tiny
+ * {@code eps} nor huge scores can overflow it or lose the constraint; tied scores get equal values ({@code c = (1, 1, 0), k = 1} gives
  * {@code (1/2, 1/2, 0)} for every {@code eps}). {@link #check} verifies a solution independently.
  *
  * <p>In both, with {@code s_i = dx_i / d((c_i - nu))} on the free coordinates, the VJP is
@@ -29,7 +29,7 @@ import java.util.Arrays;
  * again throws {@link UnsupportedOperationException}.
  */
 public final class TopK {
-    /** Upper bound on the bisection steps: one per bit of a double. */
+    /** Bisection steps that close any bracket: one per bit of a double; also the budget of Newton steps. */
     private static final int BISECTION_STEPS = 64;
 
     private TopK() {}
@@ -180,10 +180,11 @@ public final class TopK {
 
     /**
      * Solves one instance in the scaled space {@code z_i = (c_i - c_(k)) / eps} ({@code c_(k)} the k-th largest
-     * score), where {@code x_i = phi(z_i - t)} with the scaled multiplier {@code t = (nu - c_(k)) / eps}: bisection
-     * on {@code t} for {@code sum_i x_i(t) = k} over the ordered bit patterns of the doubles of a bracket that
-     * always holds the root, so it ends at two adjacent doubles after at most 64 steps whatever the magnitudes of
-     * {@code c} and {@code eps}. Stores {@code x} and the unscaled slopes {@code w_i = eps dx_i/dc_i} at fixed
+     * score), where {@code x_i = phi(z_i - t)} with the scaled multiplier {@code t = (nu - c_(k)) / eps}: Newton's
+     * method on {@code sum_i x_i(t) = k} inside a bracket that always holds the root, with a bisection step over the
+     * ordered bit patterns of the bracket's doubles whenever the Newton point leaves it, so it ends at two adjacent
+     * doubles (at most 64 bisection steps whatever the magnitudes of {@code c} and {@code eps}; a few Newton steps
+     * in practice). Stores {@code x} and the unscaled slopes {@code w_i = eps dx_i/dc_i} at fixed
      * {@code nu}.
      */
     private static void solveInstance(double[] c, int off, int n, int k, double eps, Entropy entropy, double[] x,
@@ -204,16 +205,31 @@ public final class TopK {
         tLo = Math.max(tLo, -Double.MAX_VALUE);
         long lo = orderedBits(tLo);
         long hi = orderedBits(tHi);
-        // Invariant: sum(lo) >= k >= sum(hi) (the sum decreases in t).
-        while (hi - 1 > lo) {
-            long mid = (lo & hi) + ((lo ^ hi) >> 1);
-            if (sum(z, fromOrderedBits(mid), entropy) > k) {
-                lo = mid;
-            } else {
-                hi = mid;
+        // Invariant: sum(lo) >= k >= sum(hi) (the sum decreases in t). Newton steps on sum(t) = k while they stay
+        // strictly inside the bracket, bisection over the ordered bits otherwise; when Newton has converged, its
+        // point and a neighbour close the bracket to two adjacent doubles. After BISECTION_STEPS steps only
+        // bisection remains, which bounds the steps by 2 BISECTION_STEPS.
+        double[] slope = new double[1];
+        double t = 0.5 * fromOrderedBits(lo) + 0.5 * fromOrderedBits(hi);
+        for (int step = 0; hi - 1 > lo; step++) {
+            long bits = orderedBits(t);
+            if (bits <= lo || bits >= hi || step >= BISECTION_STEPS) {
+                bits = (lo & hi) + ((lo ^ hi) >> 1);
+                t = fromOrderedBits(bits);
             }
+            double excess = sumAndSlope(z, t, entropy, slope) - k;
+            if (excess > 0) {
+                lo = bits;
+            } else {
+                hi = bits;
+            }
+            double newton = slope[0] > 0 ? t + excess / slope[0] : Double.NaN;
+            if (newton == t) {
+                newton = fromOrderedBits(excess > 0 ? bits + 1 : bits - 1);
+            }
+            t = newton;
         }
-        double t = fromOrderedBits(hi);
+        t = fromOrderedBits(hi);
         double tBelow = fromOrderedBits(lo);
         if (Math.abs(sum(z, tBelow, entropy) - k) < Math.abs(sum(z, t, entropy) - k)) {
             t = tBelow;
@@ -262,6 +278,29 @@ public final class TopK {
     /** @return the double of {@link #orderedBits(double)} */
     private static double fromOrderedBits(long ordered) {
         return Double.longBitsToDouble(ordered >= 0 ? ordered : Long.MIN_VALUE - ordered);
+    }
+
+    /**
+     * @return {@code sum_i phi(z_i - t)}, and in {@code slope[0]} its rate of decrease in {@code t},
+     *     {@code sum_i phi'(z_i - t)}
+     */
+    private static double sumAndSlope(double[] z, double t, Entropy entropy, double[] slope) {
+        double s = 0;
+        double d = 0;
+        for (double zi : z) {
+            double u = zi - t;
+            if (entropy == Entropy.BINARY) {
+                double x = sigmoid(u);
+                s += x;
+                d += x * (1 - x);
+            } else {
+                double e = Math.exp(u - 1);
+                s += Math.min(1.0, e);
+                d += e < 1.0 ? e : 0.0;
+            }
+        }
+        slope[0] = d;
+        return s;
     }
 
     /** @return {@code sum_i phi(z_i - t)} */
