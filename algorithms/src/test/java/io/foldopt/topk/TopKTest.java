@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.foldopt.autodiff.Var;
 import io.foldopt.check.GradientCheck;
 import io.foldopt.tensor.Tensor;
+import io.foldopt.status.Status;
 import io.foldopt.topk.TopK.Entropy;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,6 +44,27 @@ class TopKTest {
                 }
             }
             assertEquals(K, sum, 1e-12);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Entropy.class)
+    void solutionsPassTheIndependentCheckFromTinyToHugeScoresAndTemperatures(Entropy entropy) {
+        // The multiplier's search (Newton steps inside a bisection bracket) over scores and eps that differ by up to
+        // 300 orders of magnitude.
+        int n = 40;
+        for (double scale : new double[] {1e-300, 1e-8, 1, 30, 1e6, 1e300}) {
+            for (double eps : new double[] {1e-300, 1e-3, 1, 100, 1e300}) {
+                Tensor c = Tensor.randn(new SplittableRandom(3), B, n).map(v -> scale * v);
+                Tensor x = TopK.layer(Var.constant(c), K, eps, entropy).value();
+                for (int b = 0; b < B; b++) {
+                    double[] cb = java.util.Arrays.copyOfRange(c.data(), b * n, (b + 1) * n);
+                    double[] xb = java.util.Arrays.copyOfRange(x.data(), b * n, (b + 1) * n);
+                    TopK.Check check = TopK.check(cb, xb, K, eps, entropy);
+                    assertEquals(Status.OPTIMAL, check.status(), "scale " + scale + ", eps " + eps + ", instance "
+                            + b + ": " + check);
+                }
+            }
         }
     }
 
