@@ -15,11 +15,9 @@ import io.foldopt.nn.Losses;
 import io.foldopt.nn.Mlp;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
-import java.util.stream.IntStream;
 
 /**
  * Top-k multilabel classification with the LML layer
@@ -160,10 +158,24 @@ public final class MultilabelExperiment implements Experiment {
         return sum / rows;
     }
 
-    /** @return the indices of the {@code count} largest entries (ties to the lower index) */
+    /**
+     * @return the indices of the {@code count} largest entries, largest first (ties to the lower index, NaN after
+     *     every number), by {@code count} selection passes
+     */
     private static int[] topIndices(double[] values, int count) {
-        return IntStream.range(0, values.length).boxed()
-                .sorted(Comparator.comparingDouble((Integer j) -> -values[j]).thenComparingInt(j -> j))
-                .limit(count).mapToInt(Integer::intValue).toArray();
+        int[] top = new int[Math.min(count, values.length)];
+        boolean[] taken = new boolean[values.length];
+        for (int r = 0; r < top.length; r++) {
+            int best = -1;
+            for (int j = 0; j < values.length; j++) {
+                if (!taken[j] && (best < 0 || Double.isNaN(values[best]) && !Double.isNaN(values[j])
+                        || values[j] > values[best])) {
+                    best = j;
+                }
+            }
+            taken[best] = true;
+            top[r] = best;
+        }
+        return top;
     }
 }
