@@ -33,7 +33,8 @@ import java.util.Locale;
  * backward wall-clock times, the iterations, and the relative error of the gradient
  * {@code (d x* / d c)^T g} against that of the direct method.
  *
- * <p>Each row runs its forward and backward once to warm up and then {@code repeat} times; the
+ * <p>Each row runs its forward and backward {@value #WARMUP_RUNS} times to warm up (the JIT compiles the kernels
+ * on the same cores meanwhile) and then {@code repeat} times; the
  * times reported are the medians of those runs, the gradient and iterations the last run's. A folded
  * row's forward is the black-box solve plus the recording of one step; an unrolled row's forward is
  * the recording of its {@code K} steps from {@code x = 0}.
@@ -43,6 +44,8 @@ public final class BackwardBenchmark {
     public static final List<BatchedLinearSolver> METHODS =
             List.of(BatchedLinearSolver.LFPI, BatchedLinearSolver.GMRES, BatchedLinearSolver.BICGSTAB,
                     BatchedLinearSolver.DIRECT);
+    /** Untimed runs of a row before its timed ones. */
+    public static final int WARMUP_RUNS = 5;
     /** The unrolling depths {@code K} compared with the folded layer, in row order. */
     public static final List<Integer> UNROLLED_STEPS = List.of(100, 1000);
 
@@ -55,7 +58,7 @@ public final class BackwardBenchmark {
      * @param batch number of instances
      * @param seed seed of the problem, parameters and cotangent
      * @param tolerance relative residual tolerance of the backward solves
-     * @param repeat timed runs per row, after one warm-up run
+     * @param repeat timed runs per row, after the warm-up runs
      */
     public record Config(int n, int batch, long seed, double tolerance, int repeat) {
         /** Validates the settings. */
@@ -210,8 +213,9 @@ public final class BackwardBenchmark {
     }
 
     /**
-     * Runs the layer's forward and backward once to warm up, then {@code repeat} timed times (none: the warm-up's
-     * gradient only), with the flops of the backward's dense products ({@link Kernels#productFlops()}).
+     * Runs the layer's forward and backward {@value #WARMUP_RUNS} times to warm up, then {@code repeat} timed times
+     * (none: one untimed run, for its gradient only), with the flops of the backward's dense products
+     * ({@link Kernels#productFlops()}).
      */
     private static Timing time(OptimizationLayer layer, AnchorSetup setup, int repeat) {
         double[] forward = new double[Math.max(1, repeat)];
@@ -219,7 +223,7 @@ public final class BackwardBenchmark {
         double[] cpu = new double[Math.max(1, repeat)];
         long flops = 0;
         Tensor gradient = null;
-        for (int run = -1; run < repeat; run++) {
+        for (int run = repeat > 0 ? -WARMUP_RUNS : -1; run < repeat; run++) {
             Var c = Var.param(setup.c());
             long t0 = System.nanoTime();
             Var x = layer.apply(c);
