@@ -2,29 +2,39 @@ package io.foldopt.parallel;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
- * Runs the independent iterations {@code i = 0..count-1} of a loop on a shared fork-join pool.
+ * Runs the independent iterations {@code i = 0..count-1} of a loop on the calling thread and a shared fork-join pool.
  *
- * <p>The number of worker threads is set once per process with {@link #setThreads(int)} (default:
- * all available processors). Loops whose total work, estimated by the caller in floating-point
- * operations, is below {@link #MIN_PARALLEL_WORK} run on the calling thread, so that small batches do
- * not pay the cost of a task hand-off. An exception thrown by an iteration reaches the caller as
- * thrown (the first one, if several iterations fail).
+ * <p>The number of threads is set once per process with {@link #setThreads(int)} (default: all available
+ * processors): the calling thread and {@code threads - 1} pool workers. A parallel loop is cut into a few chunks per
+ * thread; the caller and the workers take chunks from a shared counter until none is left, and the caller returns
+ * once every chunk is done, waiting for the last ones by spinning briefly, then parking. The caller works from the
+ * start, so a loop does not wait for a worker to wake up, and a worker that wakes up after the loop has ended finds
+ * nothing to do. Loops whose total work, estimated by the caller in floating-point operations, is below
+ * {@link #MIN_PARALLEL_WORK} run on the calling thread alone, as do loops started from a pool worker (nested loops).
+ * An exception thrown by an iteration reaches the caller as thrown (the first one, if several iterations fail).
  */
 public final class Parallel {
     /** Work (in flops) below which a loop runs sequentially on the calling thread. */
     public static final long MIN_PARALLEL_WORK = 1L << 16;
+    /** Chunks per thread of a parallel loop. */
+    private static final int CHUNKS_PER_THREAD = 4;
+    /** How long the caller spins for unfinished chunks before it parks. */
+    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
     private static volatile ForkJoinPool pool = newPool(Runtime.getRuntime().availableProcessors());
 
     private Parallel() {}
 
+    /** @return the pool of {@code threads - 1} workers (the caller is the other thread), null for one thread */
     private static ForkJoinPool newPool(int threads) {
-        return threads <= 1 ? null : new ForkJoinPool(threads);
+        return threads <= 1 ? null : new ForkJoinPool(threads - 1);
     }
 
     /**
@@ -43,10 +53,10 @@ public final class Parallel {
         }
     }
 
-    /** @return the number of threads parallel loops use */
+    /** @return the number of threads parallel loops use (the caller and the pool's workers) */
     public static int threads() {
         ForkJoinPool p = pool;
-        return p == null ? 1 : p.getParallelism();
+        return p == null ? 1 : p.getParallelism() + 1;
     }
 
     /**
@@ -65,18 +75,18 @@ public final class Parallel {
             }
             return;
         }
-        int chunks = Math.min(count, p.getParallelism() * 4);
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        p.invoke(new Range(0, count, Math.max(1, count / chunks), i -> {
-            try {
-                body.accept(i);
-            } catch (RuntimeException e) {
-                failure.compareAndSet(null, e);
-            }
-        }));
-        // Rethrown here, as thrown: the fork-join pool would hand the caller a copy without its message.
-        RuntimeException e = failure.get();
-        if (e != null) {
+        Loop loop = new Loop(count, Math.min(count, (p.getParallelism() + 1) * CHUNKS_PER_THREAD), body);
+        for (int w = 0; w < p.getParallelism(); w++) {
+            p.execute(loop::work);
+        }
+        loop.work();
+        loop.awaitChunks();
+        // Rethrown here, as thrown, whichever thread ran the failing iteration.
+        Throwable t = loop.failure.get();
+        if (t instanceof RuntimeException e) {
+            throw e;
+        }
+        if (t instanceof Error e) {
             throw e;
         }
     }
@@ -107,30 +117,51 @@ public final class Parallel {
         forEach(ranges, workPerIteration * size, r -> body.accept(r * size, Math.min(count, (r + 1) * size)));
     }
 
-    private static final class Range extends RecursiveAction {
-        private static final long serialVersionUID = 1L;
-        private final int lo;
-        private final int hi;
-        private final int grain;
-        private final transient IntConsumer body;
+    /** The shared state of one parallel loop: chunks taken from a counter by the caller and the workers. */
+    private static final class Loop {
+        private final int count;
+        private final int chunks;
+        private final IntConsumer body;
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger finished = new AtomicInteger();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private final Thread caller = Thread.currentThread();
 
-        Range(int lo, int hi, int grain, IntConsumer body) {
-            this.lo = lo;
-            this.hi = hi;
-            this.grain = grain;
+        Loop(int count, int chunks, IntConsumer body) {
+            this.count = count;
+            this.chunks = chunks;
             this.body = body;
         }
 
-        @Override
-        protected void compute() {
-            if (hi - lo <= grain) {
-                for (int i = lo; i < hi; i++) {
-                    body.accept(i);
+        /** Runs chunks until none is left; chunk {@code c} holds the iterations {@code [c count / chunks, ...)}. */
+        void work() {
+            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+                int from = (int) ((long) count * c / chunks);
+                int to = (int) ((long) count * (c + 1) / chunks);
+                try {
+                    for (int i = from; i < to; i++) {
+                        body.accept(i);
+                    }
+                } catch (RuntimeException | Error e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    if (finished.incrementAndGet() == chunks) {
+                        LockSupport.unpark(caller);
+                    }
                 }
-                return;
             }
-            int mid = (lo + hi) >>> 1;
-            invokeAll(new Range(lo, mid, grain, body), new Range(mid, hi, grain, body));
+        }
+
+        /** Returns once every chunk has finished: spins for a while, then parks until the last chunk unparks it. */
+        void awaitChunks() {
+            long spinUntil = System.nanoTime() + SPIN_NANOS;
+            while (finished.get() < chunks) {
+                if (System.nanoTime() < spinUntil) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.parkNanos(this, SPIN_NANOS);
+                }
+            }
         }
     }
 }

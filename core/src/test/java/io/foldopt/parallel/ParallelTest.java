@@ -1,12 +1,19 @@
 package io.foldopt.parallel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
-/** Range loops cover every iteration exactly once. */
+/** Parallel loops cover every iteration exactly once, on the caller and the pool, and rethrow failures as thrown. */
 class ParallelTest {
+    private static final long PARALLEL = Parallel.MIN_PARALLEL_WORK;
+
     @Test
     void forRangesCoversEachIterationOnce() {
         for (int count : new int[] {0, 1, 7, 1000, 100_003}) {
@@ -19,6 +26,88 @@ class ParallelTest {
             for (int i = 0; i < count; i++) {
                 assertEquals(1, hits.get(i), "iteration " + i + " of " + count);
             }
+        }
+    }
+
+    @Test
+    void forEachCoversEachIterationOnceAtEveryThreadCount() {
+        int threads = Parallel.threads();
+        try {
+            for (int t : new int[] {1, 2, 3}) {
+                Parallel.setThreads(t);
+                assertEquals(t, Parallel.threads());
+                for (int count : new int[] {2, 3, 11, 1000}) {
+                    AtomicIntegerArray hits = new AtomicIntegerArray(count);
+                    Parallel.forEach(count, PARALLEL, hits::incrementAndGet);
+                    for (int i = 0; i < count; i++) {
+                        assertEquals(1, hits.get(i), t + " threads, iteration " + i + " of " + count);
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(threads);
+        }
+    }
+
+    @Test
+    void theCallerAndAWorkerBothRunIterations() {
+        int threads = Parallel.threads();
+        try {
+            Parallel.setThreads(2);
+            Set<Thread> seen = ConcurrentHashMap.newKeySet();
+            // Each iteration waits until two threads have taken part, or a second, whichever comes first.
+            Parallel.forEach(8, PARALLEL, i -> {
+                seen.add(Thread.currentThread());
+                long until = System.nanoTime() + 1_000_000_000L;
+                while (seen.size() < 2 && System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+            });
+            assertEquals(2, seen.size());
+            assertTrue(seen.contains(Thread.currentThread()), "the calling thread runs chunks too");
+        } finally {
+            Parallel.setThreads(threads);
+        }
+    }
+
+    @Test
+    void failuresReachTheCallerAsThrownFromAnyThread() {
+        int threads = Parallel.threads();
+        try {
+            Parallel.setThreads(2);
+            for (int failing : new int[] {0, 7}) {
+                IllegalArgumentException thrown = new IllegalArgumentException("iteration " + failing);
+                IllegalArgumentException caught = assertThrows(IllegalArgumentException.class,
+                        () -> Parallel.forEach(8, PARALLEL, i -> {
+                            if (i == failing) {
+                                throw thrown;
+                            }
+                        }));
+                assertSame(thrown, caught);
+            }
+            AssertionError error = new AssertionError("an error");
+            assertSame(error, assertThrows(AssertionError.class, () -> Parallel.forEach(8, PARALLEL, i -> {
+                if (i == 5) {
+                    throw error;
+                }
+            })));
+        } finally {
+            Parallel.setThreads(threads);
+        }
+    }
+
+    @Test
+    void nestedLoopsFinish() {
+        int threads = Parallel.threads();
+        try {
+            Parallel.setThreads(2);
+            AtomicIntegerArray hits = new AtomicIntegerArray(64);
+            Parallel.forEach(8, PARALLEL, i -> Parallel.forEach(8, PARALLEL, j -> hits.incrementAndGet(8 * i + j)));
+            for (int k = 0; k < 64; k++) {
+                assertEquals(1, hits.get(k), "iteration " + k);
+            }
+        } finally {
+            Parallel.setThreads(threads);
         }
     }
 }
