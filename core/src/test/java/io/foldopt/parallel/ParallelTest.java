@@ -14,6 +14,17 @@ import org.junit.jupiter.api.Test;
 class ParallelTest {
     private static final long PARALLEL = Parallel.MIN_PARALLEL_WORK;
 
+    /** Runs {@code body} with {@code threads} threads, then restores the previous setting. */
+    private static void withThreads(int threads, Runnable body) {
+        int previous = Parallel.threads();
+        Parallel.setThreads(threads);
+        try {
+            body.run();
+        } finally {
+            Parallel.setThreads(previous);
+        }
+    }
+
     @Test
     void forRangesCoversEachIterationOnce() {
         for (int count : new int[] {0, 1, 7, 1000, 100_003}) {
@@ -31,29 +42,24 @@ class ParallelTest {
 
     @Test
     void forEachCoversEachIterationOnceAtEveryThreadCount() {
-        int threads = Parallel.threads();
-        try {
-            for (int t : new int[] {1, 2, 3}) {
-                Parallel.setThreads(t);
-                assertEquals(t, Parallel.threads());
+        for (int t : new int[] {1, 2, 3}) {
+            int threads = t;
+            withThreads(threads, () -> {
+                assertEquals(threads, Parallel.threads());
                 for (int count : new int[] {2, 3, 11, 1000}) {
                     AtomicIntegerArray hits = new AtomicIntegerArray(count);
                     Parallel.forEach(count, PARALLEL, hits::incrementAndGet);
                     for (int i = 0; i < count; i++) {
-                        assertEquals(1, hits.get(i), t + " threads, iteration " + i + " of " + count);
+                        assertEquals(1, hits.get(i), threads + " threads, iteration " + i + " of " + count);
                     }
                 }
-            }
-        } finally {
-            Parallel.setThreads(threads);
+            });
         }
     }
 
     @Test
     void theCallerAndAWorkerBothRunIterations() {
-        int threads = Parallel.threads();
-        try {
-            Parallel.setThreads(2);
+        withThreads(2, () -> {
             Set<Thread> seen = ConcurrentHashMap.newKeySet();
             // Each iteration waits until two threads have taken part, or a second, whichever comes first.
             Parallel.forEach(8, PARALLEL, i -> {
@@ -65,16 +71,12 @@ class ParallelTest {
             });
             assertEquals(2, seen.size());
             assertTrue(seen.contains(Thread.currentThread()), "the calling thread runs chunks too");
-        } finally {
-            Parallel.setThreads(threads);
-        }
+        });
     }
 
     @Test
     void failuresReachTheCallerAsThrownFromAnyThread() {
-        int threads = Parallel.threads();
-        try {
-            Parallel.setThreads(2);
+        withThreads(2, () -> {
             for (int failing : new int[] {0, 7}) {
                 IllegalArgumentException thrown = new IllegalArgumentException("iteration " + failing);
                 IllegalArgumentException caught = assertThrows(IllegalArgumentException.class,
@@ -91,23 +93,17 @@ class ParallelTest {
                     throw error;
                 }
             })));
-        } finally {
-            Parallel.setThreads(threads);
-        }
+        });
     }
 
     @Test
     void nestedLoopsFinish() {
-        int threads = Parallel.threads();
-        try {
-            Parallel.setThreads(2);
+        withThreads(2, () -> {
             AtomicIntegerArray hits = new AtomicIntegerArray(64);
             Parallel.forEach(8, PARALLEL, i -> Parallel.forEach(8, PARALLEL, j -> hits.incrementAndGet(8 * i + j)));
             for (int k = 0; k < 64; k++) {
                 assertEquals(1, hits.get(k), "iteration " + k);
             }
-        } finally {
-            Parallel.setThreads(threads);
-        }
+        });
     }
 }
