@@ -14,8 +14,9 @@ import io.foldopt.status.Status;
  * @param derivative how the VJP of this instance is computed
  * @param conditionNumber the estimated 1-norm condition number of the (equilibrated) active-set KKT matrix the
  *     VJP solves with, or, for a VJP through the Schur complement, {@code kappa(P)} times that of the scaled
- *     Schur complement {@code D C_S P^{-1} C_S^T D} (see {@link DifferentiableQp}): infinity if it is numerically singular ({@link QpDerivative#REGULARIZED}), NaN if no
- *     matrix was factored ({@link QpDerivative#NOT_RECORDED}, {@link QpDerivative#ZERO})
+ *     Schur complement {@code D C_S P^{-1} C_S^T D} (see {@link DifferentiableQp}): infinity if it is numerically
+ *     singular ({@link QpDerivative#REGULARIZED}), NaN if no matrix was factored ({@link QpDerivative#NOT_RECORDED},
+ *     {@link QpDerivative#ZERO})
  */
 public record QpInstanceReport(Status status, int iterations, double kktResidual, int activeConstraints,
         int weaklyActive, QpDerivative derivative, double conditionNumber) {

@@ -64,7 +64,8 @@ class ActiveSetQpTest {
             double violation = Vec.dot(c, i * R, sol.d(), 0, R) - s[i];
             assertTrue(violation <= 1e-12, "constraint " + i + " violated by " + violation);
         }
-        assertTrue(Math.abs(Vec.dot(c, 0, sol.d(), 0, R) - s[0]) <= 1e-12, "constraint 0 at its bound: " + (Vec.dot(c, 0, sol.d(), 0, R) - s[0]));
+        double gap = Vec.dot(c, 0, sol.d(), 0, R) - s[0];
+        assertTrue(Math.abs(gap) <= 1e-12, "constraint 0 at its bound: " + gap);
     }
 
     /** @return {@code ||a - b|| / ||b||} */

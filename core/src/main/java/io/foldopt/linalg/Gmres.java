@@ -14,9 +14,9 @@ import java.util.Arrays;
  * ({@link Vec#dots}, {@link Vec#subtractCombination}); the pass is repeated once (selective reorthogonalization,
  * Daniel, Gragg, Kaufman and Stewart) when the norm of {@code w} falls below {@value #REORTHOGONALIZE} of its norm
  * before, the severe cancellation in which one classical pass loses orthogonality. Loss of orthogonality could only
- * slow convergence, never fake it: every cycle ends with the true residual. The Hessenberg matrix is reduced to triangular form {@code R}
- * by Givens rotations as it grows, so that {@code |gamma_{k}|}, the last entry of the rotated {@code beta e_1}, is the
- * residual norm of the minimizer over {@code x_0 + K_k}.
+ * slow convergence, never fake it: every cycle ends with the true residual. The Hessenberg matrix is reduced to
+ * triangular form {@code R} by Givens rotations as it grows, so that {@code |gamma_{k}|}, the last entry of the
+ * rotated {@code beta e_1}, is the residual norm of the minimizer over {@code x_0 + K_k}.
  *
  * <p>An instance stops extending when its estimate is at most {@code tol ||g||}, its budget is spent, or its Arnoldi
  * process breaks down. At the end of the cycle it solves {@code R y = gamma}, updates {@code v += V y} and computes
