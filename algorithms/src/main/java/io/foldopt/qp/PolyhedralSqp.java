@@ -51,8 +51,8 @@ import java.util.Arrays;
  * slows it to linear, so an <b>active-set polish</b> finishes: once the KKT residual is below
  * {@code 1e-4 max(1, ||grad f||_inf)}, the QP's working set {@code W} is fixed and Newton's method with the exact
  * Hessian is run on {@code Z^T grad f(x) + (G_W Z)^T lambda_W = 0, G_W x = h_W}; its point is accepted if it meets
- * the tolerance (feasibility and {@code lambda >= 0} included) without increasing {@code f}, which gives residuals at the level
- * of rounding errors; otherwise SQP continues.
+ * the tolerance (feasibility and {@code lambda >= 0} included) without increasing {@code f}, which gives residuals
+ * at the level of rounding errors; otherwise SQP continues.
  *
  * <p>The KKT residual is the largest of the infinity norms of {@code grad f + A^T nu + G^T lambda},
  * {@code A x - b}, {@code max(G x - h, 0)}, {@code max(-lambda, 0)} and {@code lambda_i (h - G x)_i}. Instances

@@ -21,7 +21,8 @@ import java.util.Arrays;
  * The multiplier is found in the scaled space {@code z = (c - c_(k)) / eps} ({@code c_(k)} the k-th largest
  * score) by Newton's method safeguarded by bisection over the bits of a double, so neither a huge or tiny
  * {@code eps} nor huge scores can overflow it or lose the constraint; tied scores get equal values
- * ({@code c = (1, 1, 0), k = 1} gives {@code (1/2, 1/2, 0)} for every {@code eps}). {@link #check} verifies a solution independently.
+ * ({@code c = (1, 1, 0), k = 1} gives {@code (1/2, 1/2, 0)} for every {@code eps}). {@link #check} verifies a
+ * solution independently.
  *
  * <p>In both, with {@code s_i = dx_i / d((c_i - nu))} on the free coordinates, the VJP is
  * {@code dL/dc_i = s_i (g_i - sum_j s_j g_j / sum_j s_j)}: differentiating
