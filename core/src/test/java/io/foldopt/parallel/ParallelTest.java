@@ -61,10 +61,11 @@ class ParallelTest {
     void theCallerAndAWorkerBothRunIterations() {
         withThreads(2, () -> {
             Set<Thread> seen = ConcurrentHashMap.newKeySet();
-            // Each iteration waits until two threads have taken part, or a second, whichever comes first.
+            // Each iteration waits until two threads have taken part, or ten seconds (a worker on a loaded machine may be
+            // slow to wake), whichever comes first.
             Parallel.forEach(8, PARALLEL, i -> {
                 seen.add(Thread.currentThread());
-                long until = System.nanoTime() + 1_000_000_000L;
+                long until = System.nanoTime() + 10_000_000_000L;
                 while (seen.size() < 2 && System.nanoTime() < until) {
                     Thread.onSpinWait();
                 }
