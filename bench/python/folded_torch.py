@@ -2,9 +2,9 @@
 
 Written for foldopt's benchmarks (not taken from any other project). A folded layer, built the way the fold-opt
 reference builds one: the forward solver runs without a graph; the backward pass records one update step
-u = U(x*, params) at the solution, solves (I - dU/dx)^T v = g by batched GMRES with autograd VJPs of that step, and
-returns (dU/dparams)^T v. GMRES is anchor_backward.gmres (restarted, lockstep over the batch, Givens rotations;
-an instance stops extending its basis once it meets the tolerance).
+u = U(x*, params) at the solution, solves (I - dU/dx)^T v = g by batched GMRES (or LFPI) with autograd VJPs of that
+step, and returns (dU/dparams)^T v. GMRES is anchor_backward.gmres (restarted, lockstep over the batch, Givens
+rotations; an instance stops extending its basis once it meets the tolerance); LFPI is lfpi below.
 
 Also here: batched FISTA with adaptive restart on a fixed-point step (foldopt's forward solver, run in lockstep over
 the batch), the capped-simplex projection, a linear solve with a symmetric positive definite matrix whose inverse is
@@ -22,11 +22,13 @@ torch.set_default_dtype(torch.float64)
 
 
 class Folded(torch.autograd.Function):
-    """x* = solve(params) without a graph; backward by GMRES on (I - dU/dx)^T v = g through one recorded step.
+    """x* = solve(params) without a graph; backward by GMRES (or LFPI) on (I - dU/dx)^T v = g through one recorded
+    step.
 
     apply(solve, update, options, *params): solve(*params) -> x* (B, n) with params detached; update(x, *params) ->
-    U(x, params) (B, n), differentiable; options: dict with tol, restart, maxiter and a list 'iterations' that
-    receives each backward's GMRES iterations (the largest over the batch).
+    U(x, params) (B, n), differentiable; options: dict with tol, restart, maxiter, optionally solver ("gmres", the
+    default, or "lfpi") and a list 'iterations' that receives each backward's iterations (the largest over the
+    batch).
     """
 
     @staticmethod
@@ -50,13 +52,40 @@ class Folded(torch.autograd.Function):
             def matvec(v):
                 return v - torch.autograd.grad(u, xl, v, retain_graph=True)[0]
 
-            v, its = gmres(matvec, g, o["tol"], o["restart"], o["maxiter"])
+            if o.get("solver", "gmres") == "lfpi":
+                v, its = lfpi(matvec, g, o["tol"], o["maxiter"])
+            else:
+                v, its = gmres(matvec, g, o["tol"], o["restart"], o["maxiter"])
             o["iterations"].append(its)
             grads = torch.autograd.grad(u, [pl[i] for i in wanted], v) if wanted else []
         out = [None] * len(params)
         for i, gi in zip(wanted, grads):
             out[i] = gi
         return (None, None, None, *out)
+
+
+def lfpi(apply, rhs, tol, max_iterations):
+    """Solves apply(v) = rhs for every row by linear fixed-point iteration v <- v + (rhs - apply(v)) from v = 0 (with
+    apply(v) = v - Phi^T v this is v <- Phi^T v + rhs, foldopt's Lfpi), in lockstep over the batch; a row stops
+    changing once ||rhs - apply(v)|| <= tol ||rhs||. Returns the solutions and the largest number of iterations
+    (operator applications) over the batch; raises ArithmeticError on a non-finite residual or after max_iterations.
+    """
+    v = torch.zeros_like(rhs)
+    r = rhs.clone()
+    target = tol * rhs.norm(dim=1)
+    live = r.norm(dim=1) > target
+    iterations = 0
+    while bool(live.any()):
+        if iterations >= max_iterations:
+            raise ArithmeticError(f"LFPI did not converge in {max_iterations} iterations (tolerance {tol})")
+        v = v + torch.where(live[:, None], r, torch.zeros_like(r))
+        r = rhs - apply(v)
+        iterations += 1
+        norm = r.norm(dim=1)
+        if not bool(torch.isfinite(norm).all()):
+            raise ArithmeticError(f"LFPI diverged at iteration {iterations}")
+        live &= norm > target
+    return v, iterations
 
 
 def folded(solve, update, options, *params):

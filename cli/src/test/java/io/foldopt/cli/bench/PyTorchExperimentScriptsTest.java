@@ -36,6 +36,13 @@ class PyTorchExperimentScriptsTest {
         assertTrue(out.contains("folded-pgd: gradient matches central differences"), out);
     }
 
+    @Test
+    void foldedGradientOfThePortfolioScriptMatchesFiniteDifferences() throws Exception {
+        assumeModules("torch, cvxopt");
+        String out = runChecks("import portfolio_folded; portfolio_folded.check()");
+        assertTrue(out.contains("folded-sqp: gradient matches central differences"), out);
+    }
+
     private static void assumeModules(String modules) throws Exception {
         assumeTrue(Files.isExecutable(Path.of(PYTHON)), PYTHON + " is not installed");
         assumeTrue(Files.isDirectory(SCRIPTS), SCRIPTS + " is not present");
