@@ -20,7 +20,7 @@ instance's active set of its previous SQP step: solve the system of W, stop when
 nonnegative and the other constraints hold, else drop from W the negative multipliers and add the violated
 constraints, all instances in one batched solve per round; an instance that has not settled after 8 rounds (or whose
 system is singular) is solved by cvxopt.solvers.qp, whose active set (multiplier above slack) starts the rounds
-again, and if those do not settle either its cvxopt solution is taken as it is (counted in "fallbacks"). The SQP
+again, and if those do not settle either its cvxopt solution is taken as it is. The SQP
 runs full steps from z = 0 until ||z_{k+1} - z_k|| <= 1e-10 max(1, ||z_k||), at most 200 steps (foldopt's
 PortfolioProblem.solver(); foldopt iterates the batch in lockstep, here each instance stops at its own tolerance).
 Backward: the active set at z* (the QP solved again at z*, warm-started from the forward's last active set), one
@@ -37,13 +37,13 @@ of all training returns), Adam (lr 0.02), batch 32, loss the minibatch's mean no
 with the test set's mean normalized regret.
 
 Prints per epoch: CPU seconds (time.process_time, the whole process), wall seconds, the test regret, the mean LFPI
-iterations per backward (the batch's largest), the mean SQP steps per forward solve (the batch's largest) and the
-instance QPs per epoch that fell back to cvxopt.
+iterations per backward (the batch's largest), the mean SQP steps per forward solve (the batch's largest), the
+instance QPs per epoch solved by cvxopt ("cvxopt_qps") and of those the ones taken unpolished ("unpolished").
 
 Usage: python3 portfolio_folded.py [--epochs 2] [--threads 1] [--json] [--check]
   --check  asserts, at n = 6 with a tighter risk budget (so that every kind of constraint is active in some instances
            and inactive in others), that the layer's gradient matches central finite differences of w^T x*(c) for a
-           random w, then exits
+           random w, and that the active-set QP solve agrees with cvxopt's, then exits
 """
 import cvxopt
 import cvxopt.solvers
@@ -130,8 +130,9 @@ class Portfolio:
                     return d, lam, active
             for i in todo.tolist():
                 d[i], lam[i], active[i] = self.cvxopt_qp(tuple(t[i] for t in model))
+                counts["cvxopt_qps"] = counts.get("cvxopt_qps", 0) + 1
                 if attempt == 1:
-                    counts["fallbacks"] = counts.get("fallbacks", 0) + 1
+                    counts["unpolished"] = counts.get("unpolished", 0) + 1
         return d, lam, active
 
     @staticmethod
@@ -206,7 +207,7 @@ def train(method, epochs, seed=0):
     opt = torch.optim.Adam(net.parameters(), lr=LR, betas=(0.9, 0.999), eps=1e-8)
     options = new_options()
     g = torch.Generator().manual_seed(seed)
-    clocks, regrets, fallbacks = [], [], []
+    clocks, regrets, cvxopt_qps, unpolished = [], [], [], []
     for _ in range(epochs):
         perm = torch.randperm(train_count, generator=g)
         with EpochClock() as clock:
@@ -223,16 +224,18 @@ def train(method, epochs, seed=0):
                 regrets.append(float(regret(x, r[test], optimal[test])))
         clocks.append(clock)
         end_epoch(options)
-        fallbacks.append(options.pop("fallbacks", 0))
+        cvxopt_qps.append(options.pop("cvxopt_qps", 0))
+        unpolished.append(options.pop("unpolished", 0))
     out = epoch_summary(clocks, options, "normalized_regret", regrets)
     out["lfpi_iterations_per_epoch"] = out.pop("gmres_iterations_per_epoch")
     out["sqp_steps_per_epoch"] = out.pop("forward_iterations_per_epoch")
-    return {**out, "fallbacks": fallbacks}
+    return {**out, "cvxopt_qps": cvxopt_qps, "unpolished": unpolished}
 
 
 def check():
     """The folded gradient of w^T x*(c) in c against central differences, at n = 6 with gamma / 5, 12 instances whose
-    returns are scaled by factors in [0.1, 2] (so that the budget binds in some and not in others)."""
+    returns are scaled by factors in [0.1, 2] (so that the budget binds in some and not in others); and the
+    active-set QP solve against cvxopt's (to 1e-11) at z* / 2."""
     n, count = 6, 12
     _, r, sigma, gamma = portfolio_data(count, n, DEGREE, 5)
     problem = Portfolio(sigma, gamma / 5)
@@ -251,8 +254,20 @@ def check():
         z = problem.solve(c.detach(), options, state)
         active = state["active"]
         constraints = problem.model(z, c.detach())[1]
+        model = problem.model(0.5 * z, c.detach())
+        d, lam, qp_active = problem.qp(model, torch.zeros_like(active), {})
     assert bool((z[:, n:][active] > 1e-6).all()) and bool((constraints[~active] < -1e-6).all()), \
         "the check's solutions should be strictly complementary"
+    saved = dict(cvxopt.solvers.options)
+    cvxopt.solvers.options.update(abstol=1e-11, reltol=1e-11, feastol=1e-11)
+    try:
+        cvx = [problem.cvxopt_qp(tuple(t[i] for t in model)) for i in range(count)]
+    finally:
+        cvxopt.solvers.options.clear()
+        cvxopt.solvers.options.update(saved)
+    for i, (di, li, ai) in enumerate(cvx):
+        assert bool((ai == qp_active[i]).all()) and float((di - d[i]).abs().max()) <= 1e-6 and \
+            float((li - lam[i]).abs().max()) <= 1e-6, f"instance {i}: the active-set QP solve differs from cvxopt's"
     kinds = [int(active[:, 0].sum()), int(active[:, 1].sum()), int(active[:, 2:].sum())]
     assert 0 < kinds[0] < count and 0 < kinds[1] < count and 0 < kinds[2] < count * n, \
         f"the check's instances should have active and inactive constraints of every kind: {kinds}"
