@@ -14,14 +14,14 @@ reference builds a folded layer (folded_torch.Folded: forward solver without a g
 
 The step's QP is solved, and differentiated, through the KKT system of an active set W: with D = diag(1_W),
   [[H, J_g^T D], [D J_g, I - D]] [d; lambda] = [-grad f; -D g]
-(inactive multipliers zero), solved batched by torch.linalg.solve, so autograd differentiates it (in x, lambda_risk
+(inactive multipliers zero), solved batched by torch.linalg.solve_ex, so autograd differentiates it (in x, lambda_risk
 through H, and c). Forward (no graph): each instance's QP by a primal-dual active-set method warm-started from the
 instance's active set of its previous SQP step: solve the system of W, stop when the multipliers of W are
 nonnegative and the other constraints hold, else drop from W the negative multipliers and add the violated
 constraints, all instances in one batched solve per round; an instance that has not settled after 8 rounds (or whose
 system is singular) is solved by cvxopt.solvers.qp, whose active set (multiplier above slack) starts the rounds
-again, and if those do not settle either its cvxopt solution is taken as it is. The SQP
-runs full steps from z = 0 until ||z_{k+1} - z_k|| <= 1e-10 max(1, ||z_k||), at most 200 steps (foldopt's
+again, and if those do not settle either its cvxopt solution is taken as it is. The SQP runs full steps from
+z = 0 until ||z_{k+1} - z_k|| <= 1e-10 max(1, ||z_k||), at most 200 steps (foldopt's
 PortfolioProblem.solver(); foldopt iterates the batch in lockstep, here each instance stops at its own tolerance).
 Backward: the active set at z* (the QP solved again at z*, warm-started from the forward's last active set), one
 recorded step with it, LFPI to 1e-8 (at most 1000 iterations).
@@ -129,20 +129,20 @@ class Portfolio:
                 if len(todo) == 0:
                     return d, lam, active
             for i in todo.tolist():
-                d[i], lam[i], active[i] = self.cvxopt_qp(tuple(t[i] for t in model))
+                d[i], lam[i], active[i] = self.cvxopt_qp(tuple(t[i] for t in model), i)
                 counts["cvxopt_qps"] = counts.get("cvxopt_qps", 0) + 1
                 if attempt == 1:
                     counts["unpolished"] = counts.get("unpolished", 0) + 1
         return d, lam, active
 
     @staticmethod
-    def cvxopt_qp(model):
+    def cvxopt_qp(model, instance):
         """One instance's QP by cvxopt.solvers.qp: (d, lambda, active set {lambda_i > slack_i})."""
         grad, g, jg, h = model
         r = cvxopt.solvers.qp(cvxopt.matrix(h.numpy()), cvxopt.matrix(grad.numpy()), cvxopt.matrix(jg.numpy()),
                               cvxopt.matrix((-g).numpy()))
         if r["status"] != "optimal":
-            raise ArithmeticError(f"SQP step's QP: cvxopt status {r['status']}")
+            raise ArithmeticError(f"SQP step's QP of instance {instance}: cvxopt status {r['status']}")
         d, lam = torch.tensor(list(r["x"])), torch.tensor(list(r["z"]))
         return d, lam, lam > -(g + jg @ d)
 
@@ -172,7 +172,10 @@ class Portfolio:
         """U(z, c) = (x + d, lambda_QP), recorded, with the QP's active sets found (without a graph) at this z."""
         with torch.no_grad():
             _, _, active = self.qp(self.model(z.detach(), c.detach()), state["active"], {})
-        d, lam, _ = self.kkt(self.model(z, c), active)
+        d, lam, info = self.kkt(self.model(z, c), active)
+        if bool((info != 0).any()):
+            raise ArithmeticError(f"the KKT system of instance {int((info != 0).nonzero()[0])}'s active set at the "
+                                  "solution is singular (linearly dependent active constraints)")
         return torch.cat([z[:, :self.n] + d, lam], 1)
 
     def layer(self, c, options):
@@ -261,7 +264,7 @@ def check():
     saved = dict(cvxopt.solvers.options)
     cvxopt.solvers.options.update(abstol=1e-11, reltol=1e-11, feastol=1e-11)
     try:
-        cvx = [problem.cvxopt_qp(tuple(t[i] for t in model)) for i in range(count)]
+        cvx = [problem.cvxopt_qp(tuple(t[i] for t in model), i) for i in range(count)]
     finally:
         cvxopt.solvers.options.clear()
         cvxopt.solvers.options.update(saved)
