@@ -101,7 +101,7 @@ public final class OpenBlasGemm implements GemmBackend {
         }
         int liveRows = count;
         long work = (long) liveRows * inner * cols;
-        int chunks = work < Parallel.MIN_PARALLEL_WORK ? 1 : Math.min(liveRows, Parallel.threads());
+        int chunks = work < Parallel.MIN_PARALLEL_WORK ? 1 : Math.min(liveRows, Parallel.threadsHere());
         Parallel.forEach(chunks, work / chunks, ch -> {
             int r0 = (int) ((long) liveRows * ch / chunks);
             int r1 = (int) ((long) liveRows * (ch + 1) / chunks);

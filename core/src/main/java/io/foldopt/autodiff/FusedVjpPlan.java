@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
@@ -24,12 +25,19 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * one at the end, the last product accumulating straight into the result, and allocates nothing: its scratch
  * arrays are pooled, so a plan may be applied concurrently.
  *
+ * <p>When every array on the path has the leading (batch) dimension {@code B} of the output and every product acts
+ * on whole rows of one instance, the instances are independent through the plan ({@link #instances()} is {@code B}):
+ * it can then be applied to a contiguous part of the batch alone ({@link #apply(double[], double[], int, int)}).
+ *
  * <p>Made by {@link Autodiff#fusedPlan}, which falls back to none when an operation on the path has no such form
  * (use {@link VjpPlan} then).
  */
 public final class FusedVjpPlan {
     /** One term {@code coef * factor .* bases[base]}; a null factor is all ones. */
     private record Term(int base, double coef, double[] factor) {}
+
+    /** The terms of the products' sources (in product order) and of the result, for some of the instances. */
+    private record Part(Term[][] sources, Term[] result) {}
 
     /**
      * {@code target = scalar (sum of source terms) B^T} with {@code B^T} given as {@code matrixT (m, k)}, for
@@ -40,17 +48,22 @@ public final class FusedVjpPlan {
     private final int outputSize;
     private final int inputSize;
     private final Product[] products;
-    private final Term[] result;
     /** Length of each base array; base 0 is the incoming cotangent. */
     private final int[] baseSizes;
     private final int scratchSize;
+    /** B if instances are independent through the plan, else 1. */
+    private final int instances;
+    /** The terms for all instances. */
+    private final Part whole;
+    /** The terms with their factors cut to parts of the batch, by {@code (from << 32) | to}. */
+    private final Map<Long, Part> parts = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<double[][]> pool = new ConcurrentLinkedDeque<>();
 
-    private FusedVjpPlan(int outputSize, int inputSize, Product[] products, Term[] result, int[] baseSizes) {
+    private FusedVjpPlan(int outputSize, int inputSize, Product[] products, Term[] result, int[] baseSizes,
+            int batch) {
         this.outputSize = outputSize;
         this.inputSize = inputSize;
         this.products = products;
-        this.result = result;
         this.baseSizes = baseSizes;
         int scratch = 0;
         for (Product p : products) {
@@ -59,6 +72,44 @@ public final class FusedVjpPlan {
             }
         }
         this.scratchSize = scratch;
+        boolean rowwise = batch >= 1 && outputSize % batch == 0 && inputSize % batch == 0;
+        for (int size : baseSizes) {
+            rowwise &= size % batch == 0;
+        }
+        for (Product p : products) {
+            rowwise &= p.rows() % batch == 0;
+        }
+        this.instances = rowwise ? batch : 1;
+        Term[][] sources = new Term[products.length][];
+        for (int i = 0; i < products.length; i++) {
+            sources[i] = products[i].source();
+        }
+        this.whole = new Part(sources, result);
+    }
+
+    /** @return the terms of the instances {@code from .. to-1}: their factors cut to those instances' rows */
+    private Part part(int from, int to) {
+        if (from == 0 && to == instances) {
+            return whole;
+        }
+        return parts.computeIfAbsent(((long) from << 32) | to, key -> {
+            Term[][] sources = new Term[products.length][];
+            for (int i = 0; i < products.length; i++) {
+                sources[i] = cut(whole.sources()[i], from, to);
+            }
+            return new Part(sources, cut(whole.result(), from, to));
+        });
+    }
+
+    private Term[] cut(Term[] terms, int from, int to) {
+        Term[] out = new Term[terms.length];
+        for (int t = 0; t < terms.length; t++) {
+            double[] f = terms[t].factor();
+            int per = f == null ? 0 : f.length / instances;
+            out[t] = new Term(terms[t].base(), terms[t].coef(),
+                    f == null ? null : Arrays.copyOfRange(f, from * per, to * per));
+        }
+        return out;
     }
 
     /** @return the fused plan from {@code output} to {@code input}, or empty if an operation on the path has no form */
@@ -119,8 +170,10 @@ public final class FusedVjpPlan {
             }
         }
         Map<Integer, Term> in = inSlot < 0 || slots.get(inSlot) == null ? Map.of() : slots.get(inSlot);
+        int batch = output.value().rank() >= 1 && input.value().rank() >= 1
+                && output.value().dim(0) == input.value().dim(0) ? output.value().dim(0) : 1;
         return Optional.of(deferLastProducts(output.value().size(), input.value().size(), products,
-                new ArrayList<>(in.values()), baseSizes.stream().mapToInt(Integer::intValue).toArray()));
+                new ArrayList<>(in.values()), baseSizes.stream().mapToInt(Integer::intValue).toArray(), batch));
     }
 
     /**
@@ -128,7 +181,7 @@ public final class FusedVjpPlan {
      * into the result after the elementwise pass (saving a scratch array and a pass).
      */
     private static FusedVjpPlan deferLastProducts(int outputSize, int inputSize, List<Product> products,
-            List<Term> result, int[] baseSizes) {
+            List<Term> result, int[] baseSizes, int batch) {
         int[] uses = new int[baseSizes.length];
         for (Product p : products) {
             for (Term t : p.source()) {
@@ -151,7 +204,7 @@ public final class FusedVjpPlan {
         }
         ordered.addAll(deferred);
         return new FusedVjpPlan(outputSize, inputSize, ordered.toArray(new Product[0]), result.toArray(new Term[0]),
-                baseSizes);
+                baseSizes, batch);
     }
 
     /** Adds {@code t} to the terms of a cotangent, merging it with the term of the same base. */
@@ -194,15 +247,41 @@ public final class FusedVjpPlan {
     }
 
     /**
+     * @return the number {@code B} of instances (rows of the output's leading dimension) that the plan maps
+     *     independently, or 1 if it mixes them
+     */
+    public int instances() {
+        return instances;
+    }
+
+    /**
      * Writes {@code (dy/dx)^T g} into {@code out}.
      *
      * @param g the cotangent of the output, flat, of the output's size
      * @param out the cotangent of the input, flat, of the input's size; overwritten (must not be {@code g})
      */
     public void apply(double[] g, double[] out) {
-        if (g.length != outputSize || out.length != inputSize) {
+        apply(g, out, 0, instances);
+    }
+
+    /**
+     * Writes {@code (dy/dx)^T g} for the instances {@code from .. to-1} alone into {@code out}: {@code g} and
+     * {@code out} hold those instances' parts of the output's and the input's cotangents.
+     *
+     * @param g the cotangent of the instances' outputs, flat
+     * @param out the cotangent of the instances' inputs, flat; overwritten (must not be {@code g})
+     * @param from first instance, {@code 0 <= from < to}
+     * @param to end (exclusive) of the instances, at most {@link #instances()}
+     */
+    public void apply(double[] g, double[] out, int from, int to) {
+        if (from < 0 || to > instances || from >= to) {
+            throw new IllegalArgumentException("fused VJP: instances [" + from + ", " + to + ") of " + instances);
+        }
+        int part = to - from;
+        if (g.length != outputSize / instances * part || out.length != inputSize / instances * part) {
             throw new IllegalArgumentException("fused VJP: cotangent of length " + g.length + " and result of length "
-                    + out.length + ", expected " + outputSize + " and " + inputSize);
+                    + out.length + ", expected " + outputSize / instances * part + " and "
+                    + inputSize / instances * part);
         }
         if (g == out) {
             throw new IllegalArgumentException("fused VJP: the result must not be the cotangent array");
@@ -220,27 +299,30 @@ public final class FusedVjpPlan {
         ws[0] = g;
         double[] scratch = ws[baseSizes.length];
         boolean cleared = false;
-        for (Product p : products) {
+        Part terms = part(from, to);
+        for (int i = 0; i < products.length; i++) {
+            Product p = products[i];
             if (p.intoResult() && !cleared) {
-                combine(result, ws, out, out.length);
+                combine(terms.result(), ws, out, out.length);
                 cleared = true;
             }
             int cols = p.matrixT().dim(-2);
+            int rows = p.rows() / instances * part;
             double[] src;
             if (isDirect(p.source())) {
                 src = ws[p.source()[0].base()];
             } else {
                 src = scratch;
-                combine(p.source(), ws, src, p.rows() * cols);
+                combine(terms.sources()[i], ws, src, rows * cols);
             }
             double[] dst = p.intoResult() ? out : ws[p.target()];
             if (!p.intoResult()) {
-                Arrays.fill(dst, 0.0);
+                Arrays.fill(dst, 0, rows * p.matrixT().dim(-1), 0.0);
             }
-            Kernels.multiplyAdd(p.scalar(), src, 0, cols, p.matrixT(), dst, 0, p.matrixT().dim(-1), p.rows());
+            Kernels.multiplyAdd(p.scalar(), src, 0, cols, p.matrixT(), dst, 0, p.matrixT().dim(-1), rows);
         }
         if (!cleared) {
-            combine(result, ws, out, out.length);
+            combine(terms.result(), ws, out, out.length);
         }
         ws[0] = null;
         pool.offer(ws);
@@ -248,9 +330,9 @@ public final class FusedVjpPlan {
 
     /** {@code dst = sum_t coef_t factor_t .* bases[base_t]} on {@code [0, length)} (zero for no terms), in parallel. */
     private static void combine(Term[] terms, double[][] bases, double[] dst, int length) {
-        Parallel.forRanges(length, 2L * Math.max(1, terms.length), (from, to) -> {
+        Parallel.forRanges(length, 2L * Math.max(1, terms.length), (lo, hi) -> {
             if (terms.length == 0) {
-                Arrays.fill(dst, from, to, 0.0);
+                Arrays.fill(dst, lo, hi, 0.0);
                 return;
             }
             for (int t = 0; t < terms.length; t++) {
@@ -258,19 +340,19 @@ public final class FusedVjpPlan {
                 double[] f = terms[t].factor();
                 double[] b = bases[terms[t].base()];
                 if (t == 0 && f == null) {
-                    for (int k = from; k < to; k++) {
+                    for (int k = lo; k < hi; k++) {
                         dst[k] = c * b[k];
                     }
                 } else if (t == 0) {
-                    for (int k = from; k < to; k++) {
+                    for (int k = lo; k < hi; k++) {
                         dst[k] = c * f[k] * b[k];
                     }
                 } else if (f == null) {
-                    for (int k = from; k < to; k++) {
+                    for (int k = lo; k < hi; k++) {
                         dst[k] += c * b[k];
                     }
                 } else {
-                    for (int k = from; k < to; k++) {
+                    for (int k = lo; k < hi; k++) {
                         dst[k] += c * f[k] * b[k];
                     }
                 }

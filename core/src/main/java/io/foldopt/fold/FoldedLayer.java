@@ -236,16 +236,20 @@ public final class FoldedLayer implements OptimizationLayer {
 
     /**
      * @return {@code v -> v - Phi^T v} on {@code (batch, n)} arrays: through the fused VJP of the recorded step when
-     *     every operation on its path has a fusable form (no allocation per application), else its compiled plan
+     *     every operation on its path has a fusable form (no allocation per application; restricted to parts of the
+     *     batch, for solving them concurrently, when the instances are independent through it), else its compiled
+     *     plan
      */
     private static BatchedOperator identityMinusPhiT(Step step, int batch, int n) {
         Optional<FusedVjpPlan> fused = Autodiff.fusedPlan(step.output(), step.xLeaf());
         if (fused.isPresent()) {
             FusedVjpPlan phiT = fused.get();
-            return BatchedOperator.of(batch, n, (x, y) -> {
-                phiT.apply(x == y ? x.clone() : x, y);
+            BatchedOperator.RowAction action = (from, to, x, y) -> {
+                phiT.apply(x == y ? x.clone() : x, y, from, to);
                 difference(x, y, y);
-            });
+            };
+            return phiT.instances() == batch ? BatchedOperator.ofRows(batch, n, action)
+                    : BatchedOperator.of(batch, n, (x, y) -> action.apply(0, 1, x, y));
         }
         VjpPlan phiT = Autodiff.plan(new Var[] {step.output()}, new Var[] {step.xLeaf()});
         return BatchedOperator.of(batch, n, (x, y) -> {

@@ -41,9 +41,11 @@ public final class BiCgStab implements BatchedLinearSolver {
 
     @Override
     public BatchSolution solve(BatchedOperator a, double[] rhs, double[] initialGuess, SolverOptions options) {
-        SolveBatch s = SolveBatch.start(a, rhs, initialGuess, options);
-        new Run(s).run();
-        return s.finish(name());
+        return BatchParts.solve(a, rhs, initialGuess, options, (part, g, guess) -> {
+            SolveBatch s = SolveBatch.start(part, g, guess, options);
+            new Run(s).run();
+            return s.finish(name());
+        });
     }
 
     /**

@@ -77,9 +77,11 @@ public final class Gmres implements BatchedLinearSolver {
 
     @Override
     public BatchSolution solve(BatchedOperator a, double[] rhs, double[] initialGuess, SolverOptions options) {
-        SolveBatch s = SolveBatch.start(a, rhs, initialGuess, options);
-        new Run(s, restart).run();
-        return s.finish(name());
+        return BatchParts.solve(a, rhs, initialGuess, options, (part, g, guess) -> {
+            SolveBatch s = SolveBatch.start(part, g, guess, options);
+            new Run(s, restart).run();
+            return s.finish(name());
+        });
     }
 
     /** Workspace of one solve; instance {@code b} owns row {@code b} of every {@code B x n} array. */
@@ -149,13 +151,13 @@ public final class Gmres implements BatchedLinearSolver {
             int o = b * n;
             double beta = Vec.norm(r, o, n);
             if (s.meets(b, beta)) {
-                stop(b, Status.OPTIMAL, "");
+                stop(b, Status.OPTIMAL, "", beta);
             } else if (!Double.isFinite(beta)) {
-                stop(b, Status.NUMERICAL_FAILURE, SolveBatch.NON_FINITE);
+                stop(b, Status.NUMERICAL_FAILURE, SolveBatch.NON_FINITE, beta);
             } else if (pending[b] != null) {
-                stop(b, Status.NUMERICAL_FAILURE, pending[b]);
+                stop(b, Status.NUMERICAL_FAILURE, pending[b], beta);
             } else if (s.iterations[b] >= s.options.maxIterations()) {
-                stop(b, Status.ITERATION_LIMIT, "");
+                stop(b, Status.ITERATION_LIMIT, "", beta);
             } else {
                 Vec.scale(1 / beta, r, o, basis[0], o, n);
                 gamma[b * (m + 1)] = beta;
@@ -164,8 +166,9 @@ public final class Gmres implements BatchedLinearSolver {
             }
         }
 
-        private void stop(int b, Status status, String why) {
-            s.stop(b, status, why);
+        /** Ends instance b, whose true residual (of norm {@code beta}) is in {@code r}. */
+        private void stop(int b, Status status, String why, double beta) {
+            s.stop(b, status, why, beta);
             extending[b] = false;
             Arrays.fill(basis[0], b * n, (b + 1) * n, 0.0);
         }

@@ -34,6 +34,10 @@ public final class Lfpi implements BatchedLinearSolver {
 
     @Override
     public BatchSolution solve(BatchedOperator a, double[] rhs, double[] initialGuess, SolverOptions options) {
+        return BatchParts.solve(a, rhs, initialGuess, options, (part, g, guess) -> solveWhole(part, g, guess, options));
+    }
+
+    private BatchSolution solveWhole(BatchedOperator a, double[] rhs, double[] initialGuess, SolverOptions options) {
         SolveBatch s = SolveBatch.start(a, rhs, initialGuess, options);
         int n = s.dim;
         double[] x = s.x;
@@ -45,7 +49,7 @@ public final class Lfpi implements BatchedLinearSolver {
             if (s.active[b]) {
                 bestNorm[b] = Vec.norm(r, b * n, n);
                 if (s.meets(b, bestNorm[b])) {
-                    s.stop(b, Status.OPTIMAL);
+                    s.stop(b, Status.OPTIMAL, "", bestNorm[b]);
                 } else if (!Double.isFinite(bestNorm[b])) {
                     s.fail(b, SolveBatch.NON_FINITE);
                 }
@@ -66,10 +70,10 @@ public final class Lfpi implements BatchedLinearSolver {
                 double norm = Vec.norm(r, o, n);
                 s.iterations[b]++;
                 if (s.meets(b, norm)) {
-                    s.stop(b, Status.OPTIMAL);
+                    s.stop(b, Status.OPTIMAL, "", norm);
                 } else if (!Double.isFinite(norm) || norm > DIVERGENCE_FACTOR * bestNorm[b]) {
                     System.arraycopy(best, o, x, o, n);
-                    s.stop(b, Status.DIVERGED);
+                    s.stop(b, Status.DIVERGED, "", bestNorm[b]);
                 } else {
                     if (norm < bestNorm[b]) {
                         bestNorm[b] = norm;
@@ -77,7 +81,7 @@ public final class Lfpi implements BatchedLinearSolver {
                     }
                     if (s.iterations[b] >= options.maxIterations()) {
                         System.arraycopy(best, o, x, o, n);
-                        s.stop(b, Status.ITERATION_LIMIT);
+                        s.stop(b, Status.ITERATION_LIMIT, "", bestNorm[b]);
                     }
                 }
             });

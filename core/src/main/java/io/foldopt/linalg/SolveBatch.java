@@ -33,6 +33,8 @@ final class SolveBatch {
     final boolean[] active;
     private final Status[] status;
     private final String[] detail;
+    /** The true residual norm at the solution, NaN until a solver reports it ({@link #stop(int, Status, String, double)}). */
+    private final double[] finalResidual;
     private final boolean zeroStart;
     private final double[] applyIn;
     private final double[] applyOut;
@@ -49,6 +51,8 @@ final class SolveBatch {
         this.active = new boolean[batch];
         this.status = new Status[batch];
         this.detail = new String[batch];
+        this.finalResidual = new double[batch];
+        Arrays.fill(finalResidual, Double.NaN);
         this.zeroStart = initialGuess == null;
         this.applyIn = new double[rhs.length];
         this.applyOut = new double[rhs.length];
@@ -68,6 +72,16 @@ final class SolveBatch {
      * @throws IllegalArgumentException on a wrong length or a non-finite entry of rhs or initialGuess
      */
     static SolveBatch start(BatchedOperator a, double[] rhs, double[] initialGuess, SolverOptions options) {
+        validate(a, rhs, initialGuess, options);
+        return new SolveBatch(a, rhs, initialGuess, options);
+    }
+
+    /**
+     * Validates the arguments of {@link BatchedLinearSolver#solve}.
+     *
+     * @throws IllegalArgumentException on a wrong length or a non-finite entry of rhs or initialGuess
+     */
+    static void validate(BatchedOperator a, double[] rhs, double[] initialGuess, SolverOptions options) {
         Objects.requireNonNull(a, "operator");
         Objects.requireNonNull(rhs, "rhs");
         Objects.requireNonNull(options, "options");
@@ -77,7 +91,6 @@ final class SolveBatch {
         if (initialGuess != null) {
             checkBatch("initialGuess", initialGuess, batch, dim);
         }
-        return new SolveBatch(a, rhs, initialGuess, options);
     }
 
     private static void checkBatch(String name, double[] values, int batch, int dim) {
@@ -109,6 +122,16 @@ final class SolveBatch {
         status[b] = s;
         detail[b] = why;
         active[b] = false;
+    }
+
+    /**
+     * Ends instance {@code b} like {@link #stop(int, Status, String)}, whose true residual {@code g_b - A v_b} at its
+     * final row of {@link #x} has just been computed and has norm {@code residualNorm}: {@link #finish} then takes
+     * that norm instead of applying the operator to the instance again.
+     */
+    void stop(int b, Status s, String why, double residualNorm) {
+        stop(b, s, why);
+        finalResidual[b] = residualNorm;
     }
 
     /** Ends instance {@code b} with {@link Status#NUMERICAL_FAILURE} for the given reason. */
@@ -171,8 +194,9 @@ final class SolveBatch {
     }
 
     /**
-     * Evaluates the true relative residual {@code ||g_b - A v_b|| / ||g_b||} of every instance with one batched
-     * application and packages the result; an instance whose residual is not finite gets
+     * Evaluates the true relative residual {@code ||g_b - A v_b|| / ||g_b||} of every instance (with one batched
+     * application for those whose solver did not report it when it stopped them) and packages the result; an
+     * instance whose residual is not finite gets
      * {@link Status#NUMERICAL_FAILURE}.
      *
      * @param method the name of the solver, recorded in the statistics
@@ -180,22 +204,26 @@ final class SolveBatch {
      * @throws IllegalStateException if an instance is still active
      */
     BatchSolution finish(String method) {
-        boolean[] nonzero = new boolean[batch];
+        boolean[] unknown = new boolean[batch];
         for (int b = 0; b < batch; b++) {
             if (active[b]) {
                 throw new IllegalStateException("instance " + b + " has no status");
             }
-            nonzero[b] = rhsNorm[b] > 0;
+            unknown[b] = rhsNorm[b] > 0 && Double.isNaN(finalResidual[b]);
         }
-        applyMasked(nonzero);
+        if (any(unknown)) {
+            applyMasked(unknown);
+        }
         InstanceStats[] stats = new InstanceStats[batch];
         for (int b = 0; b < batch; b++) {
             double relative = 0;
-            if (nonzero[b]) {
+            if (unknown[b]) {
                 for (int i = b * dim, end = i + dim; i < end; i++) {
                     applyOut[i] = rhs[i] - applyOut[i];
                 }
                 relative = Vec.norm(applyOut, b * dim, dim) / rhsNorm[b];
+            } else if (rhsNorm[b] > 0) {
+                relative = finalResidual[b] / rhsNorm[b];
             }
             boolean finite = Double.isFinite(relative);
             stats[b] = new InstanceStats(method, iterations[b], relative,

@@ -17,7 +17,8 @@ import java.util.function.IntConsumer;
  * once every chunk is done, waiting for the last ones by spinning briefly, then parking. The caller works from the
  * start, so a loop does not wait for a worker to wake up, and a worker that wakes up after the loop has ended finds
  * nothing to do. Loops whose total work, estimated by the caller in floating-point operations, is below
- * {@link #MIN_PARALLEL_WORK} run on the calling thread alone, as do loops started from a pool worker (nested loops).
+ * {@link #MIN_PARALLEL_WORK} run on the calling thread alone, as do loops started by an iteration of a parallel loop
+ * (nested loops), on whichever thread it runs: the enclosing loop already occupies the threads.
  * An exception thrown by an iteration reaches the caller as thrown (the first one, if several iterations fail).
  */
 public final class Parallel {
@@ -29,6 +30,8 @@ public final class Parallel {
     private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
     private static volatile ForkJoinPool pool = newPool(Runtime.getRuntime().availableProcessors());
+    /** Whether the thread is running chunks of a parallel loop (its loops then run sequentially). */
+    private static final ThreadLocal<boolean[]> IN_LOOP = ThreadLocal.withInitial(() -> new boolean[1]);
 
     private Parallel() {}
 
@@ -60,6 +63,15 @@ public final class Parallel {
     }
 
     /**
+     * @return the threads a parallel loop started here would run on: 1 inside an iteration of a parallel loop (where
+     *     loops run sequentially), else {@link #threads()}; for cutting work into as many pieces
+     */
+    public static int threadsHere() {
+        ForkJoinPool p = pool;
+        return p == null || ForkJoinTask.getPool() == p || IN_LOOP.get()[0] ? 1 : p.getParallelism() + 1;
+    }
+
+    /**
      * Calls {@code body.accept(i)} for every {@code i} in {@code [0, count)}, possibly concurrently.
      *
      * @param count number of iterations
@@ -69,7 +81,7 @@ public final class Parallel {
     public static void forEach(int count, long workPerIteration, IntConsumer body) {
         ForkJoinPool p = pool;
         if (p == null || count < 2 || count * Math.max(1, workPerIteration) < MIN_PARALLEL_WORK
-                || ForkJoinTask.getPool() == p) {
+                || ForkJoinTask.getPool() == p || IN_LOOP.get()[0]) {
             for (int i = 0; i < count; i++) {
                 body.accept(i);
             }
@@ -135,6 +147,17 @@ public final class Parallel {
 
         /** Runs chunks until none is left; chunk {@code c} holds the iterations {@code [c count / chunks, ...)}. */
         void work() {
+            boolean[] inLoop = IN_LOOP.get();
+            boolean outer = inLoop[0];
+            inLoop[0] = true;
+            try {
+                runChunks();
+            } finally {
+                inLoop[0] = outer;
+            }
+        }
+
+        private void runChunks() {
             for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
                 int from = (int) ((long) count * c / chunks);
                 int to = (int) ((long) count * (c + 1) / chunks);

@@ -318,7 +318,7 @@ public final class Kernels {
     public static void multiplyAdd(double s, double[] a, int aOff, int lda, double[][] bRows, double[] c, int cOff,
             int ldc, int rows, int inner, int cols) {
         long work = (long) rows * inner * cols;
-        int chunks = work < Parallel.MIN_PARALLEL_WORK ? 1 : Math.min(rows, Parallel.threads());
+        int chunks = work < Parallel.MIN_PARALLEL_WORK ? 1 : Math.min(rows, Parallel.threadsHere());
         Parallel.forEach(chunks, work / Math.max(1, chunks), ch -> {
             double[] t = new double[cols];
             for (int r = (int) ((long) rows * ch / chunks); r < (long) rows * (ch + 1) / chunks; r++) {

@@ -68,6 +68,42 @@ class FusedVjpPlanTest {
     }
 
     @Test
+    void partsOfTheBatchMatchTheirRowsOfTheWholeApplication() {
+        int batch = 5;
+        int n = 6;
+        Tensor q = randn(rng, n, n);
+        Var c = Var.param(randn(rng, batch, n));
+        Var leaf = Var.param(randn(rng, batch, n));
+        Var y = leaf.sub(leaf.matmul(Var.constant(q)).add(c.mul(leaf.cos())).mul(0.3)).clamp(-0.5, 0.5).sin();
+        FusedVjpPlan fused = Autodiff.fusedPlan(y, leaf).orElseThrow();
+        assertEquals(batch, fused.instances());
+        double[] g = randn(rng, batch, n).data();
+        double[] whole = new double[batch * n];
+        fused.apply(g, whole);
+        for (int[] part : new int[][] {{0, 2}, {2, 5}, {4, 5}, {0, 5}, {2, 5}}) {
+            int from = part[0];
+            int to = part[1];
+            double[] out = new double[(to - from) * n];
+            fused.apply(java.util.Arrays.copyOfRange(g, from * n, to * n), out, from, to);
+            assertArrayEquals(java.util.Arrays.copyOfRange(whole, from * n, to * n), out, 1e-14,
+                    "instances " + from + " to " + to);
+        }
+        assertThrows(IllegalArgumentException.class, () -> fused.apply(new double[n], new double[n], 5, 6));
+        assertThrows(IllegalArgumentException.class, () -> fused.apply(new double[2 * n], new double[n], 0, 2));
+    }
+
+    @Test
+    void aPlanWhoseProductMixesTheRowsIsOneInstance() {
+        // A vector input: its 12 entries are the leading dimension, and the product mixes them.
+        Var mixing = Var.constant(randn(rng, 12, 12));
+        Var leaf = Var.param(randn(rng, 12));
+        FusedVjpPlan fused = Autodiff.fusedPlan(leaf.matmul(mixing).sin(), leaf).orElseThrow();
+        assertEquals(1, fused.instances());
+        assertThrows(IllegalArgumentException.class, () -> fused.apply(new double[6], new double[6], 0, 6));
+        assertMatchesPlan(x -> x.matmul(mixing).sin(), randn(rng, 12), 1);
+    }
+
+    @Test
     void graphsWithReductionsOrBroadcastInputsHaveNoFusedPlan() {
         Var x = Var.param(randn(rng, 3, 4));
         assertTrue(Autodiff.fusedPlan(x.sin().sum(-1), x).isEmpty());

@@ -15,6 +15,30 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BatchedLinearSolverTest {
     private static final SolverOptions TIGHT = SolverOptions.defaults().withTolerance(1e-12);
 
+    @Test
+    void gmresAndLfpiReportTheirLastTrueResidualWithoutAnotherApplication() {
+        int n = 30;
+        Random random = new Random(5);
+        double[] a = Fixtures.nearIdentity(random, n, 0.3);
+        double[] g = Fixtures.uniform(random, n);
+        DenseBatchedOperator dense = DenseBatchedOperator.shared(a, n, 1);
+        for (BatchedLinearSolver solver : java.util.List.of(BatchedLinearSolver.GMRES, BatchedLinearSolver.LFPI)) {
+            java.util.concurrent.atomic.AtomicInteger applications = new java.util.concurrent.atomic.AtomicInteger();
+            BatchSolution sol = solver.solve(BatchedOperator.of(1, n, (x, y) -> {
+                applications.incrementAndGet();
+                dense.apply(x, y);
+            }), g, null, TIGHT);
+            int iterations = sol.stats()[0].iterations();
+            assertTrue(sol.allOk() && iterations > 1, solver + ": " + sol.stats()[0]);
+            // GMRES: an application per Arnoldi step and the true residual at the end of its one cycle; LFPI: one per
+            // iteration, whose result is the new iterate's residual.
+            assertEquals(solver == BatchedLinearSolver.GMRES ? iterations + 1 : iterations, applications.get(),
+                    solver.toString());
+            assertEquals(Fixtures.relativeResidual(a, 0, sol.solution(), g, 0, n), sol.stats()[0].relativeResidual(),
+                    1e-14, solver.toString());
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"LFPI", "GMRES", "BICGSTAB", "DIRECT"})
     void randomNonsymmetricSystemsMatchDenseLu(String method) {

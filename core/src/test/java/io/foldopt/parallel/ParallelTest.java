@@ -107,4 +107,27 @@ class ParallelTest {
             }
         });
     }
+
+    @Test
+    void loopsNestedInAnIterationRunOnItsThreadOnly() {
+        withThreads(2, () -> {
+            assertEquals(2, Parallel.threadsHere());
+            AtomicIntegerArray mixed = new AtomicIntegerArray(8);
+            AtomicIntegerArray inner = new AtomicIntegerArray(8);
+            Parallel.forEach(8, PARALLEL, i -> {
+                Thread outer = Thread.currentThread();
+                inner.set(i, Parallel.threadsHere());
+                Parallel.forEach(16, PARALLEL, j -> {
+                    if (Thread.currentThread() != outer) {
+                        mixed.incrementAndGet(i);
+                    }
+                });
+            });
+            for (int i = 0; i < 8; i++) {
+                assertEquals(0, mixed.get(i), "iteration " + i + " of the outer loop shared its inner loop");
+                assertEquals(1, inner.get(i), "threads inside iteration " + i);
+            }
+            assertEquals(2, Parallel.threadsHere(), "after the loop");
+        });
+    }
 }
