@@ -21,8 +21,8 @@ import java.util.Objects;
  * <pre>
  *   min_d 1/2 d^T H d + grad f^T d   s.t.   g + J_g d &lt;= 0,   h + J_h d = 0
  * </pre>
- * with {@code H} the Hessian of the Lagrangian {@code f + lambda^T g + nu^T h} (from autodiff, or given
- * by the {@link Problem}) and QP multipliers {@code (lambda_QP, nu_QP)}, then sets
+ * with {@code H} the Hessian of the Lagrangian {@code f + lambda^T g + nu^T h} and QP multipliers
+ * {@code (lambda_QP, nu_QP)}, then sets
  * {@code x <- x + step d}, {@code lambda <- lambda + step (lambda_QP - lambda)}, {@code nu <- nu_QP}.
  * Its fixed points are the KKT points. The QP is the differentiable {@link DifferentiableQp}, so folding
  * differentiates through it (and through the second derivatives in {@code H}); with {@code step = 1}
@@ -30,8 +30,13 @@ import java.util.Objects;
  * in one or two iterations. {@code H} must be positive semidefinite on the QP's feasible directions for
  * the QP to be convex (true for convex problems).
  *
- * <p>Forward solver: the same step, batched, from {@code (x_0, 0, 0)} until the state moves less than
- * {@code tol * max(1, ||s||)} in every instance; it returns the state with its multipliers.
+ * <p>The derivatives {@code grad f}, {@code J_g}, {@code J_h} and {@code H} come from reverse-mode autodiff
+ * ({@code H} by second-order products), or in closed form from the {@link Problem}; closed forms save the
+ * autodiff passes (one per constraint for the Jacobians, one per row for {@code H}) in every step.
+ *
+ * <p>Forward solver: the same step, batched and not recorded (the QP is solved without its derivative), from
+ * {@code (x_0, 0, 0)} until the state moves less than {@code tol * max(1, ||s||)} in every instance; it returns
+ * the state with its multipliers.
  *
  * <p>Built with {@link #builder}, for example
  * {@code Sqp.builder(n, problem).inequalities(m).equalities(p).start(x0).build()}.
@@ -39,7 +44,13 @@ import java.util.Objects;
 public final class Sqp implements FoldableAlgorithm {
     private static final String NAME = "SQP";
 
-    /** The problem: objective and constraints written with foldopt operations, batched over rows. */
+    /**
+     * The problem: objective and constraints written with foldopt operations, batched over rows. The derivatives
+     * of the QP model default to reverse-mode autodiff; a problem that knows them in closed form overrides
+     * {@link #objectiveGradient}, {@link #inequalityJacobian}, {@link #equalityJacobian} and {@link #hessian}
+     * (each must stay written with foldopt operations of {@code x}, so that the recorded step is differentiable).
+     * Every method is called with recording on and {@code x} requiring a gradient.
+     */
     public interface Problem {
         /** @return {@code f(x, c)}, per instance {@code (B)} (or any tensor whose sum is their sum) */
         Var objective(Var x, Var[] params);
@@ -54,11 +65,36 @@ public final class Sqp implements FoldableAlgorithm {
             throw new UnsupportedOperationException("the problem has no equality constraints");
         }
 
+        /** @return {@code grad_x f(x, c) (B, n)}, recorded; by default one reverse pass through {@link #objective} */
+        default Var objectiveGradient(Var x, Var[] params) {
+            return Autodiff.gradGraph(objective(x, params).sum(), x);
+        }
+
         /**
-         * @param gradLagrangian {@code grad_x L (B, n)}, recorded as a function of {@code x}
-         * @return the Hessian of the Lagrangian {@code (B, n, n)}; by default one recorded VJP per row
+         * @param g {@code g(x, c) (B, m)} as {@link #inequalities} returned it
+         * @return {@code J_g (B, m, n)}, recorded; by default one reverse pass per constraint ({@link Sqp#jacobian})
          */
-        default Var hessian(Var x, Var[] params, Var gradLagrangian) {
+        default Var inequalityJacobian(Var x, Var[] params, Var g) {
+            return jacobian(g, x);
+        }
+
+        /**
+         * @param h {@code h(x, c) (B, p)} as {@link #equalities} returned it
+         * @return {@code J_h (B, p, n)}, recorded; by default one reverse pass per constraint ({@link Sqp#jacobian})
+         */
+        default Var equalityJacobian(Var x, Var[] params, Var h) {
+            return jacobian(h, x);
+        }
+
+        /**
+         * @param lambda the inequality multipliers {@code (B, m)}, or null when {@code m = 0}
+         * @param nu the equality multipliers {@code (B, p)}, or null when {@code p = 0}
+         * @param gradLagrangian {@code grad_x L = grad f + J_g^T lambda + J_h^T nu (B, n)}, recorded as a function
+         *     of {@code x}
+         * @return the Hessian of the Lagrangian {@code (B, n, n)}, recorded; by default one recorded VJP of
+         *     {@code gradLagrangian} per row
+         */
+        default Var hessian(Var x, Var[] params, Var lambda, Var nu, Var gradLagrangian) {
             return jacobian(gradLagrangian, x);
         }
     }
@@ -167,35 +203,70 @@ public final class Sqp implements FoldableAlgorithm {
         return Structure.concat(rows).reshape(batch, k, x.dim(1));
     }
 
+    /**
+     * @return the update {@code U}: with recording on, the step recorded (differentiable in the state, the
+     *     parameters and through {@code H}'s second derivatives); with recording off (the forward solver), only its
+     *     value: the QP model is evaluated at the state and the QP solved without its derivative
+     */
     @Override
     public UpdateMap updateMap() {
-        return (s, params) -> GradMode.withGrad(() -> update(s.requiresGrad() ? s : Var.param(s.value()), params));
+        return (s, params) -> GradMode.isEnabled() ? update(s.requiresGrad() ? s : Var.param(s.value()), params)
+                : value(s, params);
     }
 
+    /** @return {@code U(s, c)} recorded, for a state {@code s} that requires a gradient */
     private Var update(Var s, Var[] params) {
         Var x = s.slice(0, n);
-        Var gradF = Autodiff.gradGraph(problem.objective(x, params).sum(), x);
+        Var lambda = m > 0 ? s.slice(n, n + m) : null;
+        Var nu = p > 0 ? s.slice(n + m, n + m + p) : null;
+        return step(x, lambda, nu, model(x, lambda, nu, params));
+    }
+
+    /**
+     * @return the value of {@code U(s, c)}, nothing recorded: the model's derivatives are taken at a leaf
+     *     {@code x} (recorded locally where they come from autodiff) and their values enter the QP
+     */
+    private Var value(Var s, Var[] params) {
+        Var x = Var.constant(s.value()).slice(0, n);
+        Var lambda = m > 0 ? Var.constant(s.value()).slice(n, n + m) : null;
+        Var nu = p > 0 ? Var.constant(s.value()).slice(n + m, n + m + p) : null;
+        Model model = GradMode.withGrad(() -> model(Var.param(x.value()), lambda, nu, params)).detach();
+        return step(x, lambda, nu, model);
+    }
+
+    /** The QP model of a step: {@code grad f}, the constraints, their Jacobians and {@code H}. */
+    private record Model(Var gradF, Var g, Var jg, Var h, Var jh, Var hessian) {
+        Model detach() {
+            return new Model(gradF.detach(), g == null ? null : g.detach(), jg == null ? null : jg.detach(),
+                    h == null ? null : h.detach(), jh == null ? null : jh.detach(), hessian.detach());
+        }
+    }
+
+    /** @return the QP model at {@code x}, which requires a gradient (recording on) */
+    private Model model(Var x, Var lambda, Var nu, Var[] params) {
+        Var gradF = problem.objectiveGradient(x, params);
         Var gradL = gradF;
-        Var jg = null;
         Var g = null;
-        Var jh = null;
+        Var jg = null;
         Var h = null;
-        Var lambda = null;
+        Var jh = null;
         if (m > 0) {
-            lambda = s.slice(n, n + m);
             g = problem.inequalities(x, params);
-            jg = jacobian(g, x);
+            jg = problem.inequalityJacobian(x, params, g);
             gradL = gradL.add(LinearAlgebra.matvec(jg.transpose(), lambda));
         }
         if (p > 0) {
-            Var nu = s.slice(n + m, n + m + p);
             h = problem.equalities(x, params);
-            jh = jacobian(h, x);
+            jh = problem.equalityJacobian(x, params, h);
             gradL = gradL.add(LinearAlgebra.matvec(jh.transpose(), nu));
         }
-        Var hess = problem.hessian(x, params, gradL);
-        QpOutput out = DifferentiableQp.solveWithMultipliers(hess, gradF, jh, h == null ? null : h.neg(), jg,
-                g == null ? null : g.neg(), qp);
+        return new Model(gradF, g, jg, h, jh, problem.hessian(x, params, lambda, nu, gradL));
+    }
+
+    /** @return the next state {@code (x + step d, lambda + step (lambda_QP - lambda), nu_QP)} from the model's QP */
+    private Var step(Var x, Var lambda, Var nu, Model model) {
+        QpOutput out = DifferentiableQp.solveWithMultipliers(model.hessian(), model.gradF(), model.jh(),
+                model.h() == null ? null : model.h().neg(), model.jg(), model.g() == null ? null : model.g().neg(), qp);
         Var xNext = x.add(out.z().mul(step));
         Var[] parts = new Var[1 + (m > 0 ? 1 : 0) + (p > 0 ? 1 : 0)];
         int k = 0;

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.foldopt.autodiff.Autodiff;
+import io.foldopt.autodiff.GradMode;
 import io.foldopt.autodiff.Structure;
 import io.foldopt.autodiff.Var;
 import io.foldopt.fold.FoldOptions;
@@ -30,8 +31,17 @@ class SqpTest {
      * {@code S}: the portfolio problem of the paper.
      */
     private static Sqp portfolio(double gamma) {
-        Var sigma = Var.constant(FoldingAssertions.spd(N, 0.1, 1).map(v -> 0.1 * v));
-        Sqp.Problem problem = new Sqp.Problem() {
+        return Sqp.builder(N, portfolioProblem(gamma, false)).inequalities(N + 2).build();
+    }
+
+    /**
+     * @param closedForm whether the problem gives {@code grad f}, {@code J_g} and {@code H} in closed form
+     *     ({@code 0.2 x - c}, {@code (2 S x; 1^T; -I)}, {@code 0.2 I + 2 lambda_risk S}) instead of autodiff's
+     */
+    private static Sqp.Problem portfolioProblem(double gamma, boolean closedForm) {
+        Tensor s = FoldingAssertions.spd(N, 0.1, 1).map(v -> 0.1 * v);
+        Var sigma = Var.constant(s);
+        Sqp.Problem autodiff = new Sqp.Problem() {
             @Override
             public Var objective(Var x, Var[] c) {
                 return x.mul(c[0]).sum(-1).neg().add(x.mul(x).sum(-1).mul(0.1));
@@ -44,7 +54,105 @@ class SqpTest {
                 return Structure.concat(risk, budget, x.neg());
             }
         };
-        return Sqp.builder(N, problem).inequalities(N + 2).build();
+        if (!closedForm) {
+            return autodiff;
+        }
+        Var twoSigma = Var.constant(s.map(v -> 2 * v));
+        Var ridge = Var.constant(Tensor.eye(N).map(v -> 0.2 * v));
+        double[] linear = new double[(N + 1) * N];
+        java.util.Arrays.fill(linear, 0, N, 1.0);
+        for (int i = 0; i < N; i++) {
+            linear[N + i * N + i] = -1;
+        }
+        return new Sqp.Problem() {
+            @Override
+            public Var objective(Var x, Var[] c) {
+                return autodiff.objective(x, c);
+            }
+
+            @Override
+            public Var inequalities(Var x, Var[] c) {
+                return autodiff.inequalities(x, c);
+            }
+
+            @Override
+            public Var objectiveGradient(Var x, Var[] c) {
+                return x.mul(0.2).sub(c[0]);
+            }
+
+            @Override
+            public Var inequalityJacobian(Var x, Var[] c, Var g) {
+                int batch = x.dim(0);
+                double[] rows = new double[batch * linear.length];
+                for (int b = 0; b < batch; b++) {
+                    System.arraycopy(linear, 0, rows, b * linear.length, linear.length);
+                }
+                return Structure.concat(x.matmul(twoSigma), Var.constant(Tensor.wrap(rows, batch, linear.length)))
+                        .reshape(batch, N + 2, N);
+            }
+
+            @Override
+            public Var hessian(Var x, Var[] c, Var lambda, Var nu, Var gradLagrangian) {
+                return lambda.slice(0, 1).reshape(x.dim(0), 1, 1).mul(twoSigma).add(ridge);
+            }
+        };
+    }
+
+    /**
+     * A problem's closed-form derivatives give the step that autodiff's give, recorded (value and VJP) and not
+     * (the forward solver's), and the folded layer built on them matches DIRECT and finite differences.
+     */
+    @Test
+    void closedFormDerivativesGiveAutodiffsStep() {
+        double gamma = 0.02;
+        Sqp autodiff = portfolio(gamma);
+        Sqp closed = Sqp.builder(N, portfolioProblem(gamma, true)).inequalities(N + 2).build();
+        Tensor c = randn(8, B, N).map(v -> 0.2 * v + 0.1);
+        Tensor state = assertFixedPoint(autodiff, new Tensor[] {c}, 1e-10);
+        // Away from the fixed point too: a state with positive multipliers, so that H has its second term.
+        double[] shifted = state.data().clone();
+        double[] noise = randn(9, B, 2 * N + 2).data();
+        for (int i = 0; i < shifted.length; i++) {
+            shifted[i] += 0.01 * Math.abs(noise[i]);
+        }
+        Tensor perturbed = Tensor.wrap(shifted, B, 2 * N + 2);
+        Tensor cotangent = randn(10, B, 2 * N + 2);
+        for (Tensor at : new Tensor[] {state, perturbed}) {
+            Tensor[] expected = stepAndVjp(autodiff, at, c, cotangent);
+            Tensor[] actual = stepAndVjp(closed, at, c, cotangent);
+            // Relative to the cotangent's norm: at the fixed point the VJP to s is rounding (Phi = 0).
+            for (int i = 0; i < 3; i++) {
+                double error = distance(actual[i], expected[i]);
+                assertTrue(error <= 1e-10 * Math.max(expected[i].norm(), cotangent.norm()), "output " + i + ": "
+                        + error);
+            }
+            Tensor unrecorded = GradMode.noGrad(() -> closed.updateMap().apply(Var.constant(at),
+                    new Var[] {Var.constant(c)}).value());
+            assertTrue(relErr(unrecorded, expected[0]) < 1e-10, "unrecorded step: " + relErr(unrecorded, expected[0]));
+        }
+        assertTrue(relErr(assertFixedPoint(closed, new Tensor[] {c}, 1e-10), state) < 1e-9);
+        Var cv = Var.param(c);
+        assertMethodsAgree("sqp portfolio, closed forms", closed, new Var[] {cv}, new Var[0], randn(11, B, N), 1e-8);
+        FoldedLayer layer = closed.layer(FoldOptions.defaults().withSolver(BatchedLinearSolver.LFPI));
+        assertFiniteDifferences(p -> layer.apply(p[0]), new Tensor[] {c}, 1e-6, 1e-5);
+    }
+
+    /** @return {@code ||a - b||} */
+    private static double distance(Tensor a, Tensor b) {
+        double d = 0;
+        for (int i = 0; i < a.size(); i++) {
+            d += Math.pow(a.data()[i] - b.data()[i], 2);
+        }
+        return Math.sqrt(d);
+    }
+
+    /** @return the recorded step {@code U(s, c)} and its VJPs to {@code s} and {@code c} along {@code cotangent} */
+    private static Tensor[] stepAndVjp(Sqp sqp, Tensor s, Tensor c, Tensor cotangent) {
+        Var sv = Var.param(s);
+        Var cv = Var.param(c);
+        Var next = sqp.updateMap().apply(sv, new Var[] {cv});
+        Tensor[] vjp = Autodiff.vjp(new Var[] {next}, new Var[] {sv, cv}, new Tensor[] {cotangent});
+        return new Tensor[] {next.value(), vjp[0], vjp[1]};
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.foldopt.algorithms.Sqp;
 import io.foldopt.autodiff.Autodiff;
 import io.foldopt.autodiff.Var;
 import io.foldopt.check.GradientCheck;
@@ -85,7 +86,7 @@ class PortfolioExperimentTest {
     }
 
     /**
-     * Folded SQP (whose Hessian is read from one Hessian-vector product) and the folded KKT residual map give
+     * Folded SQP (with its closed-form derivatives) and the folded KKT residual map give
      * the same gradient, which matches central finite differences of the solution map; SQP's LFPI needs at
      * most two iterations, which holds only with the exact Hessian ({@code Phi ~ 0}).
      */
@@ -118,6 +119,36 @@ class PortfolioExperimentTest {
         GradientCheck.Result fd = GradientCheck.check(p -> problem.sqp().output(sqp.apply(p[0])),
                 new Tensor[] {c}, 4, 1e-6, 11);
         assertTrue(fd.passes(1e-5), "finite differences: " + fd.worstRelativeError());
+    }
+
+    /**
+     * The SQP's closed-form derivatives: the Jacobian {@code (2 (S x)^T; 1^T; -I)} and the Hessian
+     * {@code 0.2 I + 2 lambda_risk S} equal autodiff's (one reverse pass per constraint, the Jacobian of the
+     * Lagrangian's gradient), and their VJPs match central finite differences.
+     */
+    @Test
+    void closedFormJacobianAndHessianMatchAutodiffAndFiniteDifferences() {
+        int n = 8;
+        int batch = 3;
+        PortfolioData data = PortfolioData.generate(4, n, 5, 2, 0.1, 12);
+        PortfolioProblem problem = new PortfolioProblem(data.covariance(), data.gamma());
+        Tensor at = Tensor.randn(new SplittableRandom(13), batch, n).map(v -> 0.2 * v);
+        Tensor c = Tensor.randn(new SplittableRandom(14), batch, n).map(v -> 0.1 + 0.1 * v);
+        Tensor lambda = Tensor.randn(new SplittableRandom(15), batch, n + 2).map(Math::abs);
+        Var x = Var.param(at);
+        Var g = problem.inequalities(x);
+        assertTrue(relativeError(problem.jacobian(x).value(), Sqp.jacobian(g, x).value()) < 1e-12, "Jacobian");
+        Var lagrangian = PortfolioProblem.value(x, Var.constant(c)).neg().add(g.mul(Var.constant(lambda)).sum(-1));
+        Tensor autodiffHessian = Sqp.jacobian(Autodiff.gradGraph(lagrangian.sum(), x), x).value();
+        Tensor hessian = problem.hessian(Var.constant(lambda)).value();
+        assertTrue(relativeError(hessian, autodiffHessian) < 1e-12, "Hessian: " + relativeError(hessian,
+                autodiffHessian));
+        GradientCheck.Result jacobian = GradientCheck.check(p -> problem.jacobian(p[0]), new Tensor[] {at}, 4, 1e-6,
+                16);
+        assertTrue(jacobian.passes(1e-6), "Jacobian's VJP: " + jacobian.worstRelativeError());
+        GradientCheck.Result second = GradientCheck.check(p -> problem.hessian(p[0]), new Tensor[] {lambda}, 4, 1e-6,
+                17);
+        assertTrue(second.passes(1e-6), "Hessian's VJP: " + second.worstRelativeError());
     }
 
     private static Tensor gradient(PortfolioProblem problem, FoldedLayer layer, Tensor c, Tensor g) {

@@ -93,7 +93,7 @@ public final class BinaryEntropyTopK {
 
             /** The constraint is linear, so the Hessian of the Lagrangian is {@code eps diag(1/x + 1/(1-x))}. */
             @Override
-            public Var hessian(Var x, Var[] params, Var gradLagrangian) {
+            public Var hessian(Var x, Var[] params, Var lambda, Var nu, Var gradLagrangian) {
                 Var diagonal = x.pow(-1).add(x.neg().add(1.0).pow(-1)).mul(eps);
                 return diagonal.reshape(x.dim(0), n, 1).mul(eye);
             }

@@ -1,7 +1,6 @@
 package io.foldopt.experiments.portfolio;
 
 import io.foldopt.algorithms.Sqp;
-import io.foldopt.autodiff.Autodiff;
 import io.foldopt.autodiff.Structure;
 import io.foldopt.autodiff.Var;
 import io.foldopt.fold.ForwardSolver;
@@ -9,6 +8,7 @@ import io.foldopt.fold.UpdateMap;
 import io.foldopt.qp.QpOptions;
 import io.foldopt.qp.WarmStartQpSolver;
 import io.foldopt.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * The risk-constrained portfolio problem of the paper, for predicted returns {@code c}:
@@ -33,14 +33,16 @@ public final class PortfolioProblem {
 
     private final int n;
     private final Var scaledCovariance;
-    /** {@code S 1}, a row. */
-    private final Var covarianceOnes;
-    /** {@code 1 / (2 ||S 1||^2)}. */
-    private final double covarianceOnesScale;
+    /** {@code 2 S}, the risk constraint's Hessian. */
+    private final Var riskHessian;
+    /** {@code 0.2 I}, the objective's Hessian. */
+    private final Var ridgeHessian;
+    /** The rows {@code (1^T; -I)} of the constraint Jacobian, flattened {@code (1, (n + 1) n)}. */
+    private final Tensor linearRows;
     private final Sqp sqp;
 
     /**
-     * @param covariance {@code Sigma (n, n)}, symmetric positive definite
+     * @param covariance {@code Sigma (n, n)}, symmetric positive definite (its symmetric part is used)
      * @param gamma the risk budget {@code gamma > 0}
      */
     public PortfolioProblem(Tensor covariance, double gamma) {
@@ -48,17 +50,22 @@ public final class PortfolioProblem {
             throw new IllegalArgumentException("portfolio problem needs a square covariance and gamma > 0");
         }
         this.n = covariance.dim(0);
-        this.scaledCovariance = Var.constant(covariance.map(v -> v / gamma));
-        double[] rowSums = new double[n];
-        double squared = 0;
+        double[] s = new double[n * n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
-                rowSums[i] += covariance.get(i, j) / gamma;
+                s[i * n + j] = (covariance.get(i, j) + covariance.get(j, i)) / (2 * gamma);
             }
-            squared += rowSums[i] * rowSums[i];
         }
-        this.covarianceOnes = Var.constant(Tensor.wrap(rowSums, 1, n));
-        this.covarianceOnesScale = 1.0 / (2 * squared);
+        Tensor scaled = Tensor.wrap(s, n, n);
+        this.scaledCovariance = Var.constant(scaled);
+        this.riskHessian = Var.constant(scaled.map(v -> 2 * v));
+        this.ridgeHessian = Var.constant(Tensor.eye(n).map(v -> 2 * RIDGE * v));
+        double[] rows = new double[(n + 1) * n];
+        Arrays.fill(rows, 0, n, 1.0);
+        for (int i = 0; i < n; i++) {
+            rows[n + i * n + i] = -1.0;
+        }
+        this.linearRows = Tensor.wrap(rows, 1, (n + 1) * n);
         Sqp.Problem problem = new Sqp.Problem() {
             @Override
             public Var objective(Var x, Var[] c) {
@@ -71,8 +78,18 @@ public final class PortfolioProblem {
             }
 
             @Override
-            public Var hessian(Var x, Var[] c, Var gradLagrangian) {
-                return PortfolioProblem.this.hessian(x, gradLagrangian);
+            public Var objectiveGradient(Var x, Var[] c) {
+                return x.mul(2 * RIDGE).sub(c[0]);
+            }
+
+            @Override
+            public Var inequalityJacobian(Var x, Var[] c, Var g) {
+                return PortfolioProblem.this.jacobian(x);
+            }
+
+            @Override
+            public Var hessian(Var x, Var[] c, Var lambda, Var nu, Var gradLagrangian) {
+                return PortfolioProblem.this.hessian(lambda);
             }
         };
         // Each SQP step's QP starts from the active set of the instance's previous step.
@@ -80,7 +97,10 @@ public final class PortfolioProblem {
                 .qp(QpOptions.defaults().withSolver(new WarmStartQpSolver())).build();
     }
 
-    /** @return the SQP on the state {@code (x, lambda) (B, 2n + 2)}, full steps, from {@code x = 0} */
+    /**
+     * @return the SQP on the state {@code (x, lambda) (B, 2n + 2)}, full steps, from {@code x = 0}, with the
+     *     derivatives in closed form ({@link #jacobian}, {@link #hessian}, {@code grad f = 0.2 x - c})
+     */
     public Sqp sqp() {
         return sqp;
     }
@@ -96,20 +116,27 @@ public final class PortfolioProblem {
     }
 
     /**
-     * The Hessian of the Lagrangian, {@code H = 0.2 I + 2 lambda_risk S}: the objective and the risk constraint
-     * are quadratic and the other constraints linear. {@link Sqp.Problem#hessian} is not given the multipliers,
-     * so the one unknown, {@code lambda_risk}, is read from one Hessian-vector product along {@code 1}:
-     * {@code H 1 - 0.2 * 1 = 2 lambda_risk S 1}, hence
-     * {@code lambda_risk = <H 1 - 0.2, S 1> / (2 ||S 1||^2)} ({@code S 1 != 0} since {@code S} is positive
-     * definite). This is exact and recorded (differentiable in the multipliers), and costs one second-order
-     * product instead of the {@code n} of the default row-by-row Hessian.
+     * @param lambda the multipliers {@code (B, n + 2)}, the risk constraint's first
+     * @return the Hessian of the Lagrangian {@code H = 0.2 I + 2 lambda_risk S (B, n, n)} (the objective and the
+     *     risk constraint are quadratic, the other constraints linear), recorded in {@code lambda}
      */
-    private Var hessian(Var x, Var gradLagrangian) {
+    public Var hessian(Var lambda) {
+        int batch = lambda.dim(0);
+        return lambda.slice(0, 1).reshape(batch, 1, 1).mul(riskHessian).add(ridgeHessian);
+    }
+
+    /**
+     * @return the Jacobian of {@link #inequalities}, {@code J_g = (2 (S x)^T; 1^T; -I) (B, n + 2, n)}, recorded in
+     *     {@code x}
+     */
+    public Var jacobian(Var x) {
         int batch = x.dim(0);
-        Var hv = Autodiff.gradGraph(gradLagrangian.sum(), x);
-        Var riskMultiplier = hv.add(-2 * RIDGE).mul(covarianceOnes).sum(-1).mul(covarianceOnesScale);
-        Var identity = Var.constant(Tensor.eye(n).map(v -> 2 * RIDGE * v));
-        return riskMultiplier.reshape(batch, 1, 1).mul(scaledCovariance.mul(2.0)).add(identity);
+        double[] rows = new double[batch * linearRows.size()];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(linearRows.data(), 0, rows, b * linearRows.size(), linearRows.size());
+        }
+        return Structure.concat(x.matmul(scaledCovariance).mul(2.0), Var.constant(Tensor.wrap(rows, batch,
+                linearRows.size()))).reshape(batch, n + 2, n);
     }
 
     /** @return {@code g(x) = (x^T S x - 1, 1^T x - 1, -x) (B, n + 2)} */
