@@ -6,6 +6,8 @@ import io.foldopt.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_nolapack;
@@ -48,6 +50,21 @@ public final class OpenBlasGemm implements GemmBackend {
     @Override
     public String name() {
         return "openblas";
+    }
+
+    /**
+     * @return {@code openblas VERSION}, followed by the environment variables that choose OpenBLAS's kernels and
+     *     blocking ({@code OPENBLAS_CORETYPE}, {@code OPENBLAS_L2_SIZE}) when they are set: OpenBLAS reads them when
+     *     it loads, and a forced core type overrides its detection of the processor
+     */
+    @Override
+    public String description() {
+        StringBuilder s = new StringBuilder(name()).append(' ')
+                .append(openblas_nolapack.OPENBLAS_VERSION.replace("OpenBLAS", "").trim());
+        String settings = Stream.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+                .filter(v -> System.getenv(v) != null).map(v -> v + "=" + System.getenv(v))
+                .collect(Collectors.joining(", "));
+        return settings.isEmpty() ? s.toString() : s.append(" (").append(settings).append(')').toString();
     }
 
     @Override

@@ -172,4 +172,14 @@ class OpenBlasGemmTest {
             return Autodiff.vjp(new Var[] {layer.apply(vc)}, new Var[] {vc}, new Tensor[] {g})[0].data();
         });
     }
+
+    @Test
+    void theDescriptionNamesTheVersionAndTheKernelSettingsOfTheEnvironment() {
+        String d = NATIVE.description();
+        assertTrue(d.matches("openblas \\d+\\.\\d+\\.\\d+.*"), d);
+        for (String variable : new String[] {"OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"}) {
+            String value = System.getenv(variable);
+            assertEquals(value != null, d.contains(variable + "=" + value), d);
+        }
+    }
 }

@@ -176,7 +176,8 @@ final class BenchBackwardCommand implements Callable<Integer> {
             throw new UncheckedIOException("cannot write the report to " + outDir + ": " + OptionChecks.reason(e), e);
         }
         err.println("report written to " + outDir.toAbsolutePath().normalize());
-        err.println("dense kernels: " + kernels.stream().map(GemmBackend::name).collect(Collectors.joining(", ")));
+        err.println("dense kernels: " + kernels.stream().map(GemmBackend::description)
+                .collect(Collectors.joining(", ")));
         return 0;
     }
 

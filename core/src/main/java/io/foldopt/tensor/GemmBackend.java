@@ -39,6 +39,14 @@ public interface GemmBackend {
     String name();
 
     /**
+     * @return the name with the version and settings that decide the backend's speed (for a native library, the
+     *     environment variables it reads), for benchmark output and reports; by default the name
+     */
+    default String description() {
+        return name();
+    }
+
+    /**
      * {@code C += s A B}: {@code A} is {@code rows x inner} at {@code aOff} with row stride {@code lda},
      * {@code B} is {@code inner x cols} at {@code bOff} with row stride {@code ldb}, {@code C} is
      * {@code rows x cols} at {@code cOff} with row stride {@code ldc}. {@code C} must not overlap

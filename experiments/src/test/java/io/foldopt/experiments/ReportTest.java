@@ -58,7 +58,8 @@ class ReportTest {
         for (String key : List.of("jvm", "os")) {
             assertTrue(config.get(key).asText().length() > 3, key);
         }
-        assertEquals(Kernels.backendName(), config.get("dense_kernels").asText());
+        assertEquals(Kernels.backend().description(), config.get("dense_kernels").asText());
+        assertTrue(config.get("dense_kernels").asText().startsWith(Kernels.backendName()));
         JsonNode summary = json.readTree(dir.resolve("summary.json").toFile());
         JsonNode folded = summary.get("methods").get(0);
         assertEquals("folded", folded.get("method").asText());

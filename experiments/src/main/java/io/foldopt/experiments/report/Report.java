@@ -46,7 +46,7 @@ public final class Report {
         m.put("backward", c.backward().name().toLowerCase(Locale.ROOT));
         m.put("tolerance", c.tolerance());
         m.put("seed", c.seed());
-        m.put("dense_kernels", Kernels.backendName());
+        m.put("dense_kernels", Kernels.backend().description());
         m.putAll(c.settings());
         m.putAll(provenance.toMap());
         return m;
