@@ -2,16 +2,20 @@ package io.foldopt.qp;
 
 import io.foldopt.linalg.Cholesky;
 import io.foldopt.linalg.Vec;
+import io.foldopt.tensor.Kernels;
 import java.util.Arrays;
 
 /**
  * What depends only on {@code P, A, G} in the QPs {@code min 1/2 z^T P z + q^T z s.t. A z = b, G z <= h} with a
- * positive definite {@code P}, for the constraint rows {@code c_j} of {@code C = [A; G]} ({@code p + m} rows): the
- * Cholesky factor of {@code P}, the rows {@code P^{-1} c_j} and the Gram matrix {@code C P^{-1} C^T}. On an active
- * set {@code S} the KKT conditions reduce to the Schur complement {@code C_S P^{-1} C_S^T}, a principal submatrix of
- * the Gram matrix, so every active set costs one Cholesky factorization of order {@code p + |S|}
- * ({@link WarmStartQpSolver}'s steps, {@link SchurKkt}'s derivative). {@code P = I} is recognized and costs no
- * solves.
+ * positive definite {@code P = L L^T}, for the constraint rows {@code c_j} of {@code C = [A; G]} ({@code p + m}
+ * rows): the Cholesky factor {@code L}, the matrix {@code Y = L^{-1} C^T} and the Gram matrix
+ * {@code C P^{-1} C^T = Y^T Y}. On an active set {@code S} the KKT conditions reduce to the Schur complement
+ * {@code C_S P^{-1} C_S^T}, a principal submatrix of the Gram matrix, so every active set costs one Cholesky
+ * factorization of order {@code p + |S|} ({@link WarmStartQpSolver}'s steps, {@link SchurKkt}'s derivative); the
+ * products with {@code P^{-1}} go through {@code u = L^{-1} v}: {@code C P^{-1} v = Y^T u} ({@link #project}) and
+ * {@code P^{-1} (v + C^T w) = L^{-T} (u + Y w)} ({@link #combine}). {@code Y} costs a forward substitution with
+ * {@code p + m} right-hand sides, the Gram matrix one dense product ({@link Kernels}). {@code P = I} is recognized
+ * and costs no solves.
  */
 final class ConstraintGram {
     /** A pivot at most this times the largest diagonal counts as singular. */
@@ -20,18 +24,17 @@ final class ConstraintGram {
     private final QpProblem source;
     /** The factor of {@code P}, or null if {@code P = I}. */
     private final Cholesky pFactor;
-    /** The estimate of the 1-norm condition number of {@code P} (1 for {@code P = I}). */
-    final double pCondition;
-    /** Row j: {@code P^{-1} c_j}, {@code (p + m) x n}. */
-    final double[] pInvC;
+    /** The estimate of the 1-norm condition number of {@code P}, once {@link #pCondition()} made it. */
+    private volatile double pCondition = Double.NaN;
+    /** Row i of {@code Y = L^{-1} C^T}, {@code n} rows of length {@code p + m}. */
+    private final double[][] y;
     /** {@code C P^{-1} C^T}, {@code (p + m) x (p + m)}. */
     final double[] gram;
 
-    private ConstraintGram(QpProblem source, Cholesky pFactor, double pCondition, double[] pInvC, double[] gram) {
+    private ConstraintGram(QpProblem source, Cholesky pFactor, double[][] y, double[] gram) {
         this.source = source;
         this.pFactor = pFactor;
-        this.pCondition = pCondition;
-        this.pInvC = pInvC;
+        this.y = y;
         this.gram = gram;
     }
 
@@ -40,11 +43,6 @@ final class ConstraintGram {
         int n = problem.n;
         int rows = problem.p + problem.m;
         Cholesky pFactor = null;
-        double pCondition = 1.0;
-        double[] pInvC = new double[rows * n];
-        for (int j = 0; j < rows; j++) {
-            System.arraycopy(row(problem, j), rowOffset(problem, j), pInvC, j * n, n);
-        }
         if (!isIdentity(problem.pm, n)) {
             double maxDiag = 0;
             for (int i = 0; i < n; i++) {
@@ -54,24 +52,32 @@ final class ConstraintGram {
             if (!pFactor.isPositiveDefinite()) {
                 return null;
             }
-            // P is symmetric: its 1-norm is its infinity norm.
-            pCondition = Dense.normInf(problem.pm, n, n) * pFactor.inverseOneNormEstimate();
-            double[] y = new double[n];
+        }
+        double[][] y = new double[n][rows];
+        for (int j = 0; j < rows; j++) {
+            double[] c = row(problem, j);
+            int off = rowOffset(problem, j);
+            for (int i = 0; i < n; i++) {
+                y[i][j] = c[off + i];
+            }
+        }
+        if (pFactor != null) {
+            pFactor.solveLowerInPlace(y);
+        }
+        double[] yt = new double[rows * n];
+        for (int i = 0; i < n; i++) {
             for (int j = 0; j < rows; j++) {
-                System.arraycopy(pInvC, j * n, y, 0, n);
-                pFactor.solveInPlace(y);
-                System.arraycopy(y, 0, pInvC, j * n, n);
+                yt[j * n + i] = y[i][j];
             }
         }
         double[] gram = new double[rows * rows];
+        Kernels.multiplyAdd(1.0, yt, 0, n, y, gram, 0, rows, rows, n, rows);
         for (int i = 0; i < rows; i++) {
-            for (int j = 0; j <= i; j++) {
-                double v = Vec.dot(row(problem, i), rowOffset(problem, i), pInvC, j * n, n);
-                gram[i * rows + j] = v;
-                gram[j * rows + i] = v;
+            for (int j = 0; j < i; j++) {
+                gram[j * rows + i] = gram[i * rows + j];
             }
         }
-        return new ConstraintGram(problem, pFactor, pCondition, pInvC, gram);
+        return new ConstraintGram(problem, pFactor, y, gram);
     }
 
     private static boolean isIdentity(double[] pm, int n) {
@@ -93,6 +99,17 @@ final class ConstraintGram {
         return (j < problem.p ? j : j - problem.p) * problem.n;
     }
 
+    /** @return the estimate of the 1-norm condition number of {@code P} (1 for {@code P = I}), made once */
+    double pCondition() {
+        double c = pCondition;
+        if (Double.isNaN(c)) {
+            // P is symmetric: its 1-norm is its infinity norm.
+            c = pFactor == null ? 1.0 : Dense.normInf(source.pm, source.n, source.n) * pFactor.inverseOneNormEstimate();
+            pCondition = c;
+        }
+        return c;
+    }
+
     /** @return whether {@code problem} has this data's {@code P, A, G} */
     boolean matches(QpProblem problem) {
         return problem.n == source.n && problem.p == source.p && problem.m == source.m
@@ -103,9 +120,44 @@ final class ConstraintGram {
         return u == v || Arrays.equals(u, v);
     }
 
-    /** @return {@code P^{-1} v} (a new array) */
-    double[] solveP(double[] v) {
-        return pFactor == null ? v.clone() : pFactor.solve(v);
+    /** @return {@code u = L^{-1} v} (a new array), the argument of {@link #project} and {@link #combine} */
+    double[] lower(double[] v) {
+        double[] u = v.clone();
+        if (pFactor != null) {
+            pFactor.solveLowerInPlace(u);
+        }
+        return u;
+    }
+
+    /** @return {@code Y^T u = C P^{-1} v} for {@code u = L^{-1} v}: the products {@code c_j^T P^{-1} v}, every row */
+    double[] project(double[] u) {
+        double[] out = new double[rows()];
+        for (int i = 0; i < u.length; i++) {
+            Vec.axpy(u[i], y[i], 0, out, 0, out.length);
+        }
+        return out;
+    }
+
+    /**
+     * @param u {@code L^{-1} v}
+     * @param set constraint rows of {@code C}
+     * @param w a weight per row of {@code set}
+     * @return {@code L^{-T} (u + Y_set w) = P^{-1} (v + C_set^T w)} (a new array)
+     */
+    double[] combine(double[] u, int[] set, double[] w) {
+        double[] t = new double[u.length];
+        for (int i = 0; i < t.length; i++) {
+            double[] yi = y[i];
+            double s = u[i];
+            for (int a = 0; a < set.length; a++) {
+                s += yi[set[a]] * w[a];
+            }
+            t[i] = s;
+        }
+        if (pFactor != null) {
+            pFactor.solveUpperInPlace(t);
+        }
+        return t;
     }
 
     /** @return the rows {@code p + m} of {@code C} */

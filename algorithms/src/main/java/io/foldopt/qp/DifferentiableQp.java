@@ -100,7 +100,7 @@ public final class DifferentiableQp {
         Linearization[] lin = new Linearization[size];
         long dim = batch.n() + batch.equalities() + batch.inequalities();
         Parallel.forEach(size, dim * dim * dim,
-                k -> lin[k] = Linearization.at(batch.instance(k), solutions[k], options, record));
+                k -> lin[k] = Linearization.at(batch.instance(k), k, solutions[k], options, record));
         for (int k = 0; k < size; k++) {
             if (lin[k] == null) {
                 // [eps I, K; K, -eps I] squares to diag(K^2 + eps^2 I), so this needs non-finite data.
@@ -175,12 +175,12 @@ public final class DifferentiableQp {
         /**
          * Classifies the inequalities of an optimal instance and, if {@code factor}, factors {@code K_S}: through the
          * Schur complement ({@link SchurKkt}) if the solver is a {@link WarmStartQpSolver} (which keeps the Gram
-         * matrix of {@code P, A, G}), {@code P} is positive definite and the Schur complement well conditioned,
-         * else directly ({@link ActiveSetKkt}).
+         * matrix of {@code P, A, G} of each instance index), {@code P} is positive definite and the Schur complement
+         * well conditioned, else directly ({@link ActiveSetKkt}).
          *
          * @return the linearization, or null if even the regularized {@code K_S} cannot be factored
          */
-        static Linearization at(QpProblem pr, QpSolution sol, QpOptions options, boolean factor) {
+        static Linearization at(QpProblem pr, int instance, QpSolution sol, QpOptions options, boolean factor) {
             if (!sol.optimal()) {
                 return new Linearization(new int[0], 0, null, QpDerivative.ZERO);
             }
@@ -206,7 +206,7 @@ public final class DifferentiableQp {
             }
             KktSystem kkt = null;
             if (options.solver() instanceof WarmStartQpSolver warm) {
-                ConstraintGram gram = warm.gramOf(pr);
+                ConstraintGram gram = warm.gramOf(pr, instance);
                 kkt = gram == null ? null : SchurKkt.factor(gram, pr.n, pr.p, active);
             }
             if (kkt == null) {

@@ -1,5 +1,6 @@
 package io.foldopt.qp;
 
+import io.foldopt.parallel.Parallel;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
 
@@ -26,6 +27,8 @@ public final class QpBatch {
     private final int m;
     /** The symmetric part of a shared P, or null if P is per instance. */
     private final double[] sharedP;
+    /** The instances, made once by {@link #checkFiniteAndConvex()}. */
+    private final QpProblem[] instances;
 
     private QpBatch(Tensor pm, Tensor q, Tensor a, Tensor b, Tensor g, Tensor h, int batch) {
         this.pm = pm;
@@ -39,6 +42,7 @@ public final class QpBatch {
         this.p = b == null ? 0 : b.dim(-1);
         this.m = h == null ? 0 : h.dim(-1);
         this.sharedP = pm.rank() == 2 ? symmetricPart(pm.data(), 0, n) : null;
+        this.instances = new QpProblem[batch];
     }
 
     /**
@@ -130,14 +134,16 @@ public final class QpBatch {
                         + ") at flat position " + bad % stride);
             }
         }
-        if (sharedP != null) {
-            if (!QpProblem.isPositiveSemidefinite(sharedP, n)) {
-                throw new IllegalArgumentException("P (shared by all instances) is not positive semidefinite");
-            }
-            return;
+        if (sharedP != null && !QpProblem.isPositiveSemidefinite(sharedP, n)) {
+            throw new IllegalArgumentException("P (shared by all instances) is not positive semidefinite");
         }
+        boolean[] convex = new boolean[batch];
+        Parallel.forEach(batch, (long) n * n * n / 6, k -> {
+            instances[k] = newInstance(k);
+            convex[k] = sharedP != null || QpProblem.isPositiveSemidefinite(instances[k].pm, n);
+        });
         for (int k = 0; k < batch; k++) {
-            if (!QpProblem.isPositiveSemidefinite(symmetricPart(pm.data(), k * n * n, n), n)) {
+            if (!convex[k]) {
                 throw new IllegalArgumentException("P of instance " + k + " is not positive semidefinite");
             }
         }
@@ -179,6 +185,10 @@ public final class QpBatch {
         if (k < 0 || k >= batch) {
             throw new IndexOutOfBoundsException("instance " + k + " outside batch of size " + batch);
         }
+        return instances[k];
+    }
+
+    private QpProblem newInstance(int k) {
         double[] pk = sharedP != null ? sharedP : symmetricPart(pm.data(), k * n * n, n);
         return new QpProblem(n, pk, part(q, k, 1), part(a, k, 2), part(b, k, 1), part(g, k, 2), part(h, k, 1));
     }

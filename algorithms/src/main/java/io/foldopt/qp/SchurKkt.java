@@ -1,7 +1,6 @@
 package io.foldopt.qp;
 
 import io.foldopt.linalg.Cholesky;
-import io.foldopt.linalg.Vec;
 import java.util.Arrays;
 
 /**
@@ -76,25 +75,26 @@ final class SchurKkt implements KktSystem {
             }
             norm = Math.max(norm, column);
         }
-        double condition = gram.pCondition * Math.max(1.0, norm * factor.inverseOneNormEstimate());
+        double condition = gram.pCondition() * Math.max(1.0, norm * factor.inverseOneNormEstimate());
         return condition <= CONDITION_LIMIT ? new SchurKkt(gram, n, set, scale, factor, condition) : null;
     }
 
     @Override
     public double[] solve(double[] r) {
         int t = set.length;
-        double[] rz = Arrays.copyOf(r, n);
+        double[] u = gram.lower(Arrays.copyOf(r, n));
+        double[] cu = gram.project(u);
         double[] mu = new double[t];
         for (int a = 0; a < t; a++) {
-            mu[a] = scale[a] * (Vec.dot(gram.pInvC, set[a] * n, rz, 0, n) - r[n + a]);
+            mu[a] = scale[a] * (cu[set[a]] - r[n + a]);
         }
         factor.solveInPlace(mu);
-        double[] z = gram.solveP(rz);
+        double[] negated = new double[t];
         for (int a = 0; a < t; a++) {
             mu[a] *= scale[a];
-            Vec.axpy(-mu[a], gram.pInvC, set[a] * n, z, 0, n);
+            negated[a] = -mu[a];
         }
-        double[] w = Arrays.copyOf(z, n + t);
+        double[] w = Arrays.copyOf(gram.combine(u, set, negated), n + t);
         System.arraycopy(mu, 0, w, n, t);
         return w;
     }

@@ -17,10 +17,11 @@ import java.util.stream.IntStream;
  * <p><b>Method.</b> For a positive definite {@code P}, the KKT conditions on an active set {@code S},
  * {@code P z + q + C_S^T mu = 0} and {@code C_S z = d_S} with {@code C_S = [A; G_S]}, {@code d_S = (b, h_S)} and
  * {@code mu = (nu, lambda_S)}, reduce to the Schur complement
- * {@code (C_S P^{-1} C_S^T) mu = -(d_S + C_S P^{-1} q)}, {@code z = -P^{-1} (q + C_S^T mu)}. The Cholesky factor of
- * {@code P}, the rows {@code P^{-1} c_j} and the Gram matrix {@code [A; G] P^{-1} [A; G]^T} depend on
- * {@code P, A, G} only: they are computed once and kept while the matrices stay the same, so a step costs a
- * Cholesky factorization of order {@code p + |S|} and products of order {@code (p + m) n}. Each step drops the
+ * {@code (C_S P^{-1} C_S^T) mu = -(d_S + C_S P^{-1} q)}, {@code z = -P^{-1} (q + C_S^T mu)}. The Cholesky factor
+ * {@code L} of {@code P}, the columns {@code L^{-1} c_j} and the Gram matrix {@code [A; G] P^{-1} [A; G]^T} depend on
+ * {@code P, A, G} only ({@link ConstraintGram}): they are computed once per instance index and kept while its
+ * matrices stay the same (so the QP derivative of {@link DifferentiableQp} reuses them), and a step costs a
+ * Cholesky factorization of order {@code p + |S|} and products of order {@code (p + m) n + n^2}. Each step drops the
  * inequalities of {@code S} with a negative multiplier and adds the violated ones; at most
  * {@value #MAX_STEPS} steps, from the index's previous active set (the empty set for its first solve).
  *
@@ -43,8 +44,8 @@ public final class WarmStartQpSolver implements QpSolver {
 
     private final QpSolver fallback;
     private final Map<Integer, int[]> activeSets = new ConcurrentHashMap<>();
-    /** The matrix data of the most recent problem, shared by all indices. */
-    private volatile ConstraintGram gram;
+    /** The matrix data of each index's most recent problem. */
+    private final Map<Integer, ConstraintGram> grams = new ConcurrentHashMap<>();
 
     /** Warm starts with the default {@link InteriorPointQpSolver} as the fallback. */
     public WarmStartQpSolver() {
@@ -71,7 +72,7 @@ public final class WarmStartQpSolver implements QpSolver {
      */
     @Override
     public QpSolution solve(QpProblem problem, int instance) {
-        ConstraintGram data = gramOf(problem);
+        ConstraintGram data = gramOf(problem, instance);
         if (data != null) {
             int[] start = activeSets.getOrDefault(instance, new int[0]);
             QpSolution s = steps(data, problem, start);
@@ -93,15 +94,18 @@ public final class WarmStartQpSolver implements QpSolver {
         return IntStream.range(0, problem.m).filter(i -> s.lambda()[i] > slack[i]).toArray();
     }
 
-    /** @return the kept matrix data if {@code P, A, G} are unchanged, else new data; null if {@code P} is not definite */
-    ConstraintGram gramOf(QpProblem problem) {
-        ConstraintGram g = gram;
+    /**
+     * @return the matrix data kept for index {@code instance} if its {@code P, A, G} are those of {@code problem},
+     *     else new data (then kept); null if {@code P} is not definite
+     */
+    ConstraintGram gramOf(QpProblem problem, int instance) {
+        ConstraintGram g = grams.get(instance);
         if (g != null && g.matches(problem)) {
             return g;
         }
         g = ConstraintGram.of(problem);
         if (g != null) {
-            gram = g;
+            grams.put(instance, g);
         }
         return g;
     }
@@ -112,61 +116,28 @@ public final class WarmStartQpSolver implements QpSolver {
      * @return the verified solution, or null if the steps do not give one
      */
     private static QpSolution steps(ConstraintGram data, QpProblem problem, int[] start) {
-        int n = problem.n;
         int p = problem.p;
-        int m = problem.m;
-        int rows = p + m;
-        double scale = 1 + Math.max(Vec.normInf(problem.q), Math.max(Vec.normInf(problem.b),
-                Vec.normInf(problem.h)));
-        double tol = ACCEPT * scale;
-        double[] pInvQ = data.solveP(problem.q);
-        // cq_j = c_j^T P^{-1} q, d_j = (b, h)_j
-        double[] cq = new double[rows];
-        for (int j = 0; j < rows; j++) {
-            cq[j] = Vec.dot(data.pInvC, j * n, problem.q, 0, n);
-        }
-        boolean[] inSet = new boolean[m];
-        for (int i : start) {
-            inSet[i] = true;
-        }
+        double tol = ACCEPT * (1 + Math.max(Vec.normInf(problem.q), Math.max(Vec.normInf(problem.b),
+                Vec.normInf(problem.h))));
+        double[] u = data.lower(problem.q);
+        // cq_j = c_j^T P^{-1} q
+        double[] cq = data.project(u);
+        boolean[] inSet = membership(problem.m, start);
         for (int step = 1; step <= MAX_STEPS; step++) {
-            int[] set = IntStream.range(0, rows).filter(j -> j < p || inSet[j - p]).toArray();
-            int t = set.length;
-            double[] mu = new double[t];
-            for (int a = 0; a < t; a++) {
-                int j = set[a];
-                mu[a] = -((j < p ? problem.b[j] : problem.h[j - p]) + cq[j]);
-            }
+            int[] set = workingSet(p, inSet);
+            // (C_S P^{-1} C_S^T) mu = -(d_S + C_S P^{-1} q), z = -P^{-1} (q + C_S^T mu)
+            double[] mu = schurRightHandSide(problem, set, cq);
             Cholesky sFactor = data.schur(set, null);
             if (!sFactor.isPositiveDefinite()) {
                 return null;
             }
             sFactor.solveInPlace(mu);
-            double[] z = new double[n];
-            for (int j = 0; j < n; j++) {
-                z[j] = -pInvQ[j];
-            }
-            for (int a = 0; a < t; a++) {
-                Vec.axpy(-mu[a], data.pInvC, set[a] * n, z, 0, n);
-            }
+            double[] z = data.combine(u, set, mu);
+            Vec.scale(-1.0, z, 0, z, 0, z.length);
             double[] nu = Arrays.copyOf(mu, p);
-            double[] lambda = new double[m];
-            boolean changed = false;
-            for (int a = p; a < t; a++) {
-                int i = set[a] - p;
-                lambda[i] = Math.max(0.0, mu[a]);
-                if (mu[a] < -tol) {
-                    inSet[i] = false;
-                    changed = true;
-                }
-            }
-            double[] slack = problem.slacks(z);
-            for (int i = 0; i < m; i++) {
-                if (!inSet[i] && lambda[i] == 0 && slack[i] < -tol) {
-                    inSet[i] = true;
-                    changed = true;
-                }
-            }
+            double[] lambda = new double[problem.m];
+            boolean changed = dropNegative(set, mu, p, lambda, inSet, tol);
+            changed |= addViolated(problem.slacks(z), lambda, inSet, tol);
             if (!changed) {
                 double residual = problem.kktResidual(z, nu, lambda);
                 return residual <= tol && Vec.allFinite(z)
@@ -174,5 +145,80 @@ public final class WarmStartQpSolver implements QpSolver {
             }
         }
         return null;
+    }
+
+    /** @return the membership flags of the inequalities {@code start} among {@code m} */
+    private static boolean[] membership(int m, int[] start) {
+        boolean[] inSet = new boolean[m];
+        for (int i : start) {
+            inSet[i] = true;
+        }
+        return inSet;
+    }
+
+    /** @return {@code -(d_j + c_j^T P^{-1} q)} for the rows {@code j} of the working set, {@code d = (b, h)} */
+    private static double[] schurRightHandSide(QpProblem problem, int[] set, double[] cq) {
+        int p = problem.p;
+        double[] mu = new double[set.length];
+        for (int a = 0; a < set.length; a++) {
+            int j = set[a];
+            mu[a] = -((j < p ? problem.b[j] : problem.h[j - p]) + cq[j]);
+        }
+        return mu;
+    }
+
+    /** @return the rows of {@code C} in the working set: every equality, then the inequalities in the set */
+    private static int[] workingSet(int p, boolean[] inSet) {
+        int count = p;
+        for (boolean in : inSet) {
+            count += in ? 1 : 0;
+        }
+        int[] set = new int[count];
+        for (int j = 0; j < p; j++) {
+            set[j] = j;
+        }
+        int a = p;
+        for (int i = 0; i < inSet.length; i++) {
+            if (inSet[i]) {
+                set[a++] = p + i;
+            }
+        }
+        return set;
+    }
+
+    /**
+     * Sets {@code lambda} from the working set's multipliers {@code mu} (negative ones clipped to 0) and drops the
+     * inequalities whose multiplier is below {@code -tol}.
+     *
+     * @return whether one was dropped
+     */
+    private static boolean dropNegative(int[] set, double[] mu, int p, double[] lambda, boolean[] inSet,
+            double tol) {
+        boolean changed = false;
+        for (int a = p; a < set.length; a++) {
+            int i = set[a] - p;
+            lambda[i] = Math.max(0.0, mu[a]);
+            if (mu[a] < -tol) {
+                inSet[i] = false;
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    /**
+     * Adds the inequalities outside the working set with no multiplier and a slack below {@code -tol}.
+     *
+     * @return whether one was added
+     */
+    private static boolean addViolated(double[] slack, double[] lambda, boolean[] inSet, double tol) {
+        boolean changed = false;
+        for (int i = 0; i < slack.length; i++) {
+            if (!inSet[i] && lambda[i] == 0 && slack[i] < -tol) {
+                inSet[i] = true;
+                changed = true;
+            }
+        }
+        return changed;
     }
 }

@@ -161,26 +161,76 @@ public final class Cholesky {
     }
 
     /**
-     * Overwrites b with x such that {@code L L^T x = b}: {@code L y = b} forward (row dot products), then
-     * {@code L^T x = y} backward (column sweeps over the rows of {@code L}).
+     * Overwrites b with x such that {@code L L^T x = b}: {@link #solveLowerInPlace(double[])}, then
+     * {@link #solveUpperInPlace(double[])}.
      *
      * @throws IllegalStateException if the factorization failed
      */
     public void solveInPlace(double[] b) {
-        Objects.requireNonNull(b, "b");
+        solveLowerInPlace(b);
+        solveUpperInPlace(b);
+    }
+
+    /**
+     * Overwrites b with {@code y = L^{-1} b}: forward substitution by row dot products.
+     *
+     * @throws IllegalStateException if the factorization failed
+     */
+    public void solveLowerInPlace(double[] b) {
+        checkSolvable(b.length);
+        for (int i = 0; i < n; i++) {
+            b[i] = (b[i] - Vec.dot(l, i * n, b, 0, i)) / l[i * n + i];
+        }
+    }
+
+    /**
+     * Overwrites b with {@code x = L^{-T} b}: backward substitution by column sweeps over the rows of {@code L}.
+     *
+     * @throws IllegalStateException if the factorization failed
+     */
+    public void solveUpperInPlace(double[] b) {
+        checkSolvable(b.length);
+        for (int k = n - 1; k >= 0; k--) {
+            b[k] /= l[k * n + k];
+            Vec.axpy(-b[k], l, k * n, b, 0, k);
+        }
+    }
+
+    /**
+     * Overwrites the rows {@code b_0 .. b_{n-1}} of a matrix {@code B (n x c)} (each an array of length {@code c})
+     * with those of {@code L^{-1} B}: {@code b_i <- (b_i - sum_{k<i} l_ik b_k) / l_ii}, row updates over all
+     * {@code c} columns at once (about {@code n^2 c / 2} multiply-adds).
+     *
+     * @throws IllegalStateException if the factorization failed
+     */
+    public void solveLowerInPlace(double[][] rows) {
+        checkSolvable(rows.length);
+        for (int i = 0; i < n; i++) {
+            double[] bi = rows[i];
+            int c = bi.length;
+            for (int k = 0; k < i; k++) {
+                double lik = l[i * n + k];
+                if (lik != 0.0) {
+                    double[] bk = rows[k];
+                    for (int j = 0; j < c; j++) {
+                        bi[j] -= lik * bk[j];
+                    }
+                }
+            }
+            double lii = l[i * n + i];
+            for (int j = 0; j < c; j++) {
+                bi[j] /= lii;
+            }
+        }
+    }
+
+    private void checkSolvable(int length) {
         if (!positiveDefinite) {
             throw new IllegalStateException("the Cholesky factorization failed (a pivot was not above the threshold):"
                     + " cannot solve");
         }
-        if (b.length != n) {
-            throw new IllegalArgumentException("right-hand side has length " + b.length + ", expected " + n);
-        }
-        for (int i = 0; i < n; i++) {
-            b[i] = (b[i] - Vec.dot(l, i * n, b, 0, i)) / l[i * n + i];
-        }
-        for (int k = n - 1; k >= 0; k--) {
-            b[k] /= l[k * n + k];
-            Vec.axpy(-b[k], l, k * n, b, 0, k);
+        if (length != n) {
+            throw new IllegalArgumentException("right-hand side has length " + length + ", expected " + n);
         }
     }
 }

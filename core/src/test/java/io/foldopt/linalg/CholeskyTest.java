@@ -34,6 +34,46 @@ class CholeskyTest {
         }
     }
 
+    /**
+     * The triangular halves: {@code L^{-1}} on the rows of a matrix equals it column by column on vectors,
+     * {@code ||L^{-1} b||^2 = b^T A^{-1} b}, and the halves in turn are the solve.
+     */
+    @Test
+    void triangularSolvesOnVectorsAndOnTheRowsOfAMatrixAgree() {
+        int n = 13;
+        int cols = 7;
+        double[] a = RandomMatrices.spd(n, 0.1, 5).data();
+        Cholesky c = Cholesky.factor(a, n);
+        SplittableRandom rng = new SplittableRandom(6);
+        double[][] rows = new double[n][cols];
+        for (double[] row : rows) {
+            for (int j = 0; j < cols; j++) {
+                row[j] = rng.nextGaussian();
+            }
+        }
+        double[][] b = new double[cols][n];
+        for (int j = 0; j < cols; j++) {
+            for (int i = 0; i < n; i++) {
+                b[j][i] = rows[i][j];
+            }
+        }
+        c.solveLowerInPlace(rows);
+        for (int j = 0; j < cols; j++) {
+            double[] y = b[j].clone();
+            c.solveLowerInPlace(y);
+            double[] x = c.solve(b[j]);
+            assertEquals(Vec.dot(b[j], x), Vec.dot(y, y), 1e-12 * Vec.dot(y, y), "b^T A^-1 b = ||L^-1 b||^2");
+            for (int i = 0; i < n; i++) {
+                assertEquals(y[i], rows[i][j], 1e-13 * Vec.normInf(y), "row " + i + ", column " + j);
+            }
+            c.solveUpperInPlace(y);
+            for (int i = 0; i < n; i++) {
+                assertEquals(x[i], y[i], 0.0, "L^-T L^-1 b is the solve");
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> c.solveLowerInPlace(new double[n + 1][cols]));
+    }
+
     @Test
     void failsOnIndefiniteMatricesUntilTheShiftMakesThemDefinite() {
         // Eigenvalues 3 and -1.
