@@ -12,6 +12,7 @@ import io.foldopt.qp.QpOptions;
 import io.foldopt.qp.QpOutput;
 import io.foldopt.tensor.Tensor;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Sequential quadratic programming for {@code min f(x, c) s.t. g(x, c) <= 0 (m), h(x, c) = 0 (p)}, a
@@ -89,13 +90,13 @@ public final class Sqp implements FoldableAlgorithm {
         /**
          * @param lambda the inequality multipliers {@code (B, m)}, or null when {@code m = 0}
          * @param nu the equality multipliers {@code (B, p)}, or null when {@code p = 0}
-         * @param gradLagrangian {@code grad_x L = grad f + J_g^T lambda + J_h^T nu (B, n)}, recorded as a function
-         *     of {@code x}
+         * @param gradLagrangian gives {@code grad_x L = grad f + J_g^T lambda + J_h^T nu (B, n)}, recorded as a
+         *     function of {@code x} (computed when asked for)
          * @return the Hessian of the Lagrangian {@code (B, n, n)}, recorded; by default one recorded VJP of
-         *     {@code gradLagrangian} per row
+         *     {@code grad_x L} per row
          */
-        default Var hessian(Var x, Var[] params, Var lambda, Var nu, Var gradLagrangian) {
-            return jacobian(gradLagrangian, x);
+        default Var hessian(Var x, Var[] params, Var lambda, Var nu, Supplier<Var> gradLagrangian) {
+            return jacobian(gradLagrangian.get(), x);
         }
     }
 
@@ -245,21 +246,20 @@ public final class Sqp implements FoldableAlgorithm {
     /** @return the QP model at {@code x}, which requires a gradient (recording on) */
     private Model model(Var x, Var lambda, Var nu, Var[] params) {
         Var gradF = problem.objectiveGradient(x, params);
-        Var gradL = gradF;
-        Var g = null;
-        Var jg = null;
-        Var h = null;
-        Var jh = null;
-        if (m > 0) {
-            g = problem.inequalities(x, params);
-            jg = problem.inequalityJacobian(x, params, g);
-            gradL = gradL.add(LinearAlgebra.matvec(jg.transpose(), lambda));
-        }
-        if (p > 0) {
-            h = problem.equalities(x, params);
-            jh = problem.equalityJacobian(x, params, h);
-            gradL = gradL.add(LinearAlgebra.matvec(jh.transpose(), nu));
-        }
+        Var g = m > 0 ? problem.inequalities(x, params) : null;
+        Var jg = m > 0 ? problem.inequalityJacobian(x, params, g) : null;
+        Var h = p > 0 ? problem.equalities(x, params) : null;
+        Var jh = p > 0 ? problem.equalityJacobian(x, params, h) : null;
+        Supplier<Var> gradL = () -> {
+            Var sum = gradF;
+            if (m > 0) {
+                sum = sum.add(LinearAlgebra.matvec(jg.transpose(), lambda));
+            }
+            if (p > 0) {
+                sum = sum.add(LinearAlgebra.matvec(jh.transpose(), nu));
+            }
+            return sum;
+        };
         return new Model(gradF, g, jg, h, jh, problem.hessian(x, params, lambda, nu, gradL));
     }
 

@@ -14,16 +14,19 @@ import java.util.Arrays;
  * factorization of order {@code p + |S|} ({@link WarmStartQpSolver}'s steps, {@link SchurKkt}'s derivative); the
  * products with {@code P^{-1}} go through {@code u = L^{-1} v}: {@code C P^{-1} v = Y^T u} ({@link #project}) and
  * {@code P^{-1} (v + C^T w) = L^{-T} (u + Y w)} ({@link #combine}). {@code Y} costs a forward substitution with
- * {@code p + m} right-hand sides, the Gram matrix one dense product ({@link Kernels}). {@code P = I} is recognized
- * and costs no solves.
+ * {@code p + m} right-hand sides, the Gram matrix one dense product ({@link Kernels}). A diagonal {@code P}
+ * (then {@code L = diag(sqrt(P_ii))}, the factor Cholesky's algorithm computes) is recognized and costs no
+ * factorization, {@code P = I} no solves either.
  */
 final class ConstraintGram {
     /** A pivot at most this times the largest diagonal counts as singular. */
     static final double SINGULAR_PIVOT = 1e-12;
 
     private final QpProblem source;
-    /** The factor of {@code P}, or null if {@code P = I}. */
+    /** The factor of {@code P}, or null if {@code P} is diagonal. */
     private final Cholesky pFactor;
+    /** {@code sqrt(P_ii)} if {@code P} is diagonal but not {@code I}, else null. */
+    private final double[] diagonalFactor;
     /** The estimate of the 1-norm condition number of {@code P}, once {@link #pCondition()} made it. */
     private volatile double pCondition = Double.NaN;
     /** Row i of {@code Y = L^{-1} C^T}, {@code n} rows of length {@code p + m}. */
@@ -31,9 +34,10 @@ final class ConstraintGram {
     /** {@code C P^{-1} C^T}, {@code (p + m) x (p + m)}. */
     final double[] gram;
 
-    private ConstraintGram(QpProblem source, Cholesky pFactor, double[][] y, double[] gram) {
+    private ConstraintGram(QpProblem source, Cholesky pFactor, double[] diagonalFactor, double[][] y, double[] gram) {
         this.source = source;
         this.pFactor = pFactor;
+        this.diagonalFactor = diagonalFactor;
         this.y = y;
         this.gram = gram;
     }
@@ -43,7 +47,15 @@ final class ConstraintGram {
         int n = problem.n;
         int rows = problem.p + problem.m;
         Cholesky pFactor = null;
-        if (!isIdentity(problem.pm, n)) {
+        double[] diagonalFactor = null;
+        if (isDiagonal(problem.pm, n)) {
+            if (!isIdentity(problem.pm, n)) {
+                diagonalFactor = diagonalFactor(problem.pm, n);
+                if (diagonalFactor == null) {
+                    return null;
+                }
+            }
+        } else {
             double maxDiag = 0;
             for (int i = 0; i < n; i++) {
                 maxDiag = Math.max(maxDiag, problem.pm[i * n + i]);
@@ -63,6 +75,14 @@ final class ConstraintGram {
         }
         if (pFactor != null) {
             pFactor.solveLowerInPlace(y);
+        } else if (diagonalFactor != null) {
+            for (int i = 0; i < n; i++) {
+                double d = diagonalFactor[i];
+                double[] yi = y[i];
+                for (int j = 0; j < rows; j++) {
+                    yi[j] /= d;
+                }
+            }
         }
         double[] yt = new double[rows * n];
         for (int i = 0; i < n; i++) {
@@ -77,18 +97,47 @@ final class ConstraintGram {
                 gram[j * rows + i] = gram[i * rows + j];
             }
         }
-        return new ConstraintGram(problem, pFactor, y, gram);
+        return new ConstraintGram(problem, pFactor, diagonalFactor, y, gram);
     }
 
-    private static boolean isIdentity(double[] pm, int n) {
+    private static boolean isDiagonal(double[] pm, int n) {
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
-                if (pm[i * n + j] != (i == j ? 1.0 : 0.0)) {
+                if (i != j && pm[i * n + j] != 0.0) {
                     return false;
                 }
             }
         }
         return true;
+    }
+
+    private static boolean isIdentity(double[] pm, int n) {
+        for (int i = 0; i < n; i++) {
+            if (pm[i * n + i] != 1.0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @return {@code sqrt(P_ii)} for a diagonal {@code P}, or null if a pivot {@code P_ii} is at most
+     *     {@link #SINGULAR_PIVOT} times the largest or not finite (as {@link Cholesky} would fail)
+     */
+    private static double[] diagonalFactor(double[] pm, int n) {
+        double[] d = new double[n];
+        double maxDiag = 0;
+        for (int i = 0; i < n; i++) {
+            d[i] = pm[i * n + i];
+            maxDiag = Math.max(maxDiag, d[i]);
+        }
+        for (int i = 0; i < n; i++) {
+            if (!(d[i] > SINGULAR_PIVOT * maxDiag) || d[i] == Double.POSITIVE_INFINITY) {
+                return null;
+            }
+            d[i] = Math.sqrt(d[i]);
+        }
+        return d;
     }
 
     private static double[] row(QpProblem problem, int j) {
@@ -104,10 +153,25 @@ final class ConstraintGram {
         double c = pCondition;
         if (Double.isNaN(c)) {
             // P is symmetric: its 1-norm is its infinity norm.
-            c = pFactor == null ? 1.0 : Dense.normInf(source.pm, source.n, source.n) * pFactor.inverseOneNormEstimate();
+            c = pFactor != null ? Dense.normInf(source.pm, source.n, source.n) * pFactor.inverseOneNormEstimate()
+                    : diagonalCondition();
             pCondition = c;
         }
         return c;
+    }
+
+    /** @return {@code max_i P_ii / min_i P_ii} of a diagonal {@code P} (1 for {@code P = I}) */
+    private double diagonalCondition() {
+        if (diagonalFactor == null) {
+            return 1.0;
+        }
+        double max = 0;
+        double min = Double.POSITIVE_INFINITY;
+        for (double d : diagonalFactor) {
+            max = Math.max(max, d * d);
+            min = Math.min(min, d * d);
+        }
+        return max / min;
     }
 
     /** @return whether {@code problem} has this data's {@code P, A, G} */
@@ -125,8 +189,17 @@ final class ConstraintGram {
         double[] u = v.clone();
         if (pFactor != null) {
             pFactor.solveLowerInPlace(u);
+        } else if (diagonalFactor != null) {
+            divide(u);
         }
         return u;
+    }
+
+    /** {@code v <- diag(sqrt(P_ii))^{-1} v} */
+    private void divide(double[] v) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] /= diagonalFactor[i];
+        }
     }
 
     /** @return {@code Y^T u = C P^{-1} v} for {@code u = L^{-1} v}: the products {@code c_j^T P^{-1} v}, every row */
@@ -156,6 +229,8 @@ final class ConstraintGram {
         }
         if (pFactor != null) {
             pFactor.solveUpperInPlace(t);
+        } else if (diagonalFactor != null) {
+            divide(t);
         }
         return t;
     }

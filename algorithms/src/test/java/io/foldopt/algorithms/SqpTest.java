@@ -19,6 +19,7 @@ import io.foldopt.linalg.AutoSolver;
 import io.foldopt.linalg.BatchedLinearSolver;
 import io.foldopt.tensor.Tensor;
 import io.foldopt.topk.TopK;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** SQP folded on a convex QCQP (the portfolio problem's shape) and on the LML top-k problem. */
@@ -92,7 +93,7 @@ class SqpTest {
             }
 
             @Override
-            public Var hessian(Var x, Var[] c, Var lambda, Var nu, Var gradLagrangian) {
+            public Var hessian(Var x, Var[] c, Var lambda, Var nu, Supplier<Var> gradLagrangian) {
                 return lambda.slice(0, 1).reshape(x.dim(0), 1, 1).mul(twoSigma).add(ridge);
             }
         };

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.foldopt.autodiff.Autodiff;
 import io.foldopt.autodiff.Var;
 import io.foldopt.check.GradientCheck;
+import io.foldopt.check.RandomMatrices;
 import io.foldopt.linalg.Vec;
 import io.foldopt.status.Status;
 import io.foldopt.tensor.Tensor;
@@ -115,6 +116,46 @@ class WarmStartQpSolverTest {
         GradientCheck.Result r = GradientCheck.check(x -> project(x[0], x[1], set, warmOptions),
                 new Tensor[] {y, set[3]}, 4, 1e-6, 8);
         assertTrue(r.passes(1e-6), "relative error " + r.worstRelativeError());
+    }
+
+    /**
+     * The Gram data's three kinds of {@code P} (the identity, diagonal, dense): solutions and gradients of the
+     * warm-started layer equal the interior-point layer's, on the same sequence of calls.
+     */
+    @Test
+    void diagonalAndDensePGiveTheInteriorPointSolutionsAndGradients() {
+        Tensor[] set = polyhedron(9);
+        double[] diagonal = new double[N * N];
+        for (int i = 0; i < N; i++) {
+            diagonal[i * N + i] = 0.5 + 0.25 * i;
+        }
+        Tensor[] kinds = {Tensor.eye(N), Tensor.wrap(diagonal, N, N), RandomMatrices.spd(N, 0.5, 10)};
+        SplittableRandom rng = new SplittableRandom(11);
+        Tensor cotangent = Tensor.randn(rng, 4, N);
+        for (Tensor pm : kinds) {
+            QpOptions warmOptions = QpOptions.defaults().withSolver(new WarmStartQpSolver());
+            Tensor y = Tensor.randn(rng, 4, N).map(v -> 2 * v);
+            for (int call = 0; call < 2; call++) {
+                Tensor at = plus(y, 1e-3, rng);
+                double[][] warm = solveAndGradients(pm, at, set, warmOptions, cotangent);
+                double[][] ipm = solveAndGradients(pm, at, set, QpOptions.defaults(), cotangent);
+                for (int i = 0; i < warm.length; i++) {
+                    assertTrue(relErr(warm[i], ipm[i]) < 1e-8, "P " + pm.get(1, 1) + ", call " + call + ", output "
+                            + i + ": " + relErr(warm[i], ipm[i]));
+                }
+            }
+        }
+    }
+
+    /** @return the solutions of {@code min 1/2 z^T P z - y^T z} over the set and the gradients to {@code y, h} */
+    private static double[][] solveAndGradients(Tensor pm, Tensor y, Tensor[] set, QpOptions options,
+            Tensor cotangent) {
+        Var yv = Var.param(y);
+        Var hv = Var.param(set[3]);
+        Var out = DifferentiableQp.solve(Var.constant(pm), yv.neg(), Var.constant(set[0]), Var.constant(set[1]),
+                Var.constant(set[2]), hv, options);
+        Tensor[] g = Autodiff.grad(out.mul(Var.constant(cotangent)).sum(), yv, hv);
+        return new double[][] {out.value().data(), g[0].data(), g[1].data()};
     }
 
     private static Var project(Var y, Var h, Tensor[] set, QpOptions options) {

@@ -8,6 +8,7 @@ import io.foldopt.fold.FoldedLayer;
 import io.foldopt.projection.Projections;
 import io.foldopt.tensor.Tensor;
 import io.foldopt.topk.TopK;
+import java.util.function.Supplier;
 
 /**
  * The LML top-k problem (Amos et al. 2019) and the three layers that solve it:
@@ -93,7 +94,7 @@ public final class BinaryEntropyTopK {
 
             /** The constraint is linear, so the Hessian of the Lagrangian is {@code eps diag(1/x + 1/(1-x))}. */
             @Override
-            public Var hessian(Var x, Var[] params, Var lambda, Var nu, Var gradLagrangian) {
+            public Var hessian(Var x, Var[] params, Var lambda, Var nu, Supplier<Var> gradLagrangian) {
                 Var diagonal = x.pow(-1).add(x.neg().add(1.0).pow(-1)).mul(eps);
                 return diagonal.reshape(x.dim(0), n, 1).mul(eye);
             }

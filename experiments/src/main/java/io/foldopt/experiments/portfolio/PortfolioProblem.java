@@ -9,6 +9,7 @@ import io.foldopt.qp.QpOptions;
 import io.foldopt.qp.WarmStartQpSolver;
 import io.foldopt.tensor.Tensor;
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * The risk-constrained portfolio problem of the paper, for predicted returns {@code c}:
@@ -33,10 +34,10 @@ public final class PortfolioProblem {
 
     private final int n;
     private final Var scaledCovariance;
-    /** {@code 2 S}, the risk constraint's Hessian. */
-    private final Var riskHessian;
-    /** {@code 0.2 I}, the objective's Hessian. */
-    private final Var ridgeHessian;
+    /** {@code 2 S}, the gradient of the risk constraint is {@code 2 S x}. */
+    private final Var riskGradient;
+    /** The flattened Hessians {@code (2 S; 0.2 I) (2, n^2)} of the risk constraint and the objective. */
+    private final Var hessians;
     /** The rows {@code (1^T; -I)} of the constraint Jacobian, flattened {@code (1, (n + 1) n)}. */
     private final Tensor linearRows;
     private final Sqp sqp;
@@ -58,8 +59,15 @@ public final class PortfolioProblem {
         }
         Tensor scaled = Tensor.wrap(s, n, n);
         this.scaledCovariance = Var.constant(scaled);
-        this.riskHessian = Var.constant(scaled.map(v -> 2 * v));
-        this.ridgeHessian = Var.constant(Tensor.eye(n).map(v -> 2 * RIDGE * v));
+        this.riskGradient = Var.constant(scaled.map(v -> 2 * v));
+        double[] h = new double[2 * n * n];
+        for (int i = 0; i < n * n; i++) {
+            h[i] = 2 * s[i];
+        }
+        for (int i = 0; i < n; i++) {
+            h[n * n + i * n + i] = 2 * RIDGE;
+        }
+        this.hessians = Var.constant(Tensor.wrap(h, 2, n * n));
         double[] rows = new double[(n + 1) * n];
         Arrays.fill(rows, 0, n, 1.0);
         for (int i = 0; i < n; i++) {
@@ -88,7 +96,7 @@ public final class PortfolioProblem {
             }
 
             @Override
-            public Var hessian(Var x, Var[] c, Var lambda, Var nu, Var gradLagrangian) {
+            public Var hessian(Var x, Var[] c, Var lambda, Var nu, Supplier<Var> gradLagrangian) {
                 return PortfolioProblem.this.hessian(lambda);
             }
         };
@@ -122,7 +130,11 @@ public final class PortfolioProblem {
      */
     public Var hessian(Var lambda) {
         int batch = lambda.dim(0);
-        return lambda.slice(0, 1).reshape(batch, 1, 1).mul(riskHessian).add(ridgeHessian);
+        double[] ones = new double[batch];
+        Arrays.fill(ones, 1.0);
+        // (lambda_risk, 1) (2 S; 0.2 I), one product for the batch
+        return Structure.concat(lambda.slice(0, 1), Var.constant(Tensor.wrap(ones, batch, 1))).matmul(hessians)
+                .reshape(batch, n, n);
     }
 
     /**
@@ -135,8 +147,8 @@ public final class PortfolioProblem {
         for (int b = 0; b < batch; b++) {
             System.arraycopy(linearRows.data(), 0, rows, b * linearRows.size(), linearRows.size());
         }
-        return Structure.concat(x.matmul(scaledCovariance).mul(2.0), Var.constant(Tensor.wrap(rows, batch,
-                linearRows.size()))).reshape(batch, n + 2, n);
+        return Structure.concat(x.matmul(riskGradient), Var.constant(Tensor.wrap(rows, batch, linearRows.size())))
+                .reshape(batch, n + 2, n);
     }
 
     /** @return {@code g(x) = (x^T S x - 1, 1^T x - 1, -x) (B, n + 2)} */
