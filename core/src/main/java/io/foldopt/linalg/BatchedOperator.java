@@ -61,26 +61,11 @@ public interface BatchedOperator {
      *     them, and whose {@link #restrict restrictions} apply it to their parts
      */
     static BatchedOperator ofRows(int batch, int dim, RowAction action) {
-        return new RowOperator(batch, dim, 0, action);
+        return new RowOperator(batch, dim, 0, action, true);
     }
 
     /** @return the operator of {@code batch} instances of dimension {@code dim} that applies {@code action} */
     static BatchedOperator of(int batch, int dim, Action action) {
-        return new BatchedOperator() {
-            @Override
-            public int batch() {
-                return batch;
-            }
-
-            @Override
-            public int dim() {
-                return dim;
-            }
-
-            @Override
-            public void apply(double[] x, double[] y) {
-                action.apply(x, y);
-            }
-        };
+        return new RowOperator(batch, dim, 0, (from, to, x, y) -> action.apply(x, y), false);
     }
 }

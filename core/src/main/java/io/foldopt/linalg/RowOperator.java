@@ -3,20 +3,23 @@ package io.foldopt.linalg;
 import java.util.Optional;
 
 /**
- * The operator of {@link BatchedOperator#ofRows}: instances {@code offset .. offset+batch-1} of a row action, with
- * restrictions to contiguous parts of them.
+ * The operators of {@link BatchedOperator#of} and {@link BatchedOperator#ofRows}: instances
+ * {@code offset .. offset+batch-1} of a row action, with restrictions to contiguous parts of them if the action
+ * applies to any part.
  */
 final class RowOperator implements BatchedOperator {
     private final int batch;
     private final int dim;
     private final int offset;
     private final RowAction action;
+    private final boolean restrictable;
 
-    RowOperator(int batch, int dim, int offset, RowAction action) {
+    RowOperator(int batch, int dim, int offset, RowAction action, boolean restrictable) {
         this.batch = batch;
         this.dim = dim;
         this.offset = offset;
         this.action = action;
+        this.restrictable = restrictable;
     }
 
     @Override
@@ -40,6 +43,7 @@ final class RowOperator implements BatchedOperator {
             throw new IllegalArgumentException("part [" + from + ", " + to + ") is not a nonempty part of a batch of "
                     + batch);
         }
-        return Optional.of(new RowOperator(to - from, dim, offset + from, action));
+        return restrictable ? Optional.of(new RowOperator(to - from, dim, offset + from, action, true))
+                : Optional.empty();
     }
 }
