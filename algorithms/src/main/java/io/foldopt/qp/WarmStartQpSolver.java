@@ -23,7 +23,9 @@ import java.util.stream.IntStream;
  * matrices stay the same (so the QP derivative of {@link DifferentiableQp} reuses them), and a step costs a
  * Cholesky factorization of order {@code p + |S|} and products of order {@code (p + m) n + n^2}. Each step drops the
  * inequalities of {@code S} with a negative multiplier and adds the violated ones; at most
- * {@value #MAX_STEPS} steps, from the index's previous active set (the empty set for its first solve).
+ * {@value #MAX_STEPS} steps, from the index's previous active set (the empty set for its first solve), and if
+ * those give no verified solution (the previous set may be dependent for the new data), once more from the empty
+ * set.
  *
  * <p><b>Verification.</b> A point whose memberships settle and whose {@link QpProblem#kktResidual KKT residual}
  * is at most {@code 1e-10 (1 + max(||q||_inf, ||b||_inf, ||h||_inf))} satisfies the KKT conditions of the convex
@@ -76,6 +78,10 @@ public final class WarmStartQpSolver implements QpSolver {
         if (data != null) {
             int[] start = activeSets.getOrDefault(instance, new int[0]);
             QpSolution s = steps(data, problem, start);
+            if (s == null && start.length > 0) {
+                // The previous active set may be dependent for the new data (a singular Schur complement).
+                s = steps(data, problem, new int[0]);
+            }
             if (s != null) {
                 activeSets.put(instance, active(problem, s));
                 return s;

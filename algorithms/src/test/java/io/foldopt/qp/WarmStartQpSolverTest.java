@@ -13,6 +13,7 @@ import io.foldopt.linalg.Vec;
 import io.foldopt.status.Status;
 import io.foldopt.tensor.Tensor;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -80,6 +81,28 @@ class WarmStartQpSolverTest {
         QpSolution ref = new InteriorPointQpSolver().solve(moved);
         assertEquals(Status.OPTIMAL, s.status());
         assertTrue(relErr(s.z(), ref.z()) < 1e-8, "z after a change of G");
+    }
+
+    /**
+     * A kept active set that is dependent for the next problem of its index (a singular Schur complement) is
+     * dropped for the empty set, which solves it without the fallback.
+     */
+    @Test
+    void aKeptActiveSetThatIsDependentForTheNewDataRestartsFromTheEmptySet() {
+        QpSolver noFallback = problem -> {
+            throw new AssertionError("the fallback was called");
+        };
+        WarmStartQpSolver warm = new WarmStartQpSolver(noFallback);
+        // z_1 <= -1 and z_2 <= -1 are both active at the projection of 0.
+        QpSolution first = warm.solve(QpProblem.of(Tensor.eye(2), Tensor.zeros(2), null, null, Tensor.eye(2),
+                Tensor.of(new double[] {-1, -1}, 2)), 0);
+        assertEquals(2, IntStream.range(0, 2).filter(i -> first.lambda()[i] > 0).count());
+        // The slab -1 <= z_1 <= 1 (rows z_1 and -z_1, dependent) around the unconstrained minimum (0.5, 0.5).
+        QpSolution second = warm.solve(QpProblem.of(Tensor.eye(2), Tensor.full(-0.5, 2), null, null,
+                Tensor.of(new double[] {1, 0, -1, 0}, 2, 2), Tensor.full(1.0, 2)), 0);
+        assertEquals(Status.OPTIMAL, second.status());
+        assertArrayEquals(new double[] {0.5, 0.5}, second.z(), 1e-15);
+        assertArrayEquals(new double[] {0, 0}, second.lambda(), 0.0);
     }
 
     @Test
