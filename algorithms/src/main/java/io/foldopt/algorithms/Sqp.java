@@ -5,14 +5,23 @@ import io.foldopt.autodiff.GradMode;
 import io.foldopt.autodiff.LinearAlgebra;
 import io.foldopt.autodiff.Structure;
 import io.foldopt.autodiff.Var;
+import io.foldopt.fold.FoldedLayer;
+import io.foldopt.fold.ForwardSolveException;
 import io.foldopt.fold.ForwardSolver;
 import io.foldopt.fold.UpdateMap;
+import io.foldopt.linalg.SolverOptions;
 import io.foldopt.qp.DifferentiableQp;
 import io.foldopt.qp.QpOptions;
 import io.foldopt.qp.QpOutput;
+import io.foldopt.qp.QpProblem;
+import io.foldopt.qp.QpSolution;
+import io.foldopt.qp.QpSolver;
+import io.foldopt.status.Status;
 import io.foldopt.tensor.Tensor;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
  * Sequential quadratic programming for {@code min f(x, c) s.t. g(x, c) <= 0 (m), h(x, c) = 0 (p)}, a
@@ -36,8 +45,8 @@ import java.util.function.Supplier;
  * autodiff passes (one per constraint for the Jacobians, one per row for {@code H}) in every step.
  *
  * <p>Forward solver: the same step, batched and not recorded (the QP is solved without its derivative), from
- * {@code (x_0, 0, 0)} until the state moves less than {@code tol * max(1, ||s||)} in every instance; it returns
- * the state with its multipliers.
+ * {@code (x_0, 0, 0)}, each instance until its state moves less than {@code tol * max(1, ||s||)}; it returns the
+ * state with its multipliers.
  *
  * <p>Built with {@link #builder}, for example
  * {@code Sqp.builder(n, problem).inequalities(m).equalities(p).start(x0).build()}.
@@ -220,7 +229,7 @@ public final class Sqp implements FoldableAlgorithm {
         Var x = s.slice(0, n);
         Var lambda = m > 0 ? s.slice(n, n + m) : null;
         Var nu = p > 0 ? s.slice(n + m, n + m + p) : null;
-        return step(x, lambda, nu, model(x, lambda, nu, params));
+        return step(x, lambda, nu, model(x, lambda, nu, params), qp);
     }
 
     /**
@@ -228,11 +237,16 @@ public final class Sqp implements FoldableAlgorithm {
      *     {@code x} (recorded locally where they come from autodiff) and their values enter the QP
      */
     private Var value(Var s, Var[] params) {
+        return value(s, params, qp);
+    }
+
+    /** @return {@link #value(Var, Var[])} with the QP solved by {@code options} */
+    private Var value(Var s, Var[] params, QpOptions options) {
         Var x = Var.constant(s.value()).slice(0, n);
         Var lambda = m > 0 ? Var.constant(s.value()).slice(n, n + m) : null;
         Var nu = p > 0 ? Var.constant(s.value()).slice(n + m, n + m + p) : null;
         Model model = GradMode.withGrad(() -> model(Var.param(x.value()), lambda, nu, params)).detach();
-        return step(x, lambda, nu, model);
+        return step(x, lambda, nu, model, options);
     }
 
     /** The QP model of a step: {@code grad f}, the constraints, their Jacobians and {@code H}. */
@@ -264,9 +278,10 @@ public final class Sqp implements FoldableAlgorithm {
     }
 
     /** @return the next state {@code (x + step d, lambda + step (lambda_QP - lambda), nu_QP)} from the model's QP */
-    private Var step(Var x, Var lambda, Var nu, Model model) {
+    private Var step(Var x, Var lambda, Var nu, Model model, QpOptions options) {
         QpOutput out = DifferentiableQp.solveWithMultipliers(model.hessian(), model.gradF(), model.jh(),
-                model.h() == null ? null : model.h().neg(), model.jg(), model.g() == null ? null : model.g().neg(), qp);
+                model.h() == null ? null : model.h().neg(), model.jg(), model.g() == null ? null : model.g().neg(),
+                options);
         Var xNext = x.add(out.z().mul(step));
         Var[] parts = new Var[1 + (m > 0 ? 1 : 0) + (p > 0 ? 1 : 0)];
         int k = 0;
@@ -287,19 +302,80 @@ public final class Sqp implements FoldableAlgorithm {
     }
 
     /**
-     * @return {@link ForwardSolver#iterating} of {@link #updateMap()} from {@code (x_0, 0, 0)}: every instance's
-     *     state moves less than {@code tol * max(1, ||s||)} at the end
+     * @return the forward solver: the step {@link #updateMap()}, not recorded, from {@code (x_0, 0, 0)}, each
+     *     instance until its state moves less than {@code tol * max(1, ||s||)} (the instances still moving are
+     *     stepped together, their QPs warm-started under their own batch indices); it throws
+     *     {@link ForwardSolveException} with {@link Status#ITERATION_LIMIT} when an instance has not converged in
+     *     {@code maxIterations} steps and with {@link Status#NUMERICAL_FAILURE} when a state is not finite, naming
+     *     the first such instance
      */
     @Override
     public ForwardSolver solver(double tol, int maxIterations) {
+        SolverOptions.checkTolerance("tolerance", tol);
+        if (maxIterations < 1) {
+            throw new IllegalArgumentException("maxIterations must be >= 1, got " + maxIterations);
+        }
         int d = n + m + p;
-        return ForwardSolver.iterating(updateMap(), params -> {
+        return params -> GradMode.noGrad(() -> {
             int batch = FixedPointIteration.checkParams(NAME, params);
-            double[] s0 = new double[batch * d];
+            double[] state = new double[batch * d];
             for (int b = 0; b < batch; b++) {
-                System.arraycopy(start.data(), 0, s0, b * d, n);
+                System.arraycopy(start.data(), 0, state, b * d, n);
             }
-            return Tensor.wrap(s0, batch, d);
-        }, tol, maxIterations);
+            int[] moving = IntStream.range(0, batch).toArray();
+            double[] lastStep = new double[batch];
+            for (int k = 1; k <= maxIterations && moving.length > 0; k++) {
+                Tensor s = rows(state, d, moving);
+                Var[] c = new Var[params.length];
+                for (int i = 0; i < params.length; i++) {
+                    c[i] = Var.constant(rows(params[i].data(), params[i].dim(1), moving));
+                }
+                Tensor next = value(Var.constant(s), c, qp.withSolver(new Indexed(qp.solver(), moving))).value();
+                int bad = next.firstNonFinite();
+                if (bad >= 0) {
+                    int instance = moving[bad / d];
+                    throw new ForwardSolveException("SQP produced a non-finite state in instance " + instance
+                            + " at iteration " + k, Status.NUMERICAL_FAILURE, instance);
+                }
+                double[] steps = FoldedLayer.fixedPointResiduals(next, s);
+                int still = 0;
+                for (int r = 0; r < moving.length; r++) {
+                    System.arraycopy(next.data(), r * d, state, moving[r] * d, d);
+                    if (!(steps[r] <= tol)) {
+                        lastStep[still] = steps[r];
+                        moving[still++] = moving[r];
+                    }
+                }
+                moving = Arrays.copyOf(moving, still);
+            }
+            if (moving.length > 0) {
+                throw new ForwardSolveException(String.format("SQP did not converge in instance %d: relative step"
+                        + " %.3g > tolerance %.3g after %d iterations", moving[0], lastStep[0], tol, maxIterations),
+                        Status.ITERATION_LIMIT, moving[0]);
+            }
+            return Tensor.wrap(state, batch, d);
+        });
+    }
+
+    /** @return the rows {@code rows} of the {@code (B, width)} row-major {@code data}, as a {@code (rows, width)} tensor */
+    private static Tensor rows(double[] data, int width, int[] rows) {
+        double[] out = new double[rows.length * width];
+        for (int r = 0; r < rows.length; r++) {
+            System.arraycopy(data, rows[r] * width, out, r * width, width);
+        }
+        return Tensor.wrap(out, rows.length, width);
+    }
+
+    /** A QP solver that solves instance {@code k} of a batch of selected instances as instance {@code indices[k]}. */
+    private record Indexed(QpSolver solver, int[] indices) implements QpSolver {
+        @Override
+        public QpSolution solve(QpProblem problem) {
+            return solver.solve(problem);
+        }
+
+        @Override
+        public QpSolution solve(QpProblem problem, int instance) {
+            return solver.solve(problem, indices[instance]);
+        }
     }
 }

@@ -15,8 +15,11 @@ import io.foldopt.autodiff.Structure;
 import io.foldopt.autodiff.Var;
 import io.foldopt.fold.FoldOptions;
 import io.foldopt.fold.FoldedLayer;
+import io.foldopt.fold.ForwardSolveException;
+import io.foldopt.fold.ForwardSolver;
 import io.foldopt.linalg.AutoSolver;
 import io.foldopt.linalg.BatchedLinearSolver;
+import io.foldopt.status.Status;
 import io.foldopt.tensor.Tensor;
 import io.foldopt.topk.TopK;
 import java.util.function.Supplier;
@@ -219,6 +222,24 @@ class SqpTest {
         assertTrue(relErr(x.value(), lml.value()) < 1e-10, "SQP reaches the LML solution");
         Tensor expected = Autodiff.vjp(new Var[] {lml}, new Var[] {c2}, new Tensor[] {g})[0];
         assertTrue(relErr(folded, expected) < 1e-7, "folded SQP vs LML: " + relErr(folded, expected));
+    }
+
+    /**
+     * The forward solver steps each instance until its own tolerance: the lockstep iteration of the same step reaches
+     * the same states; an instance that has not converged at the iteration limit is named.
+     */
+    @Test
+    void forwardSolverStopsEachInstanceAtItsOwnTolerance() {
+        Sqp sqp = portfolio(0.02);
+        Tensor c = randn(12, B, N).map(v -> 0.2 * v + 0.1);
+        Tensor own = sqp.solver(1e-10, 50).solve(new Tensor[] {c});
+        Tensor lockstep = ForwardSolver.iterating(sqp.updateMap(), params -> Tensor.zeros(B, 2 * N + 2), 1e-10, 50)
+                .solve(new Tensor[] {c});
+        assertTrue(relErr(own, lockstep) < 1e-9, "per instance vs lockstep: " + relErr(own, lockstep));
+        ForwardSolveException limit = assertThrows(ForwardSolveException.class,
+                () -> sqp.solver(1e-10, 1).solve(new Tensor[] {c}));
+        assertEquals(Status.ITERATION_LIMIT, limit.status());
+        assertTrue(limit.getMessage().contains("instance " + limit.instance()), limit.getMessage());
     }
 
     @Test
