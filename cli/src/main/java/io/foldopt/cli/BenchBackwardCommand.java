@@ -76,7 +76,7 @@ final class BenchBackwardCommand implements Callable<Integer> {
     int threads = Runtime.getRuntime().availableProcessors();
 
     @Option(names = "--repeat", defaultValue = "3",
-            description = "Timed runs per method after five warm-up runs; times are their median (default:"
+            description = "Timed runs per method after ten warm-up runs; times are their median (default:"
                     + " ${DEFAULT-VALUE}).")
     int repeat;
 

@@ -45,7 +45,7 @@ public final class BackwardBenchmark {
             List.of(BatchedLinearSolver.LFPI, BatchedLinearSolver.GMRES, BatchedLinearSolver.BICGSTAB,
                     BatchedLinearSolver.DIRECT);
     /** Untimed runs of a row before its timed ones. */
-    public static final int WARMUP_RUNS = 5;
+    public static final int WARMUP_RUNS = 10;
     /** The unrolling depths {@code K} compared with the folded layer, in row order. */
     public static final List<Integer> UNROLLED_STEPS = List.of(100, 1000);
 
