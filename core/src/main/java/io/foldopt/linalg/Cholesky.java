@@ -211,10 +211,7 @@ public final class Cholesky {
             for (int k = 0; k < i; k++) {
                 double lik = l[i * n + k];
                 if (lik != 0.0) {
-                    double[] bk = rows[k];
-                    for (int j = 0; j < c; j++) {
-                        bi[j] -= lik * bk[j];
-                    }
+                    Vec.axpy(-lik, rows[k], 0, bi, 0, c);
                 }
             }
             double lii = l[i * n + i];

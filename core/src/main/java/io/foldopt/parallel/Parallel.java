@@ -1,7 +1,6 @@
 package io.foldopt.parallel;
 
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -68,7 +67,7 @@ public final class Parallel {
      */
     public static int threadsHere() {
         ForkJoinPool p = pool;
-        return p == null || ForkJoinTask.getPool() == p || IN_LOOP.get()[0] ? 1 : p.getParallelism() + 1;
+        return p == null || IN_LOOP.get()[0] ? 1 : p.getParallelism() + 1;
     }
 
     /**
@@ -81,7 +80,7 @@ public final class Parallel {
     public static void forEach(int count, long workPerIteration, IntConsumer body) {
         ForkJoinPool p = pool;
         if (p == null || count < 2 || count * Math.max(1, workPerIteration) < MIN_PARALLEL_WORK
-                || ForkJoinTask.getPool() == p || IN_LOOP.get()[0]) {
+                || IN_LOOP.get()[0]) {
             for (int i = 0; i < count; i++) {
                 body.accept(i);
             }
@@ -123,7 +122,7 @@ public final class Parallel {
         if (count <= 0) {
             return;
         }
-        int parts = (int) Math.min(count, threads() * 4L);
+        int parts = (int) Math.min(count, threadsHere() * 4L);
         int size = (count + parts - 1) / parts;
         int ranges = (count + size - 1) / size;
         forEach(ranges, workPerIteration * size, r -> body.accept(r * size, Math.min(count, (r + 1) * size)));
